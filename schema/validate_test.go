@@ -117,7 +117,6 @@ func TestValuesNeverPrint(t *testing.T) {
 	}
 }
 
-
 func TestParseValue(t *testing.T) {
 	spec := testSpec()
 	f := func(k string) Field { x, _ := spec.Field(k); return x }

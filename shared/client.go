@@ -1,0 +1,141 @@
+package shared
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/openintegrator/integrator/schema"
+	pb "github.com/openintegrator/integrator/shared/proto/connectorv1"
+)
+
+// ErrPluginUnavailable means the plugin process exited or cannot be reached.
+// The host may start it again; go-plugin never does that by itself.
+var ErrPluginUnavailable = errors.New("the plugin process is not running or not reachable")
+
+// client adapts the generated gRPC client to Connector.
+type client struct {
+	rpc pb.ConnectorClient
+}
+
+var _ Connector = (*client)(nil)
+
+// callError turns a gRPC error into a Go error that names the call.
+func callError(method string, err error) error {
+	st, ok := status.FromError(err)
+	if !ok {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	switch st.Code() {
+	case codes.Unavailable:
+		return fmt.Errorf("%s: %w (%s)", method, ErrPluginUnavailable, st.Message())
+	case codes.Canceled:
+		return fmt.Errorf("%s: %w", method, context.Canceled)
+	case codes.DeadlineExceeded:
+		return fmt.Errorf("%s: %w", method, context.DeadlineExceeded)
+	default:
+		return fmt.Errorf("%s: plugin error: %s", method, st.Message())
+	}
+}
+
+func (c *client) GetSchema(ctx context.Context) (schema.Spec, error) {
+	resp, err := c.rpc.GetSchema(ctx, &pb.GetSchemaRequest{})
+	if err != nil {
+		return schema.Spec{}, callError("GetSchema", err)
+	}
+	if resp.GetSpec() == nil {
+		return schema.Spec{}, errors.New("GetSchema: the plugin sent no spec")
+	}
+	return specFromProto(resp.GetSpec()), nil
+}
+
+func (c *client) Validate(ctx context.Context, cfg schema.Config) (schema.Diagnostics, error) {
+	resp, err := c.rpc.Validate(ctx, &pb.ValidateRequest{Config: configToProto(cfg)})
+	if err != nil {
+		return nil, callError("Validate", err)
+	}
+	return diagnosticsFromProto(resp.GetDiagnostics()), nil
+}
+
+func (c *client) Ping(ctx context.Context, cfg schema.Config) (PingResult, error) {
+	resp, err := c.rpc.Ping(ctx, &pb.PingRequest{Config: configToProto(cfg)})
+	if err != nil {
+		return PingResult{}, callError("Ping", err)
+	}
+	out := PingResult{OK: resp.GetOk(), Diagnostics: diagnosticsFromProto(resp.GetDiagnostics())}
+	out.Latency = time.Duration(resp.GetLatencyNanos())
+	for _, f := range resp.GetFacts() {
+		out.Facts = append(out.Facts, Fact{Key: f.GetKey(), Value: f.GetValue()})
+	}
+	return out, nil
+}
+
+func (c *client) DoRequest(ctx context.Context, cfg schema.Config, req Request) (*Response, error) {
+	if len(req.Body) > MaxRequestBody {
+		return &Response{ResponseHead: bodyTooLarge(len(req.Body)), Body: emptyBody()}, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	stream, err := c.rpc.DoRequest(ctx, &pb.DoRequestRequest{Config: configToProto(cfg), Request: requestToProto(req)})
+	if err != nil {
+		cancel()
+		return nil, callError("DoRequest", err)
+	}
+	first, err := stream.Recv()
+	if err != nil {
+		cancel()
+		return nil, callError("DoRequest", err)
+	}
+	head := first.GetHead()
+	if head == nil {
+		cancel()
+		return nil, errors.New("DoRequest: the plugin sent body data before the response head")
+	}
+	return &Response{ResponseHead: headFromProto(head), Body: &streamBody{stream: stream, cancel: cancel}}, nil
+}
+
+// streamBody reads the body chunks of a DoRequest stream.
+type streamBody struct {
+	stream  pb.Connector_DoRequestClient
+	cancel  context.CancelFunc
+	pending []byte
+	err     error
+}
+
+func (b *streamBody) Read(p []byte) (int, error) {
+	for len(b.pending) == 0 {
+		if b.err != nil {
+			return 0, b.err
+		}
+		msg, err := b.stream.Recv()
+		switch {
+		case err == io.EOF:
+			b.err = io.EOF
+		case err != nil:
+			b.err = callError("DoRequest body", err)
+		case msg.GetHead() != nil:
+			b.err = errors.New("DoRequest: the plugin sent a second response head")
+		default:
+			b.pending = msg.GetChunk()
+		}
+	}
+	n := copy(p, b.pending)
+	b.pending = b.pending[n:]
+	return n, nil
+}
+
+// Close stops the stream; the plugin sees its context cancelled.
+func (b *streamBody) Close() error {
+	b.cancel()
+	if b.err == nil {
+		b.err = errors.New("read on a closed body")
+	}
+	return nil
+}
+
+func emptyBody() io.ReadCloser { return io.NopCloser(strings.NewReader("")) }

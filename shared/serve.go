@@ -1,0 +1,63 @@
+package shared
+
+import (
+	"os"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+)
+
+// LogLevelEnv is the environment variable through which the host tells a
+// plugin its log level. Plugin logs reach the host's log at that level.
+const LogLevelEnv = "INTEGRATOR_LOG_LEVEL"
+
+// NewPluginLogger returns the logger a plugin main should create before it
+// calls Serve: hclog JSON on the process's real standard error (go-plugin
+// replaces os.Stderr once serving starts), at the level the host passed in
+// LogLevelEnv (default info). The host parses these lines and re-logs them.
+func NewPluginLogger(name string) hclog.Logger {
+	level := hclog.LevelFromString(os.Getenv(LogLevelEnv))
+	if level == hclog.NoLevel {
+		level = hclog.Info
+	}
+	return hclog.New(&hclog.LoggerOptions{
+		Name:       name,
+		Level:      level,
+		Output:     os.Stderr,
+		JSONFormat: true,
+	})
+}
+
+// ServeOpt configures Serve.
+type ServeOpt func(*plugin.ServeConfig)
+
+// WithLogger sets the logger go-plugin uses in the plugin process. Pass the
+// one from NewPluginLogger.
+func WithLogger(l hclog.Logger) ServeOpt {
+	return func(c *plugin.ServeConfig) { c.Logger = l }
+}
+
+// Serve runs impl as a connector plugin until the host ends it. Call it from
+// main and nothing else: the plugin's stdout belongs to the handshake.
+func Serve(impl Connector, opts ...ServeOpt) {
+	cfg := &plugin.ServeConfig{
+		HandshakeConfig:  Handshake,
+		VersionedPlugins: VersionedPlugins(impl),
+		GRPCServer:       newGRPCServer,
+	}
+	for _, o := range opts {
+		o(cfg)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = NewPluginLogger("plugin")
+	}
+	plugin.Serve(cfg)
+}
+
+// newGRPCServer sets the message size limits on purpose: requests may carry
+// up to MaxRequestBody, and responses are streamed in small chunks.
+func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
+	opts = append(opts, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
+	return grpc.NewServer(opts...)
+}

@@ -1,0 +1,131 @@
+package shared
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/openintegrator/integrator/schema"
+	pb "github.com/openintegrator/integrator/shared/proto/connectorv1"
+)
+
+// chunkSize is the size of the body chunks DoRequest streams. Large enough
+// to keep per-message overhead small, small enough that a slow reader holds
+// little memory (gRPC flow control bounds what is in flight).
+const chunkSize = 128 << 10
+
+// maxMessage bounds every gRPC message in both directions: the largest
+// request body plus room for the config, headers and framing.
+const maxMessage = MaxRequestBody + 1<<20
+
+// server adapts a Connector to the generated gRPC service.
+type server struct {
+	pb.UnimplementedConnectorServer
+	impl Connector
+}
+
+// internal turns a Go error from the implementation into a gRPC error. It
+// means the plugin failed, not that the remote API did.
+func internal(method string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return status.Error(codes.Canceled, err.Error())
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return status.Error(codes.DeadlineExceeded, err.Error())
+	}
+	return status.Errorf(codes.Internal, "%s: %v", method, err)
+}
+
+func (s *server) GetSchema(ctx context.Context, _ *pb.GetSchemaRequest) (*pb.GetSchemaResponse, error) {
+	spec, err := s.impl.GetSchema(ctx)
+	if err != nil {
+		return nil, internal("GetSchema", err)
+	}
+	return &pb.GetSchemaResponse{Spec: specToProto(spec)}, nil
+}
+
+func (s *server) Validate(ctx context.Context, req *pb.ValidateRequest) (*pb.ValidateResponse, error) {
+	ds, err := s.impl.Validate(ctx, configFromProto(req.GetConfig()))
+	if err != nil {
+		return nil, internal("Validate", err)
+	}
+	return &pb.ValidateResponse{Diagnostics: diagnosticsToProto(ds)}, nil
+}
+
+func (s *server) Ping(ctx context.Context, req *pb.PingRequest) (*pb.PingResponse, error) {
+	r, err := s.impl.Ping(ctx, configFromProto(req.GetConfig()))
+	if err != nil {
+		return nil, internal("Ping", err)
+	}
+	out := &pb.PingResponse{Ok: r.OK, Diagnostics: diagnosticsToProto(r.Diagnostics), LatencyNanos: int64(r.Latency)}
+	for _, f := range r.Facts {
+		out.Facts = append(out.Facts, &pb.Fact{Key: f.Key, Value: f.Value})
+	}
+	return out, nil
+}
+
+func (s *server) DoRequest(req *pb.DoRequestRequest, stream pb.Connector_DoRequestServer) error {
+	r := requestFromProto(req.GetRequest())
+	if len(r.Body) > MaxRequestBody {
+		return sendHead(stream, bodyTooLarge(len(r.Body)))
+	}
+	resp, err := s.impl.DoRequest(stream.Context(), configFromProto(req.GetConfig()), r)
+	if err != nil {
+		return internal("DoRequest", err)
+	}
+	if resp.Body != nil {
+		defer resp.Body.Close()
+	}
+	if err := sendHead(stream, resp.ResponseHead); err != nil {
+		return err
+	}
+	if resp.Body == nil {
+		return nil
+	}
+	for {
+		// A fresh buffer per chunk: gRPC may still hold the previous message.
+		// One Read per chunk, so that data that trickles in is passed on at
+		// once rather than held back until a chunk is full.
+		buf := make([]byte, chunkSize)
+		n, err := resp.Body.Read(buf)
+		if n > 0 {
+			if serr := stream.Send(&pb.DoRequestResponse{Part: &pb.DoRequestResponse_Chunk{Chunk: buf[:n]}}); serr != nil {
+				return serr
+			}
+		}
+		switch {
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return status.Errorf(codes.Aborted, "reading the response body: %v", err)
+		}
+	}
+}
+
+func sendHead(stream pb.Connector_DoRequestServer, h ResponseHead) error {
+	return stream.Send(&pb.DoRequestResponse{Part: &pb.DoRequestResponse_Head{Head: headToProto(h)}})
+}
+
+// CodeBodyTooLarge is the diagnostic code for a request body over MaxRequestBody.
+const CodeBodyTooLarge = "body_too_large"
+
+func bodyTooLarge(n int) ResponseHead {
+	return ResponseHead{Diagnostics: schema.Diagnostics{schema.Errorf("", CodeBodyTooLarge,
+		"send large data in several requests, or use a batch endpoint",
+		"the request body is %s; the limit is %s", byteSize(n), byteSize(MaxRequestBody))}}
+}
+
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openintegrator/integrator/host/plugins"
+)
+
+func newConnectorsCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "connectors",
+		Short: "List and describe the connection types the plugins provide",
+	}
+	cmd.AddCommand(newConnectorsListCmd(f), newConnectorsShowCmd(f))
+	return cmd
+}
+
+// ConnectorsListOptions are the inputs of `connectors list`.
+type ConnectorsListOptions struct {
+	F    *Factory
+	JSON bool
+}
+
+func newConnectorsListCmd(f *Factory) *cobra.Command {
+	opts := &ConnectorsListOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List connection types",
+		Long: `List the connection types of every plugin that starts and answers.
+
+Each plugin is started once to ask for its schema. A file that is not a
+working plugin is skipped with a warning on stderr; see 'integrator plugins list'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return connectorsListRun(cmd.Context(), opts) },
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array")
+	return cmd
+}
+
+type connectorJSON struct {
+	Type        string `json:"type"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Version     string `json:"version"`
+	Plugin      string `json:"plugin"`
+}
+
+func connectorsListRun(ctx context.Context, opts *ConnectorsListOptions) error {
+	f := opts.F
+	cands, dirs, err := f.Candidates()
+	if err != nil {
+		return err
+	}
+	list := []connectorJSON{}
+	for _, p := range plugins.Probe(ctx, cands, f.ClientOptions()) {
+		switch {
+		case p.ShadowedBy != "":
+			continue
+		case p.Err != nil:
+			warnf(f.IO.ErrOut, "skipped %s: %v", p.Path, p.Err)
+			continue
+		}
+		list = append(list, connectorJSON{Type: p.Spec.Type, Name: p.Spec.Name, Description: p.Spec.Description, Version: p.Spec.Version, Plugin: p.Path})
+	}
+	if len(list) == 0 {
+		warnf(f.IO.ErrOut, "no connector plugins found; put %s<type> programs in one of: %s", plugins.Prefix, strings.Join(dirs, ", "))
+	}
+	if opts.JSON {
+		return writeJSON(f.IO.Out, list)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	tw := newTable(f.IO.Out)
+	fmt.Fprintln(tw, "TYPE\tNAME\tVERSION\tDESCRIPTION")
+	for _, c := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Type, c.Name, c.Version, c.Description)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openintegrator/integrator/host/plugins"
+	"github.com/openintegrator/integrator/schema"
+)
+
+// ConnectorsShowOptions are the inputs of `connectors show`.
+type ConnectorsShowOptions struct {
+	F    *Factory
+	Type string
+	JSON bool
+}
+
+func newConnectorsShowCmd(f *Factory) *cobra.Command {
+	opts := &ConnectorsShowOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "show TYPE",
+		Short: "Show a connection type and its settings",
+		Long: `Show a connection type and every setting a connection of that type takes:
+its key (for --set), label, kind, whether it is required or secret, its
+default and where to find the value.`,
+		Example: "  integrator connectors show twitter-ads\n  integrator connectors show twitter-ads --json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Type = args[0]
+			return connectorsShowRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON object")
+	return cmd
+}
+
+type fieldJSON struct {
+	Key      string   `json:"key"`
+	Label    string   `json:"label"`
+	Help     string   `json:"help"`
+	Kind     string   `json:"kind"`
+	Required bool     `json:"required"`
+	Secret   bool     `json:"secret"`
+	Default  *string  `json:"default"`
+	Options  []string `json:"options,omitempty"`
+	View     string   `json:"view"`
+}
+
+type specJSON struct {
+	Type        string      `json:"type"`
+	Name        string      `json:"name"`
+	Description string      `json:"description"`
+	Version     string      `json:"version"`
+	Fields      []fieldJSON `json:"fields"`
+}
+
+func specToJSON(s schema.Spec) specJSON {
+	out := specJSON{Type: s.Type, Name: s.Name, Description: s.Description, Version: s.Version, Fields: []fieldJSON{}}
+	for _, f := range s.Fields {
+		fj := fieldJSON{Key: f.Key, Label: f.Label, Help: f.Help, Kind: string(f.Kind), Required: f.Required,
+			Secret: f.Secret, Options: f.Options, View: string(f.View)}
+		if f.Default != "" {
+			d := f.Default
+			fj.Default = &d
+		}
+		out.Fields = append(out.Fields, fj)
+	}
+	return out
+}
+
+// findCandidate returns the plugin that serves typ, or an error that lists
+// the types there are.
+func findCandidate(f *Factory, typ string) (plugins.Candidate, error) {
+	cands, dirs, err := f.Candidates()
+	if err != nil {
+		return plugins.Candidate{}, err
+	}
+	var known []string
+	for _, c := range cands {
+		if c.ShadowedBy != "" || c.Problem != "" {
+			continue
+		}
+		if c.Type == typ {
+			return c, nil
+		}
+		known = append(known, c.Type)
+	}
+	for _, c := range cands {
+		if c.Type == typ && c.Problem != "" {
+			return c, fmt.Errorf("the plugin for %q cannot be used: %s: %s", typ, c.Path, c.Problem)
+		}
+	}
+	if len(known) == 0 {
+		return plugins.Candidate{}, fmt.Errorf("unknown connector type %q: no plugins found in %s", typ, strings.Join(dirs, ", "))
+	}
+	sort.Strings(known)
+	return plugins.Candidate{}, fmt.Errorf("unknown connector type %q; known types: %s (see 'integrator connectors list')", typ, strings.Join(known, ", "))
+}
+
+func connectorsShowRun(ctx context.Context, opts *ConnectorsShowOptions) error {
+	f := opts.F
+	c, err := findCandidate(f, opts.Type)
+	if err != nil {
+		return err
+	}
+	inst, err := plugins.Start(ctx, c, f.ClientOptions())
+	if err != nil {
+		return fmt.Errorf("plugin %s: %w", c.Path, err)
+	}
+	spec := inst.Spec
+	inst.Close()
+	if opts.JSON {
+		return writeJSON(f.IO.Out, specToJSON(spec))
+	}
+	return printSpec(f.IO.Out, spec, c.Path)
+}
+
+func printSpec(w io.Writer, s schema.Spec, path string) error {
+	fmt.Fprintf(w, "%s (%s) %s\n%s\nPlugin: %s\n", s.Name, s.Type, s.Version, s.Description, path)
+	for _, view := range []schema.View{schema.ViewSimple, schema.ViewHTTP} {
+		title := map[schema.View]string{schema.ViewSimple: "Settings", schema.ViewHTTP: "HTTP settings (advanced)"}[view]
+		fmt.Fprintf(w, "\n%s:\n", title)
+		for _, fd := range s.Fields {
+			if fd.View != view {
+				continue
+			}
+			var tags []string
+			tags = append(tags, string(fd.Kind))
+			if fd.Required {
+				tags = append(tags, "required")
+			}
+			if fd.Secret {
+				tags = append(tags, "secret")
+			}
+			if fd.Default != "" {
+				tags = append(tags, "default "+fd.Default)
+			}
+			if len(fd.Options) > 0 {
+				tags = append(tags, "one of "+strings.Join(fd.Options, "|"))
+			}
+			fmt.Fprintf(w, "  %s  %s  [%s]\n", fd.Key, fd.Label, strings.Join(tags, ", "))
+			for _, line := range wrap(fd.Help, 72) {
+				fmt.Fprintf(w, "      %s\n", line)
+			}
+		}
+	}
+	return nil
+}
+
+// wrap breaks text into lines of at most width runes, at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	for _, word := range strings.Fields(text) {
+		if cur.Len() > 0 && cur.Len()+1+len(word) > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(word)
+	}
+	if cur.Len() > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}

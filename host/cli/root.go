@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// NewRootCmd returns the integrator command with all its subcommands.
+func NewRootCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "integrator",
+		Short: "Move data between APIs through connector plugins",
+		Long: `integrator is a host for connector plugins. Each connector is a separate
+program named integrator-connector-<type>, found in these folders, first
+match wins:
+
+  each --plugin-dir, in the order given
+  $INTEGRATOR_HOME/plugins  (INTEGRATOR_HOME defaults to $XDG_DATA_HOME/integrator,
+                             else ~/.local/share/integrator)
+  the plugins folder beside the integrator binary
+
+Plugins run as child processes over gRPC with mutual TLS; they receive only
+the environment they need.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("log-level") {
+				if env := f.Getenv("INTEGRATOR_LOG_LEVEL"); env != "" {
+					f.LogLevel = env
+				}
+			}
+			return checkLogLevel(f.LogLevel)
+		},
+	}
+	cmd.SetOut(f.IO.Out)
+	cmd.SetErr(f.IO.ErrOut)
+	cmd.PersistentFlags().StringArrayVar(&f.PluginDirs, "plugin-dir", nil,
+		"search `DIR` for plugins before the default folders (repeatable)")
+	cmd.PersistentFlags().StringVar(&f.LogLevel, "log-level", DefaultLogLevel,
+		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
+	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f))
+	return cmd
+}

@@ -1,0 +1,49 @@
+package e2e
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportRules keeps the layout's import rules true: schema imports
+// nothing of the project; shared imports schema only; plugin and host never
+// import each other. Test files are not checked: tests may start binaries.
+func TestImportRules(t *testing.T) {
+	const mod = "github.com/openintegrator/integrator/"
+	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...")
+	cmd.Dir = moduleRoot()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := strings.TrimPrefix(fields[0], mod)
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, mod) {
+				continue
+			}
+			dep := strings.TrimPrefix(imp, mod)
+			if reason := forbidden(pkg, dep); reason != "" {
+				t.Errorf("%s imports %s: %s", pkg, dep, reason)
+			}
+		}
+	}
+}
+
+func under(pkg, top string) bool { return pkg == top || strings.HasPrefix(pkg, top+"/") }
+
+func forbidden(pkg, dep string) string {
+	switch {
+	case under(pkg, "schema") && !under(dep, "schema"):
+		return "schema imports nothing of the project"
+	case under(pkg, "shared") && !under(dep, "schema") && !under(dep, "shared"):
+		return "shared imports schema only"
+	case under(pkg, "plugin") && under(dep, "host"):
+		return "plugin code never imports host code"
+	case under(pkg, "host") && under(dep, "plugin"):
+		return "host code never imports plugin code"
+	}
+	return ""
+}

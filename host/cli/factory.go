@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,9 +9,12 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/openintegrator/integrator/host/connections"
 	"github.com/openintegrator/integrator/host/home"
 	"github.com/openintegrator/integrator/host/iostreams"
 	"github.com/openintegrator/integrator/host/plugins"
+	"github.com/openintegrator/integrator/host/secrets"
+	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -99,4 +103,36 @@ func (f *Factory) ClientOptions() shared.ClientOptions {
 		Logger: f.Logger().Named("plugin"),
 		Env:    plugins.Env(f.Getenv, f.LogLevel),
 	}
+}
+
+// Service opens the connection store and the master key. Close the store
+// when done.
+func (f *Factory) Service(ctx context.Context) (*connections.Service, error) {
+	h, err := f.HomeDir()
+	if err != nil {
+		return nil, err
+	}
+	keys, err := secrets.Load(f.Getenv, h)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	return &connections.Service{Store: st, Keys: keys}, nil
+}
+
+// StartPlugin starts the plugin that serves a connection type. Close the
+// instance when done.
+func (f *Factory) StartPlugin(ctx context.Context, typ string) (*shared.Instance, error) {
+	c, err := findCandidate(f, typ)
+	if err != nil {
+		return nil, err
+	}
+	inst, err := plugins.Start(ctx, c, f.ClientOptions())
+	if err != nil {
+		return nil, fmt.Errorf("plugin %s: %w", c.Path, err)
+	}
+	return inst, nil
 }

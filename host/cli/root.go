@@ -37,6 +37,6 @@ the environment they need.`,
 		"search `DIR` for plugins before the default folders (repeatable)")
 	cmd.PersistentFlags().StringVar(&f.LogLevel, "log-level", DefaultLogLevel,
 		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
-	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f))
+	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f))
 	return cmd
 }

@@ -1,6 +1,7 @@
 package iostreams
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ type IOStreams struct {
 	ErrOut io.Writer // progress, warnings, logs
 
 	inTTY, outTTY, errTTY bool
+	reader                *bufio.Reader
 }
 
 // System returns the process's own streams.

@@ -17,6 +17,9 @@ func main() {
 	f := cli.NewFactory()
 	err := cli.NewRootCmd(f).ExecuteContext(ctx)
 	stop()
+	if code, ok := cli.IsExitError(err); ok {
+		os.Exit(code)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)

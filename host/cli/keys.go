@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openintegrator/integrator/host/secrets"
+)
+
+func newKeysCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "keys",
+		Short: "Manage the master key that seals connection secrets",
+		Long: `The master key seals every connection secret with AES-256-GCM. It is read
+from INTEGRATOR_MASTER_KEY (base64 of 32 bytes) when set, else from
+$INTEGRATOR_HOME/master.key, which is created with mode 0600 on first use.
+Keep a copy of it: without it the stored secrets cannot be opened.`,
+	}
+	cmd.AddCommand(newKeysRotateCmd(f))
+	return cmd
+}
+
+func newKeysRotateCmd(f *Factory) *cobra.Command {
+	var newKeyEnv string
+	cmd := &cobra.Command{
+		Use:   "rotate [--new-key-env ENVVAR]",
+		Short: "Re-seal every secret under a new master key, in one transaction",
+		Long: `Re-seal every stored secret under a new master key in one transaction:
+either every secret moves to the new key or none does.
+
+With a key file, a new random key is made and replaces the key file once the
+secrets are re-sealed. With INTEGRATOR_MASTER_KEY, give the new key in another
+environment variable with --new-key-env, then set INTEGRATOR_MASTER_KEY to it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			var newKey *secrets.Key
+			if newKeyEnv != "" {
+				text := f.Getenv(newKeyEnv)
+				if text == "" {
+					return fmt.Errorf("--new-key-env %s: the variable is not set or empty", newKeyEnv)
+				}
+				var err error
+				if newKey, err = secrets.ParseKey(text, newKeyEnv); err != nil {
+					return err
+				}
+			}
+			svc, err := f.Service(ctx)
+			if err != nil {
+				return err
+			}
+			defer svc.Store.Close()
+			old := svc.Keys.Primary.ID
+			n, k, err := svc.Rotate(ctx, newKey)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", n, old, k.ID)
+			if svc.Keys.FromEnv {
+				fmt.Fprintf(f.IO.ErrOut, "Now set %s to the value of %s; the old key no longer opens the secrets.\n", secrets.KeyEnv, newKeyEnv)
+			} else {
+				fmt.Fprintf(f.IO.ErrOut, "The new key is in %s.\n", svc.Keys.KeyFile)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&newKeyEnv, "new-key-env", "", "read the new key (base64 of 32 bytes) from environment variable `ENVVAR`")
+	return cmd
+}

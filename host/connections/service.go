@@ -1,0 +1,119 @@
+package connections
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/openintegrator/integrator/host/secrets"
+	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/schema"
+)
+
+// Service saves and loads connections.
+type Service struct {
+	Store *store.Store
+	Keys  *secrets.Keyring
+}
+
+// NewID returns a random connection id.
+func NewID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// split seals the secret fields of cfg for connection id and returns the
+// non-secret values and the sealed secrets.
+func (s *Service) split(spec schema.Spec, id string, cfg schema.Config) (schema.Config, map[string]secrets.Sealed, error) {
+	values, sealed := schema.Config{}, map[string]secrets.Sealed{}
+	for k, v := range cfg {
+		f, ok := spec.Field(k)
+		if !ok || !f.Secret {
+			values[k] = v
+			continue
+		}
+		sv, err := s.Keys.Seal([]byte(v.Text()), secrets.Binding{ConnectionID: id, Field: k})
+		if err != nil {
+			return nil, nil, err
+		}
+		sealed[k] = sv
+	}
+	return values, sealed, nil
+}
+
+// Create saves a new connection with its secrets sealed, and the test result
+// when there is one.
+func (s *Service) Create(ctx context.Context, spec schema.Spec, name string, cfg schema.Config, test *store.TestResult) (store.Connection, error) {
+	c := store.Connection{ID: NewID(), Name: name, Type: spec.Type}
+	var err error
+	if c.Values, c.Secrets, err = s.split(spec, c.ID, cfg); err != nil {
+		return c, err
+	}
+	if err := s.Store.Create(ctx, c); err != nil {
+		return c, err
+	}
+	if test != nil {
+		return c, s.Store.RecordTest(ctx, c.ID, *test)
+	}
+	return c, nil
+}
+
+// Update replaces the settings of an existing connection.
+func (s *Service) Update(ctx context.Context, spec schema.Spec, c store.Connection, cfg schema.Config, test *store.TestResult) error {
+	var err error
+	if c.Values, c.Secrets, err = s.split(spec, c.ID, cfg); err != nil {
+		return err
+	}
+	if err := s.Store.Update(ctx, c); err != nil {
+		return err
+	}
+	if test != nil {
+		return s.Store.RecordTest(ctx, c.ID, *test)
+	}
+	return nil
+}
+
+// ErrIntegrity is returned by Open when a secret cannot be opened.
+var ErrIntegrity = secrets.ErrIntegrity
+
+// Open returns the connection's whole config, secrets opened. A secret that
+// fails its integrity check is an error naming the connection and field;
+// nothing partial is returned.
+func (s *Service) Open(c store.Connection) (schema.Config, error) {
+	cfg := schema.Config{}
+	for k, v := range c.Values {
+		cfg[k] = v
+	}
+	for k, sv := range c.Secrets {
+		pt, err := s.Keys.Open(sv, secrets.Binding{ConnectionID: c.ID, Field: k})
+		if err != nil {
+			return nil, fmt.Errorf("connection %q, setting %s: %w", c.Name, k, err)
+		}
+		cfg[k] = schema.StringValue(string(pt))
+	}
+	return cfg, nil
+}
+
+// Rotate re-seals every stored secret under a new master key in one
+// transaction, then makes it the primary key. newKey may be nil for a key
+// file keyring (a fresh key is made). It returns the number re-sealed.
+func (s *Service) Rotate(ctx context.Context, newKey *secrets.Key) (int, *secrets.Key, error) {
+	r, err := s.Keys.BeginRotation(newKey)
+	if err != nil {
+		return 0, nil, err
+	}
+	n, err := s.Store.Reseal(ctx, func(b secrets.Binding, old secrets.Sealed) (secrets.Sealed, error) {
+		pt, err := s.Keys.Open(old, b)
+		if err != nil {
+			return secrets.Sealed{}, fmt.Errorf("connection %s, setting %s: %w", b.ConnectionID, b.Field, err)
+		}
+		return r.New.Seal(pt, b)
+	})
+	if err != nil {
+		return 0, nil, errors.Join(errors.New("nothing was changed"), err)
+	}
+	return n, r.New, r.Commit()
+}

@@ -3,6 +3,7 @@ module github.com/openintegrator/integrator
 go 1.26.8
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/dghubble/oauth1 v0.7.3
 	github.com/google/go-cmp v0.7.0
 	github.com/hashicorp/go-hclog v1.6.3

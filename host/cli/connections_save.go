@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,7 +111,12 @@ func connectionsCreateRun(ctx context.Context, opts *ConnectionsCreateOptions) e
 // edit, for every secret in reprompt) when stdin is a terminal; otherwise it
 // fails listing every one of them.
 func promptMissing(io *iostreams.IOStreams, spec schema.Spec, cfg schema.Config, reprompt []schema.Field) error {
-	need := append(connections.Missing(spec, cfg), reprompt...)
+	need := connections.Missing(spec, cfg)
+	for _, f := range reprompt {
+		if !slices.ContainsFunc(need, func(n schema.Field) bool { return n.Key == f.Key }) {
+			need = append(need, f)
+		}
+	}
 	if len(need) == 0 {
 		return nil
 	}

@@ -22,28 +22,28 @@ type simInfo struct {
 }
 
 var (
-	simBuild    sync.Once
-	simBinary   string
-	simBuildErr error
+	launchOnce    sync.Once
+	launchPath   string
+	launchErr error
 )
 
 // launchSimulator builds (once) and starts the X Ads API simulator binary
 // with args, and stops it when the test ends.
 func launchSimulator(t *testing.T, args ...string) simInfo {
 	t.Helper()
-	simBuild.Do(func() {
-		simBinary = filepath.Join(bin, "twitter-ads-sim")
-		cmd := exec.Command("go", "build", "-o", simBinary, "./plugin/cmd/twitter-ads-sim")
+	launchOnce.Do(func() {
+		launchPath = filepath.Join(bin, "twitter-ads-sim")
+		cmd := exec.Command("go", "build", "-o", launchPath, "./plugin/cmd/twitter-ads-sim")
 		cmd.Dir = moduleRoot()
 		if out, err := cmd.CombinedOutput(); err != nil {
-			simBuildErr = err
+			launchErr = err
 			t.Logf("%s", out)
 		}
 	})
-	if simBuildErr != nil {
-		t.Fatalf("building the simulator: %v", simBuildErr)
+	if launchErr != nil {
+		t.Fatalf("building the simulator: %v", launchErr)
 	}
-	cmd := exec.Command(simBinary, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	cmd := exec.Command(launchPath, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

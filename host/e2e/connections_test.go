@@ -109,6 +109,23 @@ func TestConnectionLifecycle(t *testing.T) {
 		t.Errorf("api --include:\n%s", one.stdout)
 	}
 
+	// --form sends the parameters as a form body; --input sends JSON.
+	form := mustRun(t, home, nil, "api", "Prod", "-X", "POST", "--form", "accounts/"+sim.AccountID+"/campaigns",
+		"-F", "name=E2E Form", "-F", "funding_instrument_id="+fundingInstrument(t, home, sim), "-F", "daily_budget_amount_local_micro=1000000")
+	if !strings.Contains(form.stdout, `"name":"E2E Form"`) {
+		t.Errorf("api --form:\n%s\n%s", form.stdout, form.stderr)
+	}
+	batch := filepath.Join(t.TempDir(), "ops.json")
+	ops := `[{"operation_type":"Update","params":{"campaign_id":"` + id + `","name":"E2E Renamed"}}]`
+	if err := os.WriteFile(batch, []byte(ops), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, home, nil, "api", "Prod", "-X", "POST", "batch/accounts/"+sim.AccountID+"/campaigns", "--input", batch)
+	renamed := mustRun(t, home, nil, "api", "Prod", "accounts/"+sim.AccountID+"/campaigns/"+id)
+	if !strings.Contains(renamed.stdout, "E2E Renamed") {
+		t.Errorf("after the batch update:\n%s", renamed.stdout)
+	}
+
 	// An API error: exit 1, the error on stderr.
 	missing := integrator(t, home, nil, "api", "Prod", "accounts/"+sim.AccountID+"/campaigns/nope0000")
 	if missing.code != 1 || !strings.Contains(missing.stderr, "HTTP 404") {

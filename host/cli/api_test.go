@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/openintegrator/integrator/shared"
+)
+
+func TestBuildRequest(t *testing.T) {
+	jsonFile := filepath.Join(t.TempDir(), "body.json")
+	if err := os.WriteFile(jsonFile, []byte(`[{"a":1}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		opts APIOptions
+		want shared.Request
+		err  string
+	}{
+		{"GET is the default, also with -F; repeated keys kept in order",
+			APIOptions{Path: "accounts", Method: "GET", Fields: []string{"count=2", "ids=a", "ids=b", "empty="}},
+			shared.Request{Method: "GET", URL: "accounts", Query: []shared.Param{{"count", "2"}, {"ids", "a"}, {"ids", "b"}, {"empty", ""}}}, ""},
+		{"POST keeps -F in the query string",
+			APIOptions{Path: "x", Method: "post", Fields: []string{"name=a b"}},
+			shared.Request{Method: "POST", URL: "x", Query: []shared.Param{{"name", "a b"}}}, ""},
+		{"--form makes a form body",
+			APIOptions{Path: "x", Method: "POST", Form: true, Fields: []string{"name=a b", "n=1"}},
+			shared.Request{Method: "POST", URL: "x", Body: []byte("n=1&name=a+b"), Header: []shared.Header{{"Content-Type", "application/x-www-form-urlencoded"}}}, ""},
+		{"--input sends JSON",
+			APIOptions{Path: "x", Method: "POST", Input: jsonFile, Headers: []string{"X-Trace: 1"}},
+			shared.Request{Method: "POST", URL: "x", Body: []byte(`[{"a":1}]`), Header: []shared.Header{{"X-Trace", "1"}, {"Content-Type", "application/json"}}}, ""},
+		{"--input keeps a given Content-Type",
+			APIOptions{Path: "x", Method: "POST", Input: jsonFile, Headers: []string{"content-type: text/csv"}},
+			shared.Request{Method: "POST", URL: "x", Body: []byte(`[{"a":1}]`), Header: []shared.Header{{"content-type", "text/csv"}}}, ""},
+		{"bad -F", APIOptions{Path: "x", Method: "GET", Fields: []string{"novalue"}}, shared.Request{}, `-F "novalue": write it as KEY=VALUE`},
+		{"bad -H", APIOptions{Path: "x", Method: "GET", Headers: []string{"NoColon"}}, shared.Request{}, `-H "NoColon": write it as 'Name: value'`},
+		{"--form with --input", APIOptions{Path: "x", Method: "POST", Form: true, Input: jsonFile}, shared.Request{}, "--form and --input both set a body: use one"},
+		{"missing input file", APIOptions{Path: "x", Method: "POST", Input: "/nonexistent/file"}, shared.Request{}, "--input: open /nonexistent/file: no such file or directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := buildRequest(&tt.opts, strings.NewReader(""))
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -32,5 +32,34 @@ vet:
 test: vet
 	$(GO) test -race ./...
 
+# The main job against the in-repo X Ads API simulator: no credentials, no network.
+demo: build
+	@set -eu; \
+	tmp=$$(mktemp -d); sim=; \
+	trap '[ -n "$$sim" ] && kill $$sim 2>/dev/null; rm -rf "$$tmp"' EXIT INT TERM; \
+	export INTEGRATOR_HOME="$$tmp/home"; \
+	$(BIN)/twitter-ads-sim --addr 127.0.0.1:0 --campaigns 1200 >"$$tmp/sim.json" 2>"$$tmp/sim.log" & sim=$$!; \
+	for i in $$(seq 100); do [ -s "$$tmp/sim.json" ] && break; sleep 0.1; done; \
+	field() { sed -n "s/.*\"$$1\":\"\([^\"]*\)\".*/\1/p" "$$tmp/sim.json"; }; \
+	URL=$$(field url); ACCOUNT=$$(field account_id); \
+	export DEMO_CONSUMER_SECRET=$$(field consumer_secret) DEMO_ACCESS_TOKEN=$$(field access_token) DEMO_TOKEN_SECRET=$$(field token_secret); \
+	step() { printf '\n\033[1m$$ %s\033[0m\n' "$$*"; "$$@"; }; \
+	echo "X Ads API simulator at $$URL (ads account $$ACCOUNT); integrator home $$INTEGRATOR_HOME"; \
+	step $(BIN)/integrator connectors list; \
+	step $(BIN)/integrator connections create --type twitter-ads --name demo \
+	  --set consumer_key=$$(field consumer_key) --set base_uri=$$URL --set account_id=$$ACCOUNT \
+	  --secret-env consumer_secret=DEMO_CONSUMER_SECRET --secret-env access_token=DEMO_ACCESS_TOKEN \
+	  --secret-env token_secret=DEMO_TOKEN_SECRET; \
+	step $(BIN)/integrator connections list; \
+	step $(BIN)/integrator connections show demo; \
+	step $(BIN)/integrator api demo accounts/$$ACCOUNT/campaigns -F count=2 -F sort_by=name-asc; echo; \
+	FI=$$($(BIN)/integrator api demo accounts/$$ACCOUNT/funding_instruments | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n1); \
+	step $(BIN)/integrator api demo -X POST accounts/$$ACCOUNT/campaigns -F name="Demo spring sale" \
+	  -F funding_instrument_id=$$FI -F daily_budget_amount_local_micro=5000000 -F entity_status=PAUSED; echo; \
+	step $(BIN)/integrator connections test demo; \
+	step $(BIN)/integrator keys rotate; \
+	step $(BIN)/integrator connections test demo; \
+	printf '\nDemo complete: secrets were sealed in %s and never shown.\n' "$$INTEGRATOR_HOME/integrator.db"
+
 clean:
 	rm -rf $(BIN)

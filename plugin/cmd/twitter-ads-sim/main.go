@@ -1,0 +1,189 @@
+// Command twitter-ads-sim runs the X Ads API simulator as a process, for
+// end-to-end tests, benchmarks and demos.
+//
+// It prints one JSON line on stdout with the URLs and demo credentials,
+// then serves until SIGINT or SIGTERM. Logs go to stderr and never hold
+// a secret.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/openintegrator/integrator/plugin/twitteradssim"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// ready is the line printed once the server listens.
+type ready struct {
+	URL            string `json:"url"`
+	DownloadURL    string `json:"download_url"`
+	ConsumerKey    string `json:"consumer_key"`
+	ConsumerSecret string `json:"consumer_secret"`
+	AccessToken    string `json:"access_token"`
+	TokenSecret    string `json:"token_secret"`
+	AccountID      string `json:"account_id"`
+}
+
+const usageHeader = `Usage: twitter-ads-sim [flags]
+
+Runs a simulator of the X (Twitter) Ads API on loopback. Once listening it
+prints one JSON line on stdout:
+
+  {"url":...,"download_url":...,"consumer_key":...,"consumer_secret":...,
+   "access_token":...,"token_secret":...,"account_id":...}
+
+and serves until interrupted (SIGINT or SIGTERM). Sign requests with the
+printed credentials (OAuth 1.0a, HMAC-SHA1) and send them to <url>/12/...
+Async stats job results are served, unsigned, from <download_url>.
+
+Flags:
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("twitter-ads-sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHeader)
+		fs.PrintDefaults()
+	}
+	var (
+		addr         = fs.String("addr", "127.0.0.1:0", "`address` of the API listener; port 0 picks a free port")
+		downloadAddr = fs.String("download-addr", "127.0.0.1:0", "`address` of the download host listener (async stats results)")
+		seed         = fs.Int64("seed", 1, "seed of all generated data, ids and demo credentials; equal seeds, equal servers")
+		accounts     = fs.Int("accounts", 2, "number of ads accounts (1..65536); every tenth is deleted")
+		campaigns    = fs.Int("campaigns", 25, "seeded campaigns per account; computed on demand, millions are fine")
+		lineItems    = fs.Int("line-items-per-campaign", 2, "seeded line items per campaign")
+		tweets       = fs.Int("promoted-tweets-per-line-item", 2, "seeded promoted tweets per line item")
+		fis          = fs.Int("funding-instruments", 2, "funding instruments per account (at least 1)")
+		jobDelay     = fs.Duration("job-delay", 2*time.Second, "how long an async stats job stays PROCESSING")
+		nullPolls    = fs.Int("null-url-polls", 1, "status polls of a finished job that still report a null url")
+		notFound     = fs.Int("download-not-found", 1, "download attempts of each job result answered with 404 first")
+		skew         = fs.Duration("max-clock-skew", 5*time.Minute, "largest accepted distance of oauth_timestamp from the clock")
+		writeLimit   = fs.Int("write-limit", 450, "writes per minute and user (-1: unlimited)")
+		readLimit    = fs.Int("read-limit", 10000, "entity reads per 15 minutes, per user and per account (-1: unlimited)")
+		statsLimit   = fs.Int("sync-stats-limit", 250, "sync stats requests per 15 minutes (-1: unlimited)")
+		noAcctLimit  = fs.Int("no-account-limit", 5, "GETs without an account id (GET /accounts) per 15 minutes (-1: unlimited)")
+		faults       twitteradssim.Faults
+	)
+	fs.Func("fault", "inject a fault; repeatable. A `spec` is KIND[,every=N][,fraction=F][,times=N]"+
+		"[,method=M][,path=P][,retry-after=D][,delay=D][,download], KIND one of too_many_requests, "+
+		"internal_error, unavailable, over_capacity, reset_before, reset_after, slow", func(v string) error {
+		f, err := parseFault(v)
+		if err == nil {
+			faults = append(faults, f)
+		}
+		return err
+	})
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "twitter-ads-sim: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		return 2
+	}
+	limits := twitteradssim.DefaultRateLimits()
+	limits.Write.Limit = *writeLimit
+	limits.Read.Limit = *readLimit
+	limits.SyncStats.Limit = *statsLimit
+	limits.NoAccount.Limit = *noAcctLimit
+
+	srv, err := twitteradssim.Start(
+		twitteradssim.WithAddr(*addr),
+		twitteradssim.WithDownloadAddr(*downloadAddr),
+		twitteradssim.WithSeed(*seed),
+		twitteradssim.WithAccounts(*accounts),
+		twitteradssim.WithCampaigns(*campaigns),
+		twitteradssim.WithLineItemsPerCampaign(*lineItems),
+		twitteradssim.WithPromotedTweetsPerLineItem(*tweets),
+		twitteradssim.WithFundingInstruments(*fis),
+		twitteradssim.WithStatsJobDelay(*jobDelay),
+		twitteradssim.WithNullURLPolls(*nullPolls),
+		twitteradssim.WithDownloadNotFound(*notFound),
+		twitteradssim.WithMaxClockSkew(*skew),
+		twitteradssim.WithRateLimits(limits),
+		twitteradssim.WithFaults(faults),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "twitter-ads-sim: %v\n", err)
+		return 1
+	}
+	line, _ := json.Marshal(ready{
+		URL: srv.URL, DownloadURL: srv.DownloadURL,
+		ConsumerKey: srv.Credentials.ConsumerKey, ConsumerSecret: srv.Credentials.ConsumerSecret,
+		AccessToken: srv.Credentials.AccessToken, TokenSecret: srv.Credentials.TokenSecret,
+		AccountID: srv.AccountID,
+	})
+	fmt.Fprintf(stdout, "%s\n", line)
+	fmt.Fprintf(stderr, "twitter-ads-sim: serving the API on %s and downloads on %s\n", srv.URL, srv.DownloadURL)
+
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "twitter-ads-sim: shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(stderr, "twitter-ads-sim: shutdown: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// parseFault reads one --fault value.
+func parseFault(v string) (twitteradssim.Fault, error) {
+	parts := strings.Split(v, ",")
+	var f twitteradssim.Fault
+	for k := twitteradssim.FaultTooManyRequests; k <= twitteradssim.FaultSlow; k++ {
+		if k.String() == parts[0] {
+			f.Kind = k
+		}
+	}
+	if f.Kind == 0 {
+		return f, fmt.Errorf("unknown fault kind %q", parts[0])
+	}
+	for _, p := range parts[1:] {
+		key, val, _ := strings.Cut(p, "=")
+		var err error
+		switch key {
+		case "every":
+			f.Every, err = strconv.Atoi(val)
+		case "fraction":
+			f.Fraction, err = strconv.ParseFloat(val, 64)
+		case "times":
+			f.Times, err = strconv.Atoi(val)
+		case "method":
+			f.Method = val
+		case "path":
+			f.Path = val
+		case "retry-after":
+			f.RetryAfter, err = time.ParseDuration(val)
+		case "delay":
+			f.Delay, err = time.ParseDuration(val)
+		case "download":
+			f.Download = true
+		default:
+			err = fmt.Errorf("unknown setting %q", key)
+		}
+		if err != nil {
+			return f, fmt.Errorf("fault %q: %s: %w", v, key, err)
+		}
+	}
+	return f, nil
+}

@@ -1,0 +1,275 @@
+package oauth1
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Signer signs requests with OAuth 1.0a (RFC 5849) in an Authorization
+// header. A Signer is not modified by Sign and may be shared by goroutines.
+type Signer struct {
+	ConsumerKey, ConsumerSecret, Token, TokenSecret string
+
+	Method   Method           // the zero Method means HMACSHA1
+	Realm    string           // sent in the header, never signed
+	BodyHash bool             // add oauth_body_hash (SHA-1, base64) for bodies that are not form-encoded
+	Nonce    func() string    // nil: random from crypto/rand, URL-safe
+	Now      func() time.Time // nil: time.Now
+
+	// Callback is sent as oauth_callback when set: for a temporary
+	// credentials request (RFC 5849 §2.1), such as Sign in with X's
+	// request_token.
+	Callback string
+	// Verifier is sent as oauth_verifier when set: for a token request
+	// (RFC 5849 §2.3), such as access_token.
+	Verifier string
+}
+
+// The protocol parameters Sign sends, in the (sorted) order of the header.
+const (
+	slotBodyHash = iota
+	slotCallback
+	slotConsumerKey
+	slotNonce
+	slotSignature
+	slotSignatureMethod
+	slotTimestamp
+	slotToken
+	slotVerifier
+	slotVersion
+	numSlots
+)
+
+var slotNames = [numSlots]string{
+	"oauth_body_hash",
+	"oauth_callback",
+	"oauth_consumer_key",
+	"oauth_nonce",
+	"oauth_signature",
+	"oauth_signature_method",
+	"oauth_timestamp",
+	"oauth_token",
+	"oauth_verifier",
+	"oauth_version",
+}
+
+// maxSigned bounds the query and body Sign reads, so that offsets into
+// its buffer fit an int32.
+const maxSigned = 1 << 28
+
+// nonceBytes random bytes make a nonce of nonceLen URL-safe characters.
+const (
+	nonceBytes = 16
+	nonceLen   = 22
+)
+
+// Sign signs r exactly as it will be sent and sets its Authorization header.
+// A form body is read to include its parameters and is left readable again (also r.GetBody must keep working).
+//
+// The signature covers the method, the URL (scheme, host and port as sent,
+// the path as escaped, not the fragment), every query parameter, every
+// parameter of a body whose Content-Type is
+// application/x-www-form-urlencoded, and the protocol parameters,
+// oauth_version="1.0" included. Other bodies are not signed; with BodyHash
+// they are covered by oauth_body_hash. The error names what is wrong with
+// the Signer or the request; it never contains a secret.
+func (s *Signer) Sign(r *http.Request) error {
+	if err := s.sign(r); err != nil {
+		return fmt.Errorf("oauth1: %w", err)
+	}
+	return nil
+}
+
+func (s *Signer) sign(r *http.Request) error {
+	method, err := s.check()
+	if err != nil {
+		return err
+	}
+	if err := checkRequest(r); err != nil {
+		return err
+	}
+	if r.URL.Scheme == "" || r.URL.Host == "" && r.Host == "" {
+		return fmt.Errorf("request URL %q is not absolute", clip(r.URL.String()))
+	}
+	form := isForm(r.Header)
+	var body []byte
+	if form || s.BodyHash {
+		if body, err = readBody(r, maxSigned); err != nil {
+			return fmt.Errorf("reading body: %w", err)
+		}
+	}
+	query := r.URL.RawQuery
+	if len(query)+len(body) > maxSigned {
+		return errors.New("query and body are too large to sign")
+	}
+
+	// One buffer holds the encoded parameters, the base string, the key,
+	// the signature and the header; it lives on the stack unless the
+	// request is large. Most parameter bytes are unreserved; the buffer
+	// grows if this guess is short.
+	size := 2*(len(query)+len(body)) + 2*(len(r.Host)+len(r.URL.Path)) +
+		3*(len(s.ConsumerKey)+len(s.Token)+len(s.Callback)+len(s.Verifier)) +
+		2*(len(s.ConsumerSecret)+len(s.TokenSecret)) + len(s.Realm) + 640
+	var stackBuf [2048]byte
+	var stackPairs [32]pair
+	p := params{buf: stackBuf[:0], pairs: stackPairs[:0]}
+	if size > len(stackBuf) {
+		p.buf = make([]byte, 0, size)
+	}
+	if p, err = addForm(p, query, "query"); err != nil {
+		return err
+	}
+	if form {
+		if p, err = addForm(p, body, "form body"); err != nil {
+			return err
+		}
+	}
+	nRequest := len(p.pairs)
+	var slots [numSlots]span
+	if p, slots, err = s.addProtocol(p, method, body, form); err != nil {
+		return err
+	}
+	p, bs, err := p.appendBaseString(r, len(p.pairs)-nRequest)
+	if err != nil {
+		return err
+	}
+	k0 := len(p.buf)
+	p.buf = appendKey(p.buf, s.ConsumerSecret, s.TokenSecret)
+	k1 := len(p.buf)
+	var sig0 int
+	if p.buf, sig0, err = appendSignature(p.buf, method, p.buf[k0:k1], p.buf[bs.start:bs.end]); err != nil {
+		return err
+	}
+	sig1 := len(p.buf)
+	p.buf = appendEncoded(p.buf, p.buf[sig0:sig1])
+	slots[slotSignature] = span{sig1, len(p.buf)}
+
+	h0 := len(p.buf)
+	p.buf = appendHeader(p.buf, s.Realm, slots)
+	if r.Header == nil {
+		r.Header = make(http.Header)
+	}
+	r.Header["Authorization"] = []string{string(p.buf[h0:])}
+	return nil
+}
+
+// addProtocol adds the protocol parameters but oauth_signature to p, in
+// the order of the header, which is sorted, and returns where their
+// encoded values are.
+func (s *Signer) addProtocol(p params, method Method, body []byte, form bool) (params, [numSlots]span, error) {
+	var slots [numSlots]span
+	add := func(slot int, value string) {
+		p, slots[slot] = addOAuth(p, slotNames[slot], value)
+	}
+	addBytes := func(slot int, value []byte) {
+		p, slots[slot] = addOAuth(p, slotNames[slot], value)
+	}
+	if s.BodyHash && !form {
+		h, err := bodyHash(body)
+		if err != nil {
+			return p, slots, err
+		}
+		addBytes(slotBodyHash, h[:])
+	}
+	if s.Callback != "" {
+		add(slotCallback, s.Callback)
+	}
+	add(slotConsumerKey, s.ConsumerKey)
+	if s.Nonce != nil {
+		n := s.Nonce()
+		if n == "" {
+			return p, slots, errors.New("Nonce returned an empty string")
+		}
+		if !utf8.ValidString(n) {
+			return p, slots, errors.New("Nonce returned a string that is not valid UTF-8")
+		}
+		add(slotNonce, n)
+	} else {
+		var random [nonceBytes]byte
+		var nonce [nonceLen]byte
+		rand.Read(random[:])
+		base64.RawURLEncoding.Encode(nonce[:], random[:])
+		addBytes(slotNonce, nonce[:])
+	}
+	add(slotSignatureMethod, string(method))
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	unix := now().Unix()
+	if unix < 0 {
+		return p, slots, errors.New("Now returned a time before 1970")
+	}
+	var ts [20]byte
+	addBytes(slotTimestamp, strconv.AppendInt(ts[:0], unix, 10))
+	if s.Token != "" {
+		add(slotToken, s.Token)
+	}
+	if s.Verifier != "" {
+		add(slotVerifier, s.Verifier)
+	}
+	add(slotVersion, "1.0")
+	return p, slots, nil
+}
+
+// appendHeader appends the Authorization header value: "OAuth ", the realm
+// if any as a quoted-string, then name="value" for each protocol parameter
+// present, separated by ", ".
+func appendHeader(dst []byte, realm string, slots [numSlots]span) []byte {
+	h0 := len(dst)
+	dst = append(dst, "OAuth "...)
+	if realm != "" {
+		dst = append(dst, `realm="`...)
+		dst = appendQuoted(dst, realm)
+		dst = append(dst, '"')
+	}
+	for i, v := range slots {
+		if v.end == 0 {
+			continue
+		}
+		if len(dst) > h0+len("OAuth ") {
+			dst = append(dst, ", "...)
+		}
+		dst = append(dst, slotNames[i]...)
+		dst = append(dst, `="`...)
+		dst = append(dst, dst[v.start:v.end]...)
+		dst = append(dst, '"')
+	}
+	return dst
+}
+
+// check validates the Signer and returns its resolved method.
+func (s *Signer) check() (Method, error) {
+	if s == nil {
+		return "", errors.New("nil Signer")
+	}
+	method, err := s.Method.resolve()
+	if err != nil {
+		return "", err
+	}
+	if s.ConsumerKey == "" {
+		return "", errors.New("empty consumer key")
+	}
+	for _, f := range [...]struct{ name, value string }{
+		{"consumer key", s.ConsumerKey},
+		{"consumer secret", s.ConsumerSecret},
+		{"token", s.Token},
+		{"token secret", s.TokenSecret},
+		{"callback", s.Callback},
+		{"verifier", s.Verifier},
+	} {
+		if !utf8.ValidString(f.value) {
+			return "", fmt.Errorf("%s is not valid UTF-8", f.name)
+		}
+	}
+	if err := checkRealm(s.Realm); err != nil {
+		return "", err
+	}
+	return method, nil
+}

@@ -38,5 +38,6 @@ the environment they need.`,
 	cmd.PersistentFlags().StringVar(&f.LogLevel, "log-level", DefaultLogLevel,
 		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
 	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f))
+	cmd.AddCommand(flowCommands(f)...)
 	return cmd
 }

@@ -37,6 +37,47 @@ var migrations = []string{
 		ciphertext    BLOB NOT NULL,
 		PRIMARY KEY (connection_id, key)
 	);`,
+	// 2: plugin trust, export checkpoints and import ledgers.
+	`CREATE TABLE plugins (
+		type        TEXT PRIMARY KEY,
+		path        TEXT NOT NULL,
+		sha256      TEXT NOT NULL,
+		version     TEXT NOT NULL DEFAULT '',
+		protocol    INTEGER NOT NULL DEFAULT 0,
+		spec_json   TEXT NOT NULL DEFAULT '',
+		trusted_at  INTEGER NOT NULL
+	);
+	CREATE TABLE export_runs (
+		id            TEXT PRIMARY KEY,
+		connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+		run_key       TEXT NOT NULL UNIQUE,
+		out_path      TEXT NOT NULL,
+		cursor        TEXT,
+		byte_offset   INTEGER NOT NULL DEFAULT 0,
+		records       INTEGER NOT NULL DEFAULT 0,
+		pages         INTEGER NOT NULL DEFAULT 0,
+		done          INTEGER NOT NULL DEFAULT 0,
+		started_at    INTEGER NOT NULL,
+		updated_at    INTEGER NOT NULL
+	);
+	CREATE TABLE import_runs (
+		id            TEXT PRIMARY KEY,
+		connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+		run_key       TEXT NOT NULL UNIQUE,
+		started_at    INTEGER NOT NULL,
+		updated_at    INTEGER NOT NULL
+	);
+	CREATE TABLE import_records (
+		run_id      TEXT NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+		line        INTEGER NOT NULL,
+		state       TEXT NOT NULL,
+		status      INTEGER NOT NULL DEFAULT 0,
+		created_id  TEXT NOT NULL DEFAULT '',
+		code        TEXT NOT NULL DEFAULT '',
+		message     TEXT NOT NULL DEFAULT '',
+		updated_at  INTEGER NOT NULL,
+		PRIMARY KEY (run_id, line)
+	);`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -159,7 +159,7 @@ func sentHost(host string) (string, error) {
 		if c >= utf8.RuneSelf {
 			return "", fmt.Errorf("host %q is not ASCII: use its punycode (xn--) form", clip(host))
 		}
-		if !unreserved[c] && strings.IndexByte("!$%&'()*+,:;=[]", c) < 0 {
+		if !hostByte[c] {
 			return "", fmt.Errorf("host %q has a byte that cannot be sent in a Host header", clip(host))
 		}
 	}
@@ -172,6 +172,15 @@ func sentHost(host string) (string, error) {
 	}
 	return host, nil
 }
+
+// hostByte marks the bytes net/http lets through in a Host header.
+var hostByte = func() (t [256]bool) {
+	t = unreserved
+	for _, c := range []byte("!$%&'()*+,:;=[]") {
+		t[c] = true
+	}
+	return t
+}()
 
 func isDefaultPort(scheme, port string) bool {
 	return port == "80" && strings.EqualFold(scheme, "http") ||

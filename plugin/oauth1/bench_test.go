@@ -6,8 +6,10 @@ import (
 	"crypto/sha1"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	dghubble "github.com/dghubble/oauth1"
 )
@@ -101,6 +103,63 @@ func BenchmarkSign(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSignPaired measures the ratios of BenchmarkSign on a shared,
+// noisy machine: it alternates short runs of each variant (100 signatures,
+// 10 for dghubble) and reports the ratio of the median run times, so that
+// load from other processes weighs on both sides of a ratio alike. Its
+// ns/op is meaningless; read the ours/floor and ours/dghubble metrics.
+func BenchmarkSignPaired(b *testing.B) {
+	for _, br := range benchRequests {
+		b.Run(br.name, func(b *testing.B) {
+			s := benchSigner
+			tr := dghubbleTransport(benchSigner, nil)
+			r := newBenchRequest(b, br)
+			if err := s.Sign(r); err != nil {
+				b.Fatal(err)
+			}
+			bs, err := BaseString(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			key := []byte(benchSigner.ConsumerSecret + "&" + benchSigner.TokenSecret)
+			variants := []struct {
+				n    int
+				sign func()
+			}{
+				{100, func() { s.Sign(newBenchRequest(b, br)) }},
+				{100, func() {
+					newBenchRequest(b, br)
+					mac := hmac.New(sha1.New, key)
+					io.WriteString(mac, bs)
+					mac.Sum(nil)
+				}},
+				{10, func() { tr.RoundTrip(newBenchRequest(b, br)) }},
+			}
+			perOp := make([][]float64, len(variants))
+			for b.Loop() {
+				for i, v := range variants {
+					start := time.Now()
+					for range v.n {
+						v.sign()
+					}
+					perOp[i] = append(perOp[i], float64(time.Since(start))/float64(v.n))
+				}
+			}
+			ours, floor, theirs := median(perOp[0]), median(perOp[1]), median(perOp[2])
+			b.ReportMetric(ours/floor, "ours/floor")
+			b.ReportMetric(ours/theirs, "ours/dghubble")
+			b.ReportMetric(ours, "ours-ns/op")
+			b.ReportMetric(floor, "floor-ns/op")
+			b.ReportMetric(theirs, "dghubble-ns/op")
+		})
+	}
+}
+
+func median(x []float64) float64 {
+	slices.Sort(x)
+	return x[len(x)/2]
 }
 
 // dghubbleTransport returns a dghubble/oauth1 Transport that signs like s

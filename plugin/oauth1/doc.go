@@ -72,6 +72,6 @@
 // each of these.
 //
 // Sign allocates little: the encoded parameters, base string and key live
-// in one buffer on the stack, and the HMAC is computed without crypto/hmac
-// so that nothing escapes. docs/benchmarks.md has the figures.
+// in one buffer on the stack; the MAC is crypto/hmac's. docs/benchmarks.md
+// has the figures.
 package oauth1

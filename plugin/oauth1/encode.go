@@ -26,11 +26,13 @@ var unreserved = func() (t [256]bool) {
 	return t
 }()
 
-var errBadEscape = errors.New("has an invalid percent-escape")
+var (
+	errBadEscape = errors.New("has an invalid percent-escape")
+	errNotUTF8   = errors.New("is not valid UTF-8 once decoded")
+)
 
 // appendEncoded appends the RFC 5849 §3.6 percent-encoding of s to dst:
 // every byte but the unreserved ones becomes %XX with upper-case hex.
-// Encoding an already encoded string again only turns each "%" into "%25".
 func appendEncoded[T text](dst []byte, s T) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
@@ -45,17 +47,38 @@ func appendEncoded[T text](dst []byte, s T) []byte {
 	return append(dst, s[start:]...)
 }
 
-// appendReencoded appends the encoding of enc, itself an encoding made by
-// appendEncoded: only "%" needs encoding, as "%25".
-func appendReencoded(dst, enc []byte) []byte {
-	for {
-		i := bytes.IndexByte(enc, '%')
-		if i < 0 {
-			return append(dst, enc...)
+// Parameters are stored encoded twice, the form they take in the base
+// string, where the normalized parameter string is encoded once more: a
+// byte that needs escaping becomes "%25XX" rather than "%XX". Sorting the
+// twice-encoded forms gives the order of the once-encoded ones that RFC
+// 5849 §3.4.1.3.2 prescribes: the first byte where two such strings differ
+// is the same byte in both encodings, "%" included.
+
+// appendEncodedTwice appends the encoding of the encoding of s.
+func appendEncodedTwice[T text](dst []byte, s T) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved[c] {
+			continue
 		}
-		dst = append(dst, enc[:i]...)
-		dst = append(dst, "%25"...)
-		enc = enc[i+1:]
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, '%', '2', '5', upperHex[c>>4], upperHex[c&15])
+		start = i + 1
+	}
+	return append(dst, s[start:]...)
+}
+
+// appendEncodedOnce appends the once-encoded form of twice, an encoding
+// made by appendEncodedTwice: each "%25" becomes "%".
+func appendEncodedOnce(dst, twice []byte) []byte {
+	for {
+		i := bytes.IndexByte(twice, '%')
+		if i < 0 || i+3 > len(twice) {
+			return append(dst, twice...)
+		}
+		dst = append(dst, twice[:i+1]...)
+		twice = twice[i+3:]
 	}
 }
 
@@ -76,70 +99,76 @@ func appendEncodedLower(dst []byte, s string) []byte {
 	return dst
 }
 
-// appendFormComponent decodes s as one name or value of
-// application/x-www-form-urlencoded data ("+" is a space, %XX is a byte)
-// and appends the RFC 5849 encoding of the result to dst. It checks that the
-// decoded bytes are UTF-8.
-func appendFormComponent[T text](dst []byte, s T) ([]byte, error) {
+// appendFormPart decodes application/x-www-form-urlencoded data ("+" is a
+// space, %XX a byte) from data[i:] up to the next "&", or also "=" when
+// name is set, and appends the decoded bytes encoded twice. It returns the
+// index of that delimiter (len(data) if none) and checks that the decoded
+// bytes are UTF-8.
+func appendFormPart[T text](dst []byte, data T, i int, name bool) ([]byte, int, error) {
 	start := len(dst)
 	ascii := true
-	for i := 0; i < len(s); {
+	for i < len(data) {
 		j := i
-		for j < len(s) && unreserved[s[j]] {
+		for j < len(data) && unreserved[data[j]] {
 			j++
 		}
-		dst = append(dst, s[i:j]...)
-		if j == len(s) {
+		dst = append(dst, data[i:j]...)
+		if i = j; i == len(data) {
 			break
 		}
-		c := s[j]
-		i = j + 1
-		switch c {
-		case '+':
-			dst = append(dst, "%20"...)
+		c := data[i]
+		switch {
+		case c == '&' || c == '=' && name:
+			return dst, i, checkUTF8(dst[start:], ascii)
+		case c == '+':
+			dst = append(dst, "%2520"...)
+			i++
 			continue
-		case '%':
-			if i+1 >= len(s) {
-				return dst, errBadEscape
+		case c == '%':
+			if i+2 >= len(data) {
+				return dst, i, errBadEscape
 			}
-			hi, ok1 := unhex(s[i])
-			lo, ok2 := unhex(s[i+1])
+			hi, ok1 := unhex(data[i+1])
+			lo, ok2 := unhex(data[i+2])
 			if !ok1 || !ok2 {
-				return dst, errBadEscape
+				return dst, i, errBadEscape
 			}
 			c = hi<<4 | lo
-			i += 2
+			i += 3
 			if unreserved[c] {
 				dst = append(dst, c)
 				continue
 			}
+		default:
+			i++
 		}
 		ascii = ascii && c < utf8.RuneSelf
-		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		dst = append(dst, '%', '2', '5', upperHex[c>>4], upperHex[c&15])
 	}
-	if !ascii && !validEncodedUTF8(dst[start:]) {
-		return dst, errNotUTF8
-	}
-	return dst, nil
+	return dst, i, checkUTF8(dst[start:], ascii)
 }
 
-var errNotUTF8 = errors.New("is not valid UTF-8 once decoded")
-
-// validEncodedUTF8 reports whether enc, an RFC 5849 encoding written by this
-// package, decodes to valid UTF-8.
-func validEncodedUTF8(enc []byte) bool {
-	dec := make([]byte, 0, len(enc)/3+1)
-	for i := 0; i < len(enc); i++ {
-		c := enc[i]
-		if c == '%' {
-			hi, _ := unhex(enc[i+1])
-			lo, _ := unhex(enc[i+2])
+// checkUTF8 checks that twice, encoded by this package, decodes to UTF-8;
+// ascii says it has no byte to check.
+func checkUTF8(twice []byte, ascii bool) error {
+	if ascii {
+		return nil
+	}
+	dec := make([]byte, 0, len(twice)/5+1)
+	for i := 0; i < len(twice); i++ {
+		c := twice[i]
+		if c == '%' { // %25XX
+			hi, _ := unhex(twice[i+3])
+			lo, _ := unhex(twice[i+4])
 			c = hi<<4 | lo
-			i += 2
+			i += 4
 		}
 		dec = append(dec, c)
 	}
-	return utf8.Valid(dec)
+	if !utf8.Valid(dec) {
+		return errNotUTF8
+	}
+	return nil
 }
 
 // percentDecode strictly decodes an RFC 5849 encoded string: %XX is a byte
@@ -153,6 +182,9 @@ func percentDecode(s string) (string, error) {
 	}
 	if n == 0 {
 		return s, nil
+	}
+	if len(s) < 3*n {
+		return "", errBadEscape // too short for n escapes
 	}
 	dec := make([]byte, 0, len(s)-2*n)
 	for i := 0; i < len(s); i++ {

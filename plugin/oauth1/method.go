@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"sync"
 )
 
 // Method is an oauth_signature_method. The zero Method means HMACSHA1.
@@ -70,28 +71,50 @@ func appendSignature(dst []byte, m Method, key, bs []byte) ([]byte, int, error) 
 		return append(dst, key...), n, nil
 	}
 	if fips140.Enforced() {
-		// Use the FIPS module's HMAC. hmac.New would panic here.
+		// hmac.New would panic on these in FIPS 140-only mode.
 		if m == HMACSHA1 {
 			return dst, 0, errFIPSSHA1
 		}
 		if len(key) < 112/8 {
 			return dst, 0, errFIPSKey
 		}
-		// Copies keep dst (often on the caller's stack) off the heap.
-		mac := hmac.New(m.newHash(), bytes.Clone(key))
-		mac.Write(bytes.Clone(bs))
-		dst = append(dst, mac.Sum(nil)...)
-	} else {
-		switch m {
-		case HMACSHA256:
-			dst = appendHMACSHA256(dst, key, bs)
-		case HMACSHA512:
-			dst = appendHMACSHA512(dst, key, bs)
-		default:
-			dst = appendHMACSHA1(dst, key, bs)
-		}
 	}
+	dst = appendMAC(dst, m, key, bs)
 	s0 := len(dst)
 	dst = base64.StdEncoding.AppendEncode(dst, dst[n:s0])
 	return dst, s0, nil
+}
+
+// macState is a keyed crypto/hmac state with scratch space. Signing keys
+// rarely change between calls (one connection, one key), so a pooled state
+// for the same key is Reset instead of built again, and the base string is
+// copied into the scratch space: passing the caller's stack buffer to the
+// hash.Hash interface would move that buffer to the heap.
+type macState struct {
+	method Method
+	key    []byte
+	mac    hash.Hash
+	msg    []byte
+	sum    []byte
+}
+
+var macPool = sync.Pool{New: func() any { return new(macState) }}
+
+// appendMAC appends the HMAC of bs under key to dst. key and bs may point
+// into dst.
+func appendMAC(dst []byte, m Method, key, bs []byte) []byte {
+	st := macPool.Get().(*macState)
+	if st.mac == nil || st.method != m || !bytes.Equal(st.key, key) {
+		st.method = m
+		st.key = append(st.key[:0], key...)
+		st.mac = hmac.New(m.newHash(), st.key)
+	} else {
+		st.mac.Reset()
+	}
+	st.msg = append(st.msg[:0], bs...)
+	st.mac.Write(st.msg)
+	st.sum = st.mac.Sum(st.sum[:0])
+	dst = append(dst, st.sum...)
+	macPool.Put(st)
+	return dst
 }

@@ -9,11 +9,11 @@ import (
 	"unicode/utf8"
 )
 
-// pair locates one encoded parameter in params.buf: the name is
-// buf[k0:k1] and the value buf[v0:v1].
+// pair locates one parameter in params.buf: the name is buf[k0:v0] and
+// the value buf[v0:v1].
 type pair struct {
-	k0, k1, v0, v1 int32
-	prefix         uint64 // the first 8 bytes of the name, to sort fast
+	k0, v0, v1 int32
+	prefix     uint64 // the first 8 bytes of the name, to sort fast
 }
 
 // newPair returns the pair of the name buf[k0:v0] and value buf[v0:v1].
@@ -32,12 +32,12 @@ func newPair(buf []byte, k0, v0, v1 int) pair {
 			}
 		}
 	}
-	return pair{int32(k0), int32(v0), int32(v0), int32(v1), prefix}
+	return pair{int32(k0), int32(v0), int32(v1), prefix}
 }
 
-// params collects the request parameters of RFC 5849 §3.4.1.3, already
-// percent-encoded, in one byte buffer. Working on encoded bytes is what the
-// normalization needs: sorting is by encoded name, then encoded value.
+// params collects the request parameters of RFC 5849 §3.4.1.3 in one byte
+// buffer, encoded twice (see appendEncodedTwice): sorted, they are copied
+// into the base string as they are.
 //
 // The buffer is append-only, so a range stays valid when it grows; the
 // base string, the key, the signature and the header are appended to the
@@ -50,17 +50,29 @@ type params struct {
 	pairs []pair
 }
 
-// span is the range of an encoded value in params.buf; end 0 means absent.
+// span is the range of a value in params.buf; end 0 means absent.
 type span struct{ start, end int }
 
 // addOAuth adds a protocol parameter whose name needs no encoding and
 // whose value is known to be UTF-8. It also returns the range of the
-// encoded value, which the Authorization header reuses.
+// value, which the Authorization header reuses.
 func addOAuth[T text](p params, name string, value T) (params, span) {
 	k0 := len(p.buf)
 	p.buf = append(p.buf, name...)
 	v0 := len(p.buf)
-	p.buf = appendEncoded(p.buf, value)
+	p.buf = appendEncodedTwice(p.buf, value)
+	p.pairs = append(p.pairs, newPair(p.buf, k0, v0, len(p.buf)))
+	return p, span{v0, len(p.buf)}
+}
+
+// addOAuthPlain is addOAuth for a value known to be unreserved bytes only,
+// which need no encoding: the signature method, the version, the
+// timestamp and the default nonce.
+func addOAuthPlain[T text](p params, name string, value T) (params, span) {
+	k0 := len(p.buf)
+	p.buf = append(p.buf, name...)
+	v0 := len(p.buf)
+	p.buf = append(p.buf, value...)
 	p.pairs = append(p.pairs, newPair(p.buf, k0, v0, len(p.buf)))
 	return p, span{v0, len(p.buf)}
 }
@@ -74,9 +86,9 @@ func (p params) add(name, value string) (params, error) {
 		return p, fmt.Errorf("value of parameter %q is not valid UTF-8", name)
 	}
 	k0 := len(p.buf)
-	p.buf = appendEncoded(p.buf, name)
+	p.buf = appendEncodedTwice(p.buf, name)
 	v0 := len(p.buf)
-	p.buf = appendEncoded(p.buf, value)
+	p.buf = appendEncodedTwice(p.buf, value)
 	p.pairs = append(p.pairs, newPair(p.buf, k0, v0, len(p.buf)))
 	return p, nil
 }
@@ -86,34 +98,30 @@ func (p params) add(name, value string) (params, error) {
 // empty value; empty parts ("a&&b") are skipped. oauth_signature is never
 // signed, wherever it is sent. where names the source for errors.
 func addForm[T text](p params, data T, where string) (params, error) {
-	for len(data) > 0 {
-		var part T
-		if i := index(data, '&'); i >= 0 {
-			part, data = data[:i], data[i+1:]
-		} else {
-			part, data = data, data[len(data):]
+	for i := 0; i < len(data); i++ {
+		if data[i] == '&' {
+			continue // an empty part
 		}
-		if len(part) == 0 {
-			continue
-		}
-		name, value := part, part[len(part):]
-		if i := index(part, '='); i >= 0 {
-			name, value = part[:i], part[i+1:]
-		}
+		start := i
 		k0 := len(p.buf)
+		part := "name"
 		var err error
-		p.buf, err = appendFormComponent(p.buf, name)
-		if err != nil {
-			return p, fmt.Errorf("%s parameter %q: name %w", where, clip(part), err)
-		}
+		p.buf, i, err = appendFormPart(p.buf, data, i, true)
 		v0 := len(p.buf)
+		if err == nil && i < len(data) && data[i] == '=' {
+			part = "value"
+			p.buf, i, err = appendFormPart(p.buf, data, i+1, false)
+		}
+		if err != nil {
+			end := start + index(data[start:], '&')
+			if end < start {
+				end = len(data)
+			}
+			return p, fmt.Errorf("%s parameter %q: %s %w", where, clip(data[start:end]), part, err)
+		}
 		if string(p.buf[k0:v0]) == "oauth_signature" {
 			p.buf = p.buf[:k0]
 			continue
-		}
-		p.buf, err = appendFormComponent(p.buf, value)
-		if err != nil {
-			return p, fmt.Errorf("%s parameter %q: value %w", where, clip(part), err)
 		}
 		p.pairs = append(p.pairs, newPair(p.buf, k0, v0, len(p.buf)))
 	}
@@ -144,7 +152,7 @@ func clip[T text](s T) string {
 // order): the others are sorted, then merged with them.
 func (p params) sort(sorted int) {
 	ps := p.pairs
-	if len(ps) > 32 {
+	if len(ps) > 32 || sorted > numSlots {
 		slices.SortFunc(ps, p.compare)
 		return
 	}
@@ -158,24 +166,19 @@ func (p params) sort(sorted int) {
 		}
 		ps[j] = x
 	}
-	if n == 0 || sorted == 0 {
-		return
-	}
-	var merged [32]pair
-	i, j, k := 0, n, 0
-	for i < n && j < len(ps) {
-		if p.before(ps[j], ps[i]) {
-			merged[k] = ps[j]
-			j++
+	// Merge from the back, the sorted ones set aside.
+	var tail [numSlots]pair
+	b := tail[:copy(tail[:], ps[n:])]
+	i, k := n-1, len(ps)-1
+	for j := len(b) - 1; j >= 0; k-- {
+		if i >= 0 && p.before(b[j], ps[i]) {
+			ps[k] = ps[i]
+			i--
 		} else {
-			merged[k] = ps[i]
-			i++
+			ps[k] = b[j]
+			j--
 		}
-		k++
 	}
-	k += copy(merged[k:], ps[i:n])
-	copy(merged[k:], ps[j:])
-	copy(ps, merged[:len(ps)])
 }
 
 func (p params) before(a, b pair) bool {
@@ -192,23 +195,23 @@ func (p params) compare(a, b pair) int {
 		}
 		return 1
 	}
-	if c := bytes.Compare(p.buf[a.k0:a.k1], p.buf[b.k0:b.k1]); c != 0 {
+	if c := bytes.Compare(p.buf[a.k0:a.v0], p.buf[b.k0:b.v0]); c != 0 {
 		return c
 	}
 	return bytes.Compare(p.buf[a.v0:a.v1], p.buf[b.v0:b.v1])
 }
 
-// appendNormalized appends the encoding of the normalized parameter string
-// (name=value pairs joined by "&", already sorted) to p.buf, as the last
-// part of the base string.
+// appendNormalized appends the normalized parameter string, name=value
+// pairs in order joined by "&", encoded (RFC 5849 §3.4.1.1): the last part
+// of the base string.
 func (p params) appendNormalized() params {
 	for i, q := range p.pairs {
 		if i > 0 {
 			p.buf = append(p.buf, "%26"...)
 		}
-		p.buf = appendReencoded(p.buf, p.buf[q.k0:q.k1])
+		p.buf = append(p.buf, p.buf[q.k0:q.v0]...)
 		p.buf = append(p.buf, "%3D"...)
-		p.buf = appendReencoded(p.buf, p.buf[q.v0:q.v1])
+		p.buf = append(p.buf, p.buf[q.v0:q.v1]...)
 	}
 	return p
 }

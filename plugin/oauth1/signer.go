@@ -147,7 +147,7 @@ func (s *Signer) sign(r *http.Request) error {
 		return err
 	}
 	sig1 := len(p.buf)
-	p.buf = appendEncoded(p.buf, p.buf[sig0:sig1])
+	p.buf = appendEncodedTwice(p.buf, p.buf[sig0:sig1]) // like the other slots
 	slots[slotSignature] = span{sig1, len(p.buf)}
 
 	h0 := len(p.buf)
@@ -160,27 +160,21 @@ func (s *Signer) sign(r *http.Request) error {
 }
 
 // addProtocol adds the protocol parameters but oauth_signature to p, in
-// the order of the header, which is sorted, and returns where their
-// encoded values are.
+// the order of the header, which is sorted, and returns where their values
+// are (encoded twice, as all values in p).
 func (s *Signer) addProtocol(p params, method Method, body []byte, form bool) (params, [numSlots]span, error) {
 	var slots [numSlots]span
-	add := func(slot int, value string) {
-		p, slots[slot] = addOAuth(p, slotNames[slot], value)
-	}
-	addBytes := func(slot int, value []byte) {
-		p, slots[slot] = addOAuth(p, slotNames[slot], value)
-	}
 	if s.BodyHash && !form {
 		h, err := bodyHash(body)
 		if err != nil {
 			return p, slots, err
 		}
-		addBytes(slotBodyHash, h[:])
+		p, slots[slotBodyHash] = addOAuth(p, slotNames[slotBodyHash], h[:])
 	}
 	if s.Callback != "" {
-		add(slotCallback, s.Callback)
+		p, slots[slotCallback] = addOAuth(p, slotNames[slotCallback], s.Callback)
 	}
-	add(slotConsumerKey, s.ConsumerKey)
+	p, slots[slotConsumerKey] = addOAuth(p, slotNames[slotConsumerKey], s.ConsumerKey)
 	if s.Nonce != nil {
 		n := s.Nonce()
 		if n == "" {
@@ -189,32 +183,33 @@ func (s *Signer) addProtocol(p params, method Method, body []byte, form bool) (p
 		if !utf8.ValidString(n) {
 			return p, slots, errors.New("Nonce returned a string that is not valid UTF-8")
 		}
-		add(slotNonce, n)
+		p, slots[slotNonce] = addOAuth(p, slotNames[slotNonce], n)
 	} else {
 		var random [nonceBytes]byte
 		var nonce [nonceLen]byte
 		rand.Read(random[:])
 		base64.RawURLEncoding.Encode(nonce[:], random[:])
-		addBytes(slotNonce, nonce[:])
+		p, slots[slotNonce] = addOAuthPlain(p, slotNames[slotNonce], nonce[:])
 	}
-	add(slotSignatureMethod, string(method))
-	now := time.Now
+	p, slots[slotSignatureMethod] = addOAuthPlain(p, slotNames[slotSignatureMethod], string(method))
+	var unix int64
 	if s.Now != nil {
-		now = s.Now
+		unix = s.Now().Unix()
+	} else {
+		unix = time.Now().Unix()
 	}
-	unix := now().Unix()
 	if unix < 0 {
 		return p, slots, errors.New("Now returned a time before 1970")
 	}
 	var ts [20]byte
-	addBytes(slotTimestamp, strconv.AppendInt(ts[:0], unix, 10))
+	p, slots[slotTimestamp] = addOAuthPlain(p, slotNames[slotTimestamp], strconv.AppendInt(ts[:0], unix, 10))
 	if s.Token != "" {
-		add(slotToken, s.Token)
+		p, slots[slotToken] = addOAuth(p, slotNames[slotToken], s.Token)
 	}
 	if s.Verifier != "" {
-		add(slotVerifier, s.Verifier)
+		p, slots[slotVerifier] = addOAuth(p, slotNames[slotVerifier], s.Verifier)
 	}
-	add(slotVersion, "1.0")
+	p, slots[slotVersion] = addOAuthPlain(p, slotNames[slotVersion], "1.0")
 	return p, slots, nil
 }
 
@@ -238,7 +233,7 @@ func appendHeader(dst []byte, realm string, slots [numSlots]span) []byte {
 		}
 		dst = append(dst, slotNames[i]...)
 		dst = append(dst, `="`...)
-		dst = append(dst, dst[v.start:v.end]...)
+		dst = appendEncodedOnce(dst, dst[v.start:v.end])
 		dst = append(dst, '"')
 	}
 	return dst
@@ -256,17 +251,19 @@ func (s *Signer) check() (Method, error) {
 	if s.ConsumerKey == "" {
 		return "", errors.New("empty consumer key")
 	}
-	for _, f := range [...]struct{ name, value string }{
-		{"consumer key", s.ConsumerKey},
-		{"consumer secret", s.ConsumerSecret},
-		{"token", s.Token},
-		{"token secret", s.TokenSecret},
-		{"callback", s.Callback},
-		{"verifier", s.Verifier},
-	} {
-		if !utf8.ValidString(f.value) {
-			return "", fmt.Errorf("%s is not valid UTF-8", f.name)
-		}
+	switch {
+	case !utf8.ValidString(s.ConsumerKey):
+		return "", errors.New("consumer key is not valid UTF-8")
+	case !utf8.ValidString(s.ConsumerSecret):
+		return "", errors.New("consumer secret is not valid UTF-8")
+	case !utf8.ValidString(s.Token):
+		return "", errors.New("token is not valid UTF-8")
+	case !utf8.ValidString(s.TokenSecret):
+		return "", errors.New("token secret is not valid UTF-8")
+	case !utf8.ValidString(s.Callback):
+		return "", errors.New("callback is not valid UTF-8")
+	case !utf8.ValidString(s.Verifier):
+		return "", errors.New("verifier is not valid UTF-8")
 	}
 	if err := checkRealm(s.Realm); err != nil {
 		return "", err

@@ -288,3 +288,21 @@ func TestDefaultNonceAndTime(t *testing.T) {
 		}
 	}
 }
+
+func TestPercentDecode(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", ""}, {"abc", "abc"}, {"a+b", "a+b"}, {"%41%2b%2B", "A++"}, {"%E2%98%83", "☃"},
+		{"%", "!"}, {"%%", "!"}, {"%4", "!"}, {"%zz", "!"}, {"a%", "!"}, {"%%%", "!"}, {"%41%", "!"},
+	} {
+		got, err := percentDecode(c.in)
+		if c.want == "!" {
+			if err == nil {
+				t.Errorf("percentDecode(%q) = %q, want an error", c.in, got)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("percentDecode(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}

@@ -371,9 +371,9 @@ func normalized(p params) string {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.Write(p.buf[q.k0:q.k1])
+		b.Write(appendEncodedOnce(nil, p.buf[q.k0:q.v0]))
 		b.WriteByte('=')
-		b.Write(p.buf[q.v0:q.v1])
+		b.Write(appendEncodedOnce(nil, p.buf[q.v0:q.v1]))
 	}
 	return b.String()
 }

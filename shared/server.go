@@ -18,6 +18,9 @@ import (
 // little memory (gRPC flow control bounds what is in flight).
 const chunkSize = 128 << 10
 
+// firstChunk is the size of the first read of a body.
+const firstChunk = 16 << 10
+
 // maxMessage bounds every gRPC message in both directions: the largest
 // request body plus room for the config, headers and framing.
 const maxMessage = MaxRequestBody + 1<<20
@@ -86,15 +89,23 @@ func (s *server) DoRequest(req *pb.DoRequestRequest, stream pb.Connector_DoReque
 	if resp.Body == nil {
 		return nil
 	}
+	// One buffer per stream, reused for every chunk: gRPC marshals a message
+	// into its own buffer before Send returns (no stats handler or binary
+	// log that could read it later is installed). It starts small, so a
+	// small body costs little, and doubles while reads fill it. One Read per
+	// chunk, so that data that trickles in is passed on at once.
+	buf := make([]byte, firstChunk)
+	msg := &pb.DoRequestResponse_Chunk{}
+	out := &pb.DoRequestResponse{Part: msg}
 	for {
-		// A fresh buffer per chunk: gRPC may still hold the previous message.
-		// One Read per chunk, so that data that trickles in is passed on at
-		// once rather than held back until a chunk is full.
-		buf := make([]byte, chunkSize)
 		n, err := resp.Body.Read(buf)
 		if n > 0 {
-			if serr := stream.Send(&pb.DoRequestResponse{Part: &pb.DoRequestResponse_Chunk{Chunk: buf[:n]}}); serr != nil {
+			msg.Chunk = buf[:n]
+			if serr := stream.Send(out); serr != nil {
 				return serr
+			}
+			if n == len(buf) && len(buf) < chunkSize {
+				buf = make([]byte, 2*len(buf))
 			}
 		}
 		switch {

@@ -1,0 +1,184 @@
+package twitterads
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/openintegrator/integrator/schema"
+	"github.com/openintegrator/integrator/shared"
+)
+
+// PingTimeout bounds a connection test.
+const PingTimeout = 30 * time.Second
+
+// Ping tests the settings with one GET: /<version>/accounts/<account_id>
+// when an account id is set (proving access to that account), else
+// /<version>/accounts?count=1. It is never retried, since GET /accounts
+// allows only 5 requests per 15 minutes. Invalid settings are reported
+// without any network call. A 429 means the credentials were accepted:
+// the result is ok, with a warning.
+func (c *Connector) Ping(ctx context.Context, cfg schema.Config) (shared.PingResult, error) {
+	s, ds := parseSettings(cfg)
+	if ds.HasError() {
+		return shared.PingResult{Diagnostics: ds}, nil
+	}
+	req := shared.Request{Method: http.MethodGet, URL: "accounts", Query: []shared.Param{{Key: "count", Value: "1"}},
+		Timeout: PingTimeout, MaxAttempts: 1}
+	if s.account != "" {
+		req.URL, req.Query = "accounts/"+url.PathEscape(s.account), nil
+	}
+	o, d := s.prepare(req, c.userAgent())
+	if d != nil {
+		return shared.PingResult{Diagnostics: append(ds, *d)}, nil
+	}
+	start := c.now()
+	resp, err := c.send(ctx, o)
+	if err != nil {
+		return shared.PingResult{}, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorPeek))
+	res := interpretPing(s, o, resp.ResponseHead, body)
+	res.Latency = c.now().Sub(start)
+	res.Diagnostics = append(ds, res.Diagnostics...)
+	res.Facts = append([]shared.Fact{{Key: "latency", Value: res.Latency.Round(time.Millisecond / 10).String()}}, res.Facts...)
+	c.log.Debug("ping", "status", resp.Status, "ok", res.OK, "latency", res.Latency)
+	return res, nil
+}
+
+// pingBody is what Ping reads of an answer.
+type pingBody struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []apiError      `json:"errors"`
+}
+
+// interpretPing turns the answer to the test request into a result that
+// tells the user what to fix.
+func interpretPing(s settings, o *outgoing, h shared.ResponseHead, raw []byte) shared.PingResult {
+	var b pingBody
+	_ = json.Unmarshal(raw, &b)
+	code, msg := "", ""
+	if len(b.Errors) > 0 {
+		code, msg = b.Errors[0].Code, b.Errors[0].Message
+	}
+	what := fmt.Sprintf("GET %s", o.target.url.Path)
+	res := shared.PingResult{Facts: pingFacts(h, b, s)}
+	fail := func(field, c, detail, format string, args ...any) shared.PingResult {
+		res.Diagnostics = append(res.Diagnostics, schema.Errorf(field, c, detail, format, args...))
+		return res
+	}
+	switch st := h.Status; {
+	case st == 0:
+		for _, d := range h.Diagnostics {
+			if d.Code == CodeDNSError || d.Code == CodeTLSError || d.Code == CodeConnectionRefused || d.Code == CodeConnectionFailed {
+				d.Field = KeyBaseURI
+			}
+			res.Diagnostics = append(res.Diagnostics, d)
+		}
+		return res
+	case st == http.StatusOK:
+		if h.HeaderValue("x-current-api-version") == "" && !isJSON(h.HeaderValue("Content-Type")) {
+			return fail(KeyBaseURI, CodeNotAdsAPI, "set the base URI to "+DefaultBaseURI+" (or the sandbox, https://ads-api-sandbox.x.com)",
+				"the base URI answered %s, but not like the Ads API", what)
+		}
+		res.OK = true
+		res.Diagnostics = append(res.Diagnostics, versionWarnings(s, h)...)
+		return res
+	case st == http.StatusTooManyRequests:
+		res.OK = true
+		reset := ""
+		if t, _, ok := resetOf(headerOf(h)); ok {
+			reset = "; the limit resets at " + t.UTC().Format(time.RFC3339)
+		}
+		res.Diagnostics = append(res.Diagnostics, schema.Warningf("", CodeThrottled,
+			"GET /accounts allows only 5 requests per 15 minutes; wait for the reset before testing again",
+			"the credentials were accepted, but the API is throttling requests (429)%s", reset))
+		return res
+	case st == http.StatusUnauthorized:
+		return fail("", CodeAuthenticationFailed,
+			"check the consumer key and consumer secret, the access token and token secret (copy them again from the developer portal), and that this computer's clock is right",
+			"authentication failed: the API did not accept the credentials (%s)", orStatus(msg, st))
+	case st == http.StatusForbidden && code == "UNAUTHORIZED_CLIENT_APPLICATION":
+		return fail(KeyConsumerKey, CodeNoAdsAPIAccess,
+			"apply for Ads API access for this app in the X developer portal, or use the keys of an app that has it; regenerate the access token after approval",
+			"the app has no Ads API access")
+	case (st == http.StatusForbidden || st == http.StatusNotFound) && s.account != "":
+		return fail(KeyAccountID, CodeAccountNotFound,
+			"check the Ads account ID (ads.x.com shows it in the account switcher); the user of the access token needs a role on that account",
+			"ads account %s was not found, or this user has no access to it (%s)", s.account, orStatus(code, st))
+	case st == http.StatusNotFound:
+		return fail(KeyBaseURI, CodeNotAdsAPI, "set the base URI to "+DefaultBaseURI+" (or the sandbox, https://ads-api-sandbox.x.com)",
+			"the base URI does not serve the Ads API: %s answered 404", what)
+	case st == http.StatusBadRequest && code == "INVALID":
+		return fail(KeyAPIVersion, CodeVersionUnavailable, "set the API version to "+DefaultAPIVersion+", the current one",
+			"API version %s is not available: %s", s.version, msg)
+	case st >= 300 && st < 400:
+		return fail(KeyBaseURI, CodeRedirect, "set the base URI to the address it redirects to, if that is the Ads API",
+			"the base URI redirects (%d) to another address", st)
+	case st >= 500:
+		return fail("", CodeUnexpectedStatus, "the API has a problem; try again later",
+			"the API answered %d (%s)", st, orStatus(code, st))
+	}
+	return fail("", CodeUnexpectedStatus, "check the settings; the API's message may say more",
+		"%s answered %d: %s", what, h.Status, orStatus(msg, h.Status))
+}
+
+// pingFacts lists the API version seen, the rate limit left and, for an
+// account, its name.
+func pingFacts(h shared.ResponseHead, b pingBody, s settings) []shared.Fact {
+	var facts []shared.Fact
+	if v := h.HeaderValue("x-current-api-version"); v != "" {
+		facts = append(facts, shared.Fact{Key: "api_version", Value: v})
+	}
+	if rl := h.RateLimit; rl != nil {
+		v := fmt.Sprintf("%d of %d (%s)", rl.Remaining, rl.Limit, rl.Scope)
+		if !rl.Reset.IsZero() {
+			v += ", resets " + rl.Reset.UTC().Format(time.RFC3339)
+		}
+		facts = append(facts, shared.Fact{Key: "rate_limit_remaining", Value: v})
+	}
+	if s.account != "" && h.Status == http.StatusOK {
+		var acct struct{ Name, ID string }
+		if json.Unmarshal(b.Data, &acct) == nil && acct.Name != "" {
+			facts = append(facts, shared.Fact{Key: "account", Value: acct.Name + " (" + acct.ID + ")"})
+		}
+	}
+	return facts
+}
+
+// versionWarnings notes a deprecation warning and a newer API version.
+func versionWarnings(s settings, h shared.ResponseHead) schema.Diagnostics {
+	var ds schema.Diagnostics
+	if w := h.HeaderValue("x-api-warn"); w != "" {
+		ds = append(ds, schema.Warningf(KeyAPIVersion, CodeAPIWarning, "read the Ads API's version notes", "the API warns: %s", w))
+	}
+	cur, err1 := strconv.Atoi(h.HeaderValue("x-current-api-version"))
+	mine, err2 := strconv.Atoi(s.version)
+	if err1 == nil && err2 == nil && cur > mine {
+		ds = append(ds, schema.Warningf(KeyAPIVersion, CodeNewerAPIVersion, "consider moving the connection to the current version",
+			"the API's current version is %d; this connection uses %d", cur, mine))
+	}
+	return ds
+}
+
+func orStatus(s string, status int) string {
+	if s != "" {
+		return s
+	}
+	return strconv.Itoa(status) + " " + http.StatusText(status)
+}
+
+// headerOf rebuilds an http.Header from a response head.
+func headerOf(h shared.ResponseHead) http.Header {
+	out := make(http.Header, len(h.Header))
+	for _, f := range h.Header {
+		out.Add(f.Name, f.Value)
+	}
+	return out
+}

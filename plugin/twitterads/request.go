@@ -1,0 +1,159 @@
+package twitterads
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/openintegrator/integrator/plugin/oauth1"
+	"github.com/openintegrator/integrator/schema"
+	"github.com/openintegrator/integrator/shared"
+)
+
+// Defaults of a request's limits; a Request's zero values mean these.
+const (
+	DefaultTimeout     = 60 * time.Second // until the response head: every attempt and wait
+	DefaultMaxAttempts = 5
+	DefaultMaxWait     = 5 * time.Minute // total time spent waiting between attempts
+	// BodyIdleTimeout ends a response body from which no byte arrived for
+	// this long. The request's timeout does not bound reading the body, so
+	// that a large download is not cut off.
+	BodyIdleTimeout = 60 * time.Second
+)
+
+// outgoing is a checked request, ready to be sent (and re-sent).
+type outgoing struct {
+	method      string
+	target      target
+	url         string // target.url as sent
+	header      http.Header
+	body        []byte
+	signer      *oauth1.Signer // nil for a download host
+	timeout     time.Duration
+	maxWait     time.Duration
+	maxAttempts int
+}
+
+// The methods the API uses; HEAD is allowed too.
+var methods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodDelete: true,
+}
+
+// idempotent methods are retried after a 5xx answer or a network error.
+func idempotent(method string) bool { return method != http.MethodPost }
+
+// headersNotAllowed are set by the connector or the transport, never by
+// the caller; the value says why.
+var headersNotAllowed = map[string]string{
+	"Authorization":       "the connector signs every request itself; remove the Authorization header",
+	"Proxy-Authorization": "configure a proxy through the environment, not per request",
+	"Host":                "the host comes from the URL",
+	"Content-Length":      "the length is taken from the body",
+	"Transfer-Encoding":   "the body is sent with a known length",
+	"Connection":          "connections are managed by the connector",
+	"Keep-Alive":          "connections are managed by the connector",
+	"Proxy-Connection":    "connections are managed by the connector",
+	"Te":                  "connections are managed by the connector",
+	"Trailer":             "trailers are not sent",
+	"Upgrade":             "protocol upgrades are not supported",
+}
+
+// prepare checks a request and returns it ready to send, or the diagnostic
+// that refuses it. It makes no network call.
+func (s settings) prepare(req shared.Request, userAgent string) (*outgoing, *schema.Diagnostic) {
+	method := strings.ToUpper(req.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	if !methods[method] {
+		return nil, refuse(CodeMethodNotAllowed, "use GET, POST, PUT, DELETE or HEAD", "method %q is not allowed", req.Method)
+	}
+	if len(req.Body) > shared.MaxRequestBody {
+		d := schema.Errorf("", shared.CodeBodyTooLarge, "send large data in several requests, or use a batch endpoint",
+			"the request body is %d bytes; the limit is %d MiB", len(req.Body), shared.MaxRequestBody>>20)
+		return nil, &d
+	}
+	if len(req.Body) > 0 && (method == http.MethodGet || method == http.MethodHead) {
+		return nil, refuse(CodeBodyNotAllowed, "pass parameters of a GET in the query, or use POST or PUT",
+			"a %s request cannot have a body", method)
+	}
+	h, d := buildHeader(req.Header, userAgent)
+	if d != nil {
+		return nil, d
+	}
+	t, d := s.resolve(req.URL, req.Query)
+	if d != nil {
+		return nil, d
+	}
+	o := &outgoing{method: method, target: t, url: t.url.String(), header: h, body: req.Body,
+		timeout: req.Timeout, maxWait: req.MaxWait, maxAttempts: req.MaxAttempts}
+	if t.signed {
+		o.signer = s.signer
+	} else if method != http.MethodGet && method != http.MethodHead {
+		return nil, refuse(CodeMethodNotAllowed, "the report download host serves files: use GET",
+			"method %s is not allowed to the download host %s", method, t.url.Hostname())
+	}
+	if o.timeout <= 0 {
+		o.timeout = DefaultTimeout
+	}
+	if o.maxWait <= 0 {
+		o.maxWait = DefaultMaxWait
+	}
+	if o.maxAttempts <= 0 {
+		o.maxAttempts = DefaultMaxAttempts
+	}
+	return o, nil
+}
+
+// buildHeader checks the caller's headers and returns them with a
+// User-Agent added when there is none.
+func buildHeader(in []shared.Header, userAgent string) (http.Header, *schema.Diagnostic) {
+	h := make(http.Header, len(in)+1)
+	for _, f := range in {
+		if hasControl(f.Name) || strings.ContainsAny(f.Value, "\r\n\x00") {
+			return nil, refuse(CodeControlCharacter, "remove line breaks from header names and values",
+				"header %q contains a line break or another control character", clipName(f.Name))
+		}
+		if !validToken(f.Name) {
+			return nil, refuse(CodeInvalidHeader, "header names are letters, digits and !#$%&'*+-.^_`|~",
+				"header name %q is not valid", clipName(f.Name))
+		}
+		key := http.CanonicalHeaderKey(f.Name)
+		if why, ok := headersNotAllowed[key]; ok {
+			return nil, refuse(CodeHeaderNotAllowed, why, "header %s may not be set", key)
+		}
+		h[key] = append(h[key], f.Value)
+	}
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = []string{userAgent}
+	}
+	return h, nil
+}
+
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// clipName shortens a header name for a message and hides control
+// characters.
+func clipName(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && i < 64; i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -16,8 +18,12 @@ import (
 )
 
 // DefaultStartTimeout bounds how long a plugin may take to print its
-// handshake line.
+// handshake line, and then to answer GetSchema.
 const DefaultStartTimeout = 10 * time.Second
+
+// ErrChecksumMismatch is wrapped by Start's error when the binary's SHA-256
+// is not ClientOptions.Checksum: the file is not the one the host checked.
+var ErrChecksumMismatch = plugin.ErrChecksumsDoNotMatch
 
 // ClientOptions configures how a host starts a plugin.
 type ClientOptions struct {
@@ -26,29 +32,46 @@ type ClientOptions struct {
 	// Env is the plugin's whole environment: the host's own environment is
 	// never passed on. Include LogLevelEnv to set the plugin's log level.
 	Env []string
-	// StartTimeout bounds the handshake; 0 means DefaultStartTimeout.
+	// StartTimeout bounds the handshake, and then GetSchema; 0 means
+	// DefaultStartTimeout.
 	StartTimeout time.Duration
 	// Checksum, when set, is the SHA-256 the binary must have; a binary that
-	// differs is not started.
+	// differs is not started. Every start hashes the file afresh.
 	Checksum []byte
-	// Stderr receives what the plugin writes to stderr that is not a log line.
+	// Stderr receives everything the plugin writes to stderr, log lines
+	// included, a line at a time.
 	Stderr io.Writer
 }
 
+func (o ClientOptions) startTimeout() time.Duration {
+	if o.StartTimeout > 0 {
+		return o.StartTimeout
+	}
+	return DefaultStartTimeout
+}
+
 // NewClient returns a go-plugin client for the plugin binary at path. Every
-// call builds a fresh ClientConfig and exec.Cmd: go-plugin can use neither
-// twice. The client speaks gRPC only, with mutual TLS, and the plugin gets
-// only the environment in o.Env.
+// call builds a fresh ClientConfig, exec.Cmd and SecureConfig: go-plugin can
+// use none of them twice. The client speaks gRPC only, with mutual TLS, and
+// the plugin gets only the environment in o.Env.
+//
+// On Linux the plugin gets SIGKILL when the OS thread that starts it ends
+// (the parent-death signal belongs to a thread, not a process). Start keeps
+// that thread for as long as the plugin runs; a caller that starts the
+// client itself must do the same (runtime.LockOSThread until the plugin has
+// exited) or accept that the plugin may be killed early.
 func NewClient(path string, o ClientOptions) *plugin.Client {
+	c, _ := newClient(path, o)
+	return c
+}
+
+func newClient(path string, o ClientOptions) (*plugin.Client, *exec.Cmd) {
 	cmd := exec.Command(path)
 	cmd.Env = append([]string(nil), o.Env...)
+	setParentDeathSignal(cmd)
 	logger := o.Logger
 	if logger == nil {
 		logger = hclog.NewNullLogger()
-	}
-	timeout := o.StartTimeout
-	if timeout == 0 {
-		timeout = DefaultStartTimeout
 	}
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  Handshake,
@@ -57,7 +80,7 @@ func NewClient(path string, o ClientOptions) *plugin.Client {
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		SkipHostEnv:      true,
-		StartTimeout:     timeout,
+		StartTimeout:     o.startTimeout(),
 		Logger:           logger,
 		Stderr:           o.Stderr,
 		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
@@ -66,32 +89,72 @@ func NewClient(path string, o ClientOptions) *plugin.Client {
 	if o.Checksum != nil {
 		cfg.SecureConfig = &plugin.SecureConfig{Checksum: o.Checksum, Hash: sha256.New()}
 	}
-	return plugin.NewClient(cfg)
+	return plugin.NewClient(cfg), cmd
 }
 
 // Instance is a running plugin process and the Connector it serves.
 type Instance struct {
 	Connector
 	// Spec is what the plugin answered to GetSchema at start.
-	Spec   schema.Spec
+	Spec schema.Spec
+	// Protocol is the plugin protocol version the handshake agreed on.
+	Protocol int
+
 	client *plugin.Client
+	cmd    *exec.Cmd
+	pid    int
+
+	kick     chan struct{} // closed by Close to wake the exit watcher
+	kickOnce sync.Once
+	done     chan struct{} // closed once the process has exited
+	status   string        // how it exited; set before done is closed
 }
+
+// exitPoll is how often an instance checks whether its process exited.
+// go-plugin notices the exit at once but offers no channel for it.
+const exitPoll = 50 * time.Millisecond
 
 // Start runs the plugin binary at path, completes the handshake, and calls
 // GetSchema to prove that the binary speaks this protocol (dispensing alone
 // makes no call). The spec is checked for consistency. On any failure the
 // process is stopped and the error says what went wrong.
+//
+// Start never leaves a process behind: when it returns an error, the
+// process it started has exited. ctx bounds GetSchema; the handshake
+// itself cannot be interrupted and is bounded by o.StartTimeout.
 func Start(ctx context.Context, path string, o ClientOptions) (*Instance, error) {
-	c := NewClient(path, o)
-	inst, err := dispense(ctx, c)
-	if err != nil {
-		c.Kill()
-		return nil, err
+	type result struct {
+		inst *Instance
+		err  error
 	}
-	return inst, nil
+	res := make(chan result, 1)
+	go func() {
+		// The parent-death signal (Linux) fires when the thread that forked
+		// the plugin ends, and Go ends a thread only when a goroutine locked
+		// to it exits. Locking this goroutine until the plugin has exited
+		// makes "the plugin dies with the host" exact.
+		runtime.LockOSThread()
+		c, cmd := newClient(path, o)
+		inst, err := dispense(ctx, c, o.startTimeout())
+		if err != nil {
+			c.Kill() // returns once the process, if any, has been reaped
+			runtime.UnlockOSThread()
+			res <- result{err: err}
+			return
+		}
+		inst.cmd = cmd
+		inst.pid = cmd.Process.Pid
+		inst.kick = make(chan struct{})
+		inst.done = make(chan struct{})
+		res <- result{inst: inst}
+		inst.watch()
+		runtime.UnlockOSThread()
+	}()
+	r := <-res
+	return r.inst, r.err
 }
 
-func dispense(ctx context.Context, c *plugin.Client) (*Instance, error) {
+func dispense(ctx context.Context, c *plugin.Client, timeout time.Duration) (*Instance, error) {
 	rpc, err := c.Client()
 	if err != nil {
 		return nil, fmt.Errorf("starting plugin: %w", err)
@@ -107,18 +170,67 @@ func dispense(ctx context.Context, c *plugin.Client) (*Instance, error) {
 	if !ok {
 		return nil, fmt.Errorf("plugin served %T, not a connector", raw)
 	}
-	spec, err := conn.GetSchema(ctx)
+	sctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	spec, err := conn.GetSchema(sctx)
 	if err != nil {
+		if sctx.Err() != nil && ctx.Err() == nil {
+			return nil, fmt.Errorf("the plugin did not answer GetSchema within %s", timeout)
+		}
 		return nil, fmt.Errorf("asking the plugin for its schema: %w", err)
 	}
 	if err := spec.Check(); err != nil {
 		return nil, fmt.Errorf("the plugin's schema is invalid: %w", err)
 	}
-	return &Instance{Connector: conn, Spec: spec, client: c}, nil
+	return &Instance{Connector: conn, Spec: spec, Protocol: c.NegotiatedVersion(), client: c}, nil
 }
+
+// watch waits for the process to exit, records how, and closes done.
+func (i *Instance) watch() {
+	t := time.NewTicker(exitPoll)
+	defer t.Stop()
+	kick := i.kick
+	for !i.client.Exited() {
+		select {
+		case <-t.C:
+		case <-kick: // Close has killed the process and waited for it
+			kick = nil
+		}
+	}
+	// go-plugin sets Exited after exec.Cmd.Wait returned, under its lock,
+	// which Exited takes too: ProcessState is safe to read now.
+	if ps := i.cmd.ProcessState; ps != nil {
+		i.status = ps.String()
+	} else {
+		i.status = "exited"
+	}
+	close(i.done)
+}
+
+// Pid is the plugin's process id.
+func (i *Instance) Pid() int { return i.pid }
 
 // Exited reports whether the plugin process has exited.
 func (i *Instance) Exited() bool { return i.client.Exited() }
 
-// Close stops the plugin process, gracefully first.
-func (i *Instance) Close() { i.client.Kill() }
+// Done is closed once the plugin process has exited, for whatever reason.
+func (i *Instance) Done() <-chan struct{} { return i.done }
+
+// ExitStatus says how the process ended ("exit status 2", "signal:
+// killed"). It is "" until Done is closed.
+func (i *Instance) ExitStatus() string {
+	select {
+	case <-i.done:
+		return i.status
+	default:
+		return ""
+	}
+}
+
+// Close stops the plugin process, gracefully first, and returns once it has
+// exited. It may be called more than once, from any goroutine.
+func (i *Instance) Close() {
+	i.client.Kill()
+	i.kickOnce.Do(func() { close(i.kick) })
+	<-i.done
+}

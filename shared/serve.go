@@ -2,6 +2,7 @@ package shared
 
 import (
 	"os"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -40,7 +41,14 @@ func WithLogger(l hclog.Logger) ServeOpt {
 
 // Serve runs impl as a connector plugin until the host ends it. Call it from
 // main and nothing else: the plugin's stdout belongs to the handshake.
+//
+// Serve also ends the process when its host is gone: a plugin whose parent
+// process changes (it was re-parented because the host died without
+// stopping it) exits within parentPoll. On Linux the host's parent-death
+// signal usually comes first; this watch covers the other systems and the
+// cases the signal misses.
 func Serve(impl Connector, opts ...ServeOpt) {
+	go watchParent(parentPoll, func() { os.Exit(exitOrphaned) })
 	cfg := &plugin.ServeConfig{
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: VersionedPlugins(impl),
@@ -60,4 +68,23 @@ func Serve(impl Connector, opts ...ServeOpt) {
 func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
 	opts = append(opts, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
 	return grpc.NewServer(opts...)
+}
+
+// parentPoll is how often a plugin checks that its host is still there.
+const parentPoll = 500 * time.Millisecond
+
+// exitOrphaned is the exit status of a plugin that outlived its host.
+const exitOrphaned = 3
+
+// watchParent calls exit once the parent process id is no longer the one
+// the process started with. It never returns otherwise.
+func watchParent(every time.Duration, exit func()) {
+	ppid := os.Getppid()
+	for {
+		time.Sleep(every)
+		if os.Getppid() != ppid {
+			exit()
+			return
+		}
+	}
 }

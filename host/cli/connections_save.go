@@ -12,6 +12,7 @@ import (
 
 	"github.com/openintegrator/integrator/host/connections"
 	"github.com/openintegrator/integrator/host/iostreams"
+	"github.com/openintegrator/integrator/host/plugins"
 	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
@@ -156,7 +157,7 @@ func promptMissing(io *iostreams.IOStreams, spec schema.Spec, cfg schema.Config,
 
 // checkAndTest runs the plugin's Validate, then Ping unless noTest. It
 // prints the diagnostics and fails when either does not pass.
-func checkAndTest(ctx context.Context, f *Factory, inst *shared.Instance, cfg schema.Config, noTest bool) (*store.TestResult, error) {
+func checkAndTest(ctx context.Context, f *Factory, inst *plugins.Handle, cfg schema.Config, noTest bool) (*store.TestResult, error) {
 	ds, err := inst.Validate(ctx, cfg)
 	if err != nil {
 		return nil, err

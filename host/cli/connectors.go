@@ -32,8 +32,12 @@ func newConnectorsListCmd(f *Factory) *cobra.Command {
 		Short: "List connection types",
 		Long: `List the connection types of every plugin that starts and answers.
 
-Each plugin is started once to ask for its schema. A file that is not a
-working plugin is skipped with a warning on stderr; see 'integrator plugins list'.`,
+A plugin binary seen before, and unchanged since it was trusted, is not
+started: its schema comes from the cache. Any other plugin is started once
+to ask for its schema; the first binary loaded for a type becomes trusted.
+A file that is not a working plugin, or that changed since it was trusted,
+is skipped with a warning on stderr; see 'integrator plugins list' and
+'integrator plugins trust'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return connectorsListRun(cmd.Context(), opts) },
 	}
@@ -55,8 +59,12 @@ func connectorsListRun(ctx context.Context, opts *ConnectorsListOptions) error {
 	if err != nil {
 		return err
 	}
+	loaded, err := f.LoadPlugins(ctx, cands, true)
+	if err != nil {
+		return err
+	}
 	list := []connectorJSON{}
-	for _, p := range plugins.Probe(ctx, cands, f.ClientOptions()) {
+	for _, p := range loaded {
 		switch {
 		case p.ShadowedBy != "":
 			continue

@@ -108,12 +108,14 @@ func connectorsShowRun(ctx context.Context, opts *ConnectorsShowOptions) error {
 	if err != nil {
 		return err
 	}
-	inst, err := plugins.Start(ctx, c, f.ClientOptions())
+	loaded, err := f.LoadPlugins(ctx, []plugins.Candidate{c}, true)
 	if err != nil {
+		return err
+	}
+	if err := loaded[0].Err; err != nil {
 		return fmt.Errorf("plugin %s: %w", c.Path, err)
 	}
-	spec := inst.Spec
-	inst.Close()
+	spec := loaded[0].Spec
 	if opts.JSON {
 		return writeJSON(f.IO.Out, specToJSON(spec))
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -31,6 +32,10 @@ type Factory struct {
 	LogLevel   string   // --log-level
 
 	logger hclog.Logger
+
+	mu         sync.Mutex
+	supervisor *plugins.Supervisor
+	trustStore *store.Store
 }
 
 // NewFactory returns a Factory for the real process.
@@ -105,6 +110,77 @@ func (f *Factory) ClientOptions() shared.ClientOptions {
 	}
 }
 
+// LogDir is where the plugins' logs are kept: <home>/logs/<type>.log.
+func (f *Factory) LogDir() (string, error) {
+	h, err := f.HomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(h, "logs"), nil
+}
+
+// Trust returns the plugin trust policy. Its store is opened on first use
+// and closed by Close.
+func (f *Factory) Trust(ctx context.Context) (*plugins.Trust, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.trustStore == nil {
+		h, err := f.HomeDir()
+		if err != nil {
+			return nil, err
+		}
+		st, err := store.Open(ctx, h)
+		if err != nil {
+			return nil, err
+		}
+		f.trustStore = st
+	}
+	return &plugins.Trust{Store: f.trustStore}, nil
+}
+
+// Supervisor returns the supervisor that runs this process's plugins.
+func (f *Factory) Supervisor() (*plugins.Supervisor, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.supervisor == nil {
+		logDir, err := f.LogDir()
+		if err != nil {
+			return nil, err
+		}
+		f.supervisor = plugins.NewSupervisor(plugins.SupervisorConfig{
+			Client: f.ClientOptions(),
+			LogDir: logDir,
+			Logger: f.Logger(),
+		})
+	}
+	return f.supervisor, nil
+}
+
+// LoadPlugins checks the candidates against the trusted checksums and
+// gets their schemas: from the cache when useCache allows, else by
+// starting them.
+func (f *Factory) LoadPlugins(ctx context.Context, cands []plugins.Candidate, useCache bool) ([]plugins.Plugin, error) {
+	tr, err := f.Trust(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return plugins.Load(ctx, cands, plugins.LoadOptions{Client: f.ClientOptions(), Trust: tr, UseCache: useCache}), nil
+}
+
+// Close stops every plugin process this host started and closes what the
+// factory opened. main calls it on the way out, signals included.
+func (f *Factory) Close() {
+	f.mu.Lock()
+	sup, st := f.supervisor, f.trustStore
+	f.mu.Unlock()
+	if sup != nil {
+		sup.Shutdown()
+	}
+	if st != nil {
+		st.Close()
+	}
+}
+
 // Service opens the connection store and the master key. Close the store
 // when done.
 func (f *Factory) Service(ctx context.Context) (*connections.Service, error) {
@@ -123,16 +199,35 @@ func (f *Factory) Service(ctx context.Context) (*connections.Service, error) {
 	return &connections.Service{Store: st, Keys: keys}, nil
 }
 
-// StartPlugin starts the plugin that serves a connection type. Close the
-// instance when done.
-func (f *Factory) StartPlugin(ctx context.Context, typ string) (*shared.Instance, error) {
+// StartPlugin returns a handle to the plugin that serves a connection type,
+// started (or shared, when it runs already) by the supervisor. The binary
+// must be the one trusted for the type; the first binary ever loaded for a
+// type becomes trusted. Close the handle when done: that releases it, and
+// the process stops at the latest when the host exits.
+func (f *Factory) StartPlugin(ctx context.Context, typ string) (*plugins.Handle, error) {
 	c, err := findCandidate(f, typ)
 	if err != nil {
 		return nil, err
 	}
-	inst, err := plugins.Start(ctx, c, f.ClientOptions())
+	tr, err := f.Trust(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := tr.Check(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("plugin %s: %w", c.Path, err)
 	}
-	return inst, nil
+	sup, err := f.Supervisor()
+	if err != nil {
+		return nil, err
+	}
+	h, err := sup.Acquire(ctx, plugins.Target{Candidate: c, SHA256: v.SHA256})
+	if err != nil {
+		return nil, fmt.Errorf("plugin %s: %w", c.Path, err)
+	}
+	if err := tr.Remember(ctx, c, v, h.Spec, h.Protocol); err != nil {
+		h.Close()
+		return nil, fmt.Errorf("plugin %s: %w", c.Path, err)
+	}
+	return h, nil
 }

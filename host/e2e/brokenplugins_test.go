@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,7 +49,7 @@ func brokenPluginDir(t *testing.T) (string, map[string]string) {
 	return dir, map[string]string{
 		"chatty":   `it printed "hello from a script" instead of the plugin handshake`,
 		"crash":    `it exited without the plugin handshake: not an integrator plugin, or it crashed on start (its stderr ends: "boom: cannot start")`,
-		"future":   "it speaks plugin protocol 2; this integrator speaks 1",
+		"future":   "it speaks plugin protocol 2, this integrator speaks 1: upgrade integrator",
 		"garbage":  "it is not a program for this machine (exec format error)",
 		"noexec":   "it is not executable (chmod +x",
 		"Bad_Name": "the name is not integrator-connector-<type>",
@@ -81,21 +82,21 @@ func TestBrokenPluginsDoNotBreakTheListing(t *testing.T) {
 	}
 
 	r = integrator(t, home, nil, "--plugin-dir", dir, "plugins", "list", "--json")
-	var list []map[string]string
+	var list []map[string]any
 	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}
-	got := map[string]map[string]string{}
+	got := map[string]map[string]any{}
 	for _, p := range list {
-		got[p["type"]] = p
+		got[p["type"].(string)] = p
 	}
 	for name, reason := range reasons {
 		p := got[name]
-		if p["status"] != "error" || !strings.Contains(p["error"], reason) {
+		if p["status"] != "error" || !strings.Contains(fmt.Sprint(p["error"]), reason) {
 			t.Errorf("%s: %v, want error containing %q", name, p, reason)
 		}
 	}
-	if p := got["twitter-ads"]; p["status"] != "ok" || len(p["sha256"]) != 64 {
+	if p := got["twitter-ads"]; p["status"] != "ok" || len(fmt.Sprint(p["sha256"])) != 64 {
 		t.Errorf("twitter-ads: %v", p)
 	}
 	if len(list) != len(reasons)+1 {
@@ -108,7 +109,7 @@ func TestEarlierFolderShadowsLater(t *testing.T) {
 	first := filepath.Join(dir, "integrator-connector-twitter-ads")
 	copyFile(t, filepath.Join(bin, "plugins", "integrator-connector-twitter-ads"), first, 0o755)
 	r := integrator(t, t.TempDir(), nil, "--plugin-dir", dir, "plugins", "list", "--json")
-	var list []map[string]string
+	var list []map[string]any
 	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
 		t.Fatal(err)
 	}

@@ -2,32 +2,52 @@ package plugins
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
 
-// Plugin is a candidate after an attempt to start it.
+// Plugin is a candidate after it was checked against the trusted
+// checksums, and started unless its schema came from the cache.
 type Plugin struct {
 	Candidate
-	SHA256 string      // of the binary, hex
-	Spec   schema.Spec // valid only when Err is nil
-	Err    error       // why it could not be used
+	SHA256 string // of the binary, hex
+	// Trusted reports whether SHA256 is the checksum trusted for the type
+	// (a binary loaded for the first time is trusted once it starts).
+	Trusted bool
+	// TrustedSHA256 is the checksum trusted for the type when it is not
+	// this binary's.
+	TrustedSHA256 string
+	Spec          schema.Spec // valid only when Err is nil and ShadowedBy is ""
+	Protocol      int         // the plugin protocol version it speaks
+	Cached        bool        // Spec came from the cache; the plugin was not started
+	Err           error       // why it could not be used
 }
 
-// OK reports whether the plugin started, answered and is not shadowed.
+// OK reports whether the plugin answered (or its schema is cached) and is
+// not shadowed.
 func (p Plugin) OK() bool { return p.Err == nil && p.ShadowedBy == "" }
 
-// Probe starts every usable candidate, asks it for its schema and stops it
-// again. A few run at once. Candidates with a Problem are not started; their
-// Err says why. Results are in candidate order.
-func Probe(ctx context.Context, cands []Candidate, o shared.ClientOptions) []Plugin {
+// LoadOptions says how Load treats the candidates.
+type LoadOptions struct {
+	Client shared.ClientOptions
+	Trust  *Trust
+	// UseCache takes the schema of a trusted binary from the cache instead
+	// of starting it. Without it every usable plugin is started.
+	UseCache bool
+}
+
+// Load checks every usable candidate against the trusted checksums, and
+// asks those that pass for their schema: from the cache when allowed,
+// else by starting the plugin (a few at once) and stopping it again. A
+// binary loaded for the first time becomes trusted. Candidates with a
+// Problem are not started; their Err says why. Shadowed candidates are
+// hashed but not started. Results are in candidate order.
+func Load(ctx context.Context, cands []Candidate, o LoadOptions) []Plugin {
 	out := make([]Plugin, len(cands))
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
@@ -37,67 +57,86 @@ func Probe(ctx context.Context, cands []Candidate, o shared.ClientOptions) []Plu
 			out[i].Err = fmt.Errorf("%s", c.Problem)
 			continue
 		}
-		if c.ShadowedBy != "" {
-			continue
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			out[i] = probeOne(ctx, c, o)
+			out[i] = loadOne(ctx, c, o)
 		}()
 	}
 	wg.Wait()
 	return out
 }
 
-func probeOne(ctx context.Context, c Candidate, o shared.ClientOptions) Plugin {
+func loadOne(ctx context.Context, c Candidate, o LoadOptions) Plugin {
 	p := Plugin{Candidate: c}
-	sum, err := fileSHA256(c.Path)
+	v, err := o.Trust.Check(ctx, c)
+	p.SHA256 = v.SHA256
+	if ce := (*ChangedError)(nil); errors.As(err, &ce) {
+		p.TrustedSHA256 = ce.Trusted.SHA256
+	}
 	if err != nil {
-		p.Err = err
+		if c.ShadowedBy == "" {
+			p.Err = err
+		}
 		return p
 	}
-	p.SHA256 = sum
-	inst, err := Start(ctx, c, o)
+	if c.ShadowedBy != "" {
+		p.Trusted = !v.FirstUse()
+		return p
+	}
+	if spec, ok := v.CachedSpec(); ok && o.UseCache {
+		p.Spec, p.Protocol, p.Cached, p.Trusted = spec, v.Record.Protocol, true, true
+		return p
+	}
+	co := o.Client
+	co.Checksum = v.Checksum()
+	inst, err := Start(ctx, c, co)
 	if err != nil {
 		p.Err = err
 		return p
 	}
 	defer inst.Close()
-	p.Spec = inst.Spec
+	p.Spec, p.Protocol = inst.Spec, inst.Protocol
+	if err := o.Trust.Remember(ctx, c, v, inst.Spec, inst.Protocol); err != nil {
+		p.Err = err
+		return p
+	}
+	p.Trusted = true
 	return p
 }
 
 // Start starts the candidate's plugin and checks that the type it reports is
-// the one its file name promises.
+// the one its file name promises. Set o.Checksum to the trusted checksum:
+// a file that no longer has it is refused.
 func Start(ctx context.Context, c Candidate, o shared.ClientOptions) (*shared.Instance, error) {
 	if o.Logger != nil {
 		o.Logger = quietLogger{o.Logger}
 	}
 	stderr := &tail{}
-	o.Stderr = stderr
+	if o.Stderr != nil {
+		o.Stderr = io.MultiWriter(stderr, o.Stderr)
+	} else {
+		o.Stderr = stderr
+	}
 	inst, err := shared.Start(ctx, c.Path, o)
-	if err != nil {
-		return nil, explain(err, stderr.String())
+	switch {
+	case errors.Is(err, shared.ErrChecksumMismatch):
+		return nil, fmt.Errorf("it changed after it was checked (its sha256 is no longer %x): "+
+			"if you installed a new version yourself, run 'integrator plugins trust %s'", o.Checksum[:6], c.Type)
+	case err != nil && ctx.Err() != nil:
+		return nil, err
+	case err != nil:
+		timeout := o.StartTimeout
+		if timeout == 0 {
+			timeout = shared.DefaultStartTimeout
+		}
+		return nil, explain(err, stderr.String(), timeout)
 	}
 	if inst.Spec.Type != c.Type {
 		inst.Close()
 		return nil, fmt.Errorf("the file name says type %q but the plugin reports %q", c.Type, inst.Spec.Type)
 	}
 	return inst, nil
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

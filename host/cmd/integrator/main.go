@@ -13,15 +13,48 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	os.Exit(run())
+}
+
+func run() int {
+	// SIGINT or SIGTERM cancels the command's context; the command returns
+	// and every plugin is stopped below. A second signal ends the host at
+	// once: the plugins then die with it (the parent-death signal on Linux,
+	// their parent watch elsewhere).
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got os.Signal
+	caught := make(chan struct{})
+	go func() {
+		select {
+		case got = <-sigs:
+			signal.Stop(sigs)
+			close(caught)
+			cancel(fmt.Errorf("%v", got))
+		case <-ctx.Done():
+		}
+	}()
+
 	f := cli.NewFactory()
 	err := cli.NewRootCmd(f).ExecuteContext(ctx)
-	stop()
+	f.Close() // stops every plugin process this host started
+	select {
+	case <-caught:
+		fmt.Fprintf(os.Stderr, "error: stopped by %v\n", got)
+		if s, ok := got.(syscall.Signal); ok {
+			return 128 + int(s)
+		}
+		return 1
+	default:
+	}
 	if code, ok := cli.IsExitError(err); ok {
-		os.Exit(code)
+		return code
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }

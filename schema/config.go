@@ -31,14 +31,15 @@ func (c Config) Has(key string) bool {
 }
 
 // WithDefaults returns a copy of c in which every field that has a default
-// and no value holds its default.
+// and no value holds its default. An empty string counts as no value, as in
+// Validate, except for text fields.
 func (c Config) WithDefaults(s Spec) Config {
 	out := make(Config, len(c)+len(s.Fields))
 	for k, v := range c {
 		out[k] = v
 	}
 	for _, f := range s.Fields {
-		if f.Default == "" || out.Has(f.Key) {
+		if f.Default == "" || (out.Has(f.Key) && (f.Kind == KindText || out.Text(f.Key) != "")) {
 			continue
 		}
 		if v, err := ParseValue(f, f.Default); err == nil {

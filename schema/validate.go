@@ -66,6 +66,10 @@ func checkValue(f Field, v Value) Diagnostics {
 				return nil
 			}
 		}
+		if f.Secret {
+			return Diagnostics{Errorf(f.Key, CodeNotInEnum, "choose one of: "+strings.Join(f.Options, ", "),
+				"%s is not one of its options", f.Label)}
+		}
 		return Diagnostics{Errorf(f.Key, CodeNotInEnum, "choose one of: "+strings.Join(f.Options, ", "),
 			"%s has no option %q", f.Label, v.s)}
 	case KindURL:

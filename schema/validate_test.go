@@ -185,3 +185,20 @@ func TestSpecCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretEnumValueNeverQuoted(t *testing.T) {
+	spec := Spec{Type: "x", Name: "X", Version: "1", Fields: []Field{
+		{Key: "mode", Label: "Mode", Kind: KindEnum, Options: []string{"a", "b"}, Secret: true, View: ViewSimple},
+	}}
+	ds := spec.Validate(Config{"mode": StringValue("s3cret-value")})
+	if len(ds) != 1 || ds[0].Code != CodeNotInEnum || strings.Contains(ds[0].Error(), "s3cret") {
+		t.Errorf("diagnostics: %v", ds)
+	}
+}
+
+func TestWithDefaultsTreatsEmptyAsUnset(t *testing.T) {
+	c := Config{"retries": StringValue(""), "tenant": StringValue("")}.WithDefaults(testSpec())
+	if c.Text("tenant") != "main" {
+		t.Errorf("tenant = %q, want the default", c.Text("tenant"))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -99,15 +100,22 @@ func (c *client) DoRequest(ctx context.Context, cfg schema.Config, req Request) 
 	return &Response{ResponseHead: headFromProto(head), Body: &streamBody{stream: stream, cancel: cancel}}, nil
 }
 
-// streamBody reads the body chunks of a DoRequest stream.
+// streamBody reads the body chunks of a DoRequest stream. Close may be
+// called while another goroutine is in Read, to abort it.
 type streamBody struct {
 	stream  pb.Connector_DoRequestClient
 	cancel  context.CancelFunc
-	pending []byte
-	err     error
+	closed  atomic.Bool
+	pending []byte // touched by Read only
+	err     error  // touched by Read only
 }
 
+var errClosedBody = errors.New("read on a closed body")
+
 func (b *streamBody) Read(p []byte) (int, error) {
+	if b.closed.Load() {
+		return 0, errClosedBody
+	}
 	for len(b.pending) == 0 {
 		if b.err != nil {
 			return 0, b.err
@@ -131,10 +139,8 @@ func (b *streamBody) Read(p []byte) (int, error) {
 
 // Close stops the stream; the plugin sees its context cancelled.
 func (b *streamBody) Close() error {
+	b.closed.Store(true)
 	b.cancel()
-	if b.err == nil {
-		b.err = errors.New("read on a closed body")
-	}
 	return nil
 }
 

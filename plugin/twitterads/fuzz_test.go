@@ -29,14 +29,9 @@ func fuzzSettings(base, version string) (settings, bool) {
 		KeyAccessToken: schema.StringValue(fuzzSecrets[1]), KeyTokenSecret: schema.StringValue(fuzzSecrets[2]),
 		KeyBaseURI: schema.StringValue(base),
 	}
-	// An empty api_version means "not set" here. Known, and reported when
-	// this target was added: given as "" (connections create --set
-	// api_version=), schema.Config.WithDefaults keeps the empty string
-	// instead of the default, validation lets it pass as missing, and
-	// paths lose their version ("/ads//accounts").
-	if version != "" {
-		cfg[KeyAPIVersion] = schema.StringValue(version)
-	}
+	// An empty api_version is "not set": validation and the defaults
+	// treat it so.
+	cfg[KeyAPIVersion] = schema.StringValue(version)
 	s, ds := parseSettings(cfg)
 	return s, !ds.HasError()
 }

@@ -38,7 +38,7 @@ demo: build
 	tmp=$$(mktemp -d); sim=; \
 	trap '[ -n "$$sim" ] && kill $$sim 2>/dev/null; rm -rf "$$tmp"' EXIT INT TERM; \
 	export INTEGRATOR_HOME="$$tmp/home"; \
-	$(BIN)/twitter-ads-sim --addr 127.0.0.1:0 --campaigns 1200 >"$$tmp/sim.json" 2>"$$tmp/sim.log" & sim=$$!; \
+	$(BIN)/twitter-ads-sim --addr 127.0.0.1:0 --campaigns 1200 --job-delay 1s >"$$tmp/sim.json" 2>"$$tmp/sim.log" & sim=$$!; \
 	for i in $$(seq 100); do [ -s "$$tmp/sim.json" ] && break; sleep 0.1; done; \
 	field() { sed -n "s/.*\"$$1\":\"\([^\"]*\)\".*/\1/p" "$$tmp/sim.json"; }; \
 	URL=$$(field url); ACCOUNT=$$(field account_id); \
@@ -57,9 +57,24 @@ demo: build
 	step $(BIN)/integrator api demo -X POST accounts/$$ACCOUNT/campaigns -F name="Demo spring sale" \
 	  -F funding_instrument_id=$$FI -F daily_budget_amount_local_micro=5000000 -F entity_status=PAUSED; echo; \
 	step $(BIN)/integrator connections test demo; \
+	step $(BIN)/integrator export demo accounts/$$ACCOUNT/campaigns -F count=1000 --out "$$tmp/campaigns.jsonl" --progress plain; \
+	printf '%s campaigns in %s; the first:\n' "$$(wc -l <"$$tmp/campaigns.jsonl")" "$$tmp/campaigns.jsonl"; head -n1 "$$tmp/campaigns.jsonl" | cut -c1-200; \
+	CAMPAIGN=$$(head -n1 "$$tmp/campaigns.jsonl" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p'); \
+	for i in 1 2 3 4 5; do \
+	  printf '{"account_id":"%s","campaign_id":"%s","name":"Demo line item %s","objective":"ENGAGEMENTS","product_type":"PROMOTED_TWEETS","placements":["ALL_ON_TWITTER"],"bid_amount_local_micro":1500000,"entity_status":"PAUSED"}\n' "$$ACCOUNT" "$$CAMPAIGN" "$$i"; \
+	done >"$$tmp/line_items.jsonl"; \
+	step $(BIN)/integrator import demo -X POST 'accounts/{account_id}/line_items' --in "$$tmp/line_items.jsonl" \
+	  --batch-path 'batch/accounts/{account_id}/line_items' --results "$$tmp/results.jsonl" --progress plain; \
+	cat "$$tmp/results.jsonl"; \
+	IDS=$$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$$tmp/results.jsonl" | paste -sd, -); \
+	step $(BIN)/integrator report demo --account $$ACCOUNT --entity LINE_ITEM --ids $$IDS --start 2026-01-01 --end 2026-01-08 \
+	  --granularity DAY --metrics ENGAGEMENT --out "$$tmp/report.jsonl" --poll-interval 500ms --progress plain; \
+	printf '%s report rows; the first:\n' "$$(wc -l <"$$tmp/report.jsonl")"; head -n1 "$$tmp/report.jsonl" | cut -c1-200; \
 	step $(BIN)/integrator keys rotate; \
 	step $(BIN)/integrator connections test demo; \
-	printf '\nDemo complete: secrets were sealed in %s and never shown.\n' "$$INTEGRATOR_HOME/integrator.db"
+	printf '\nDemo complete: exported %s campaigns, imported %s line items in one batch, and wrote %s report rows;\n' \
+	  "$$(wc -l <"$$tmp/campaigns.jsonl")" "$$(grep -c '"result":"ok"' "$$tmp/results.jsonl")" "$$(wc -l <"$$tmp/report.jsonl")"; \
+	printf 'secrets were sealed in %s and never shown.\n' "$$INTEGRATOR_HOME/integrator.db"
 
 clean:
 	rm -rf $(BIN)

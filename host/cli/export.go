@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openintegrator/integrator/host/flows"
+)
+
+// ExportOptions are the inputs of `export`.
+type ExportOptions struct {
+	F          *Factory
+	Name       string
+	Path       string
+	Fields     []string
+	Records    string
+	Out        string
+	MaxRecords int64
+	Resume     bool
+	Restart    bool
+	Progress   string
+}
+
+func newExportCmd(f *Factory) *cobra.Command {
+	opts := &ExportOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "export NAME PATH",
+		Short: "Export every record of a list endpoint as JSON Lines",
+		Long: `Export every record of a list endpoint through a connection, following
+next_cursor until it is null, and write one JSON record per line: the
+elements of each response's data array (--records names another field).
+
+With --out FILE the records go to FILE.part, which is renamed to FILE once
+complete. After each page is synced to disk, the cursor and the file's size
+are checkpointed in the store, so a run that is killed at any moment loses
+nothing: run the same command with --resume to continue where it stopped;
+every record ends up in the file exactly once. The same command means the
+same connection, path, -F parameters, --records, --max-records and --out.
+Without --resume an unfinished run is an error; --restart starts over.
+
+Failed pages are asked for again (the connector also retries 429s, 503s and
+resets itself), rate-limit resets are waited for, and a plugin that dies is
+started again. Output to stdout (the default, or --out -) cannot be resumed.
+Use -F count=1000 for the largest pages the X Ads API gives.`,
+		Example: `  integrator export prod accounts/18ce54d4x5t/campaigns -F count=1000 --out campaigns.jsonl
+  integrator export prod accounts/18ce54d4x5t/campaigns -F count=1000 --out campaigns.jsonl --resume
+  integrator export prod accounts/18ce54d4x5t/line_items -F with_deleted=true --max-records 50`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name, opts.Path = args[0], args[1]
+			return exportRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringArrayVarP(&opts.Fields, "field", "F", nil, "a query parameter `KEY=VALUE` (repeatable)")
+	cmd.Flags().StringVar(&opts.Records, "records", "data", "the response `FIELD` that holds the records")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "-", "write to `FILE` (resumable), or - for stdout")
+	cmd.Flags().Int64Var(&opts.MaxRecords, "max-records", 0, "stop after `N` records (0: all)")
+	cmd.Flags().BoolVar(&opts.Resume, "resume", false, "continue an unfinished run of the same command")
+	cmd.Flags().BoolVar(&opts.Restart, "restart", false, "forget an unfinished run of the same command and start over")
+	progressFlag(cmd, &opts.Progress)
+	return cmd
+}
+
+// exportJob checks the options and builds the export, without a connection.
+func exportJob(opts *ExportOptions) (*flows.Export, error) {
+	params, err := parseParams(opts.Fields)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case opts.Resume && opts.Restart:
+		return nil, errors.New("--resume and --restart contradict each other: use one")
+	case opts.MaxRecords < 0:
+		return nil, errors.New("--max-records must not be negative")
+	case opts.Records == "":
+		return nil, errors.New("--records must name a field")
+	case (opts.Resume || opts.Restart) && (opts.Out == "-" || opts.Out == ""):
+		return nil, errors.New("--resume and --restart need --out FILE: an export to stdout cannot be resumed")
+	}
+	return &flows.Export{Path: opts.Path, Params: params, RecordsField: opts.Records, Out: opts.Out,
+		MaxRecords: opts.MaxRecords, Resume: opts.Resume, Restart: opts.Restart}, nil
+}
+
+func exportRun(ctx context.Context, opts *ExportOptions) error {
+	f := opts.F
+	x, err := exportJob(opts)
+	if err != nil {
+		return err
+	}
+	pr, err := newProgress(f, opts.Progress)
+	if err != nil {
+		return err
+	}
+	fc, err := openFlow(ctx, f, opts.Name)
+	if err != nil {
+		return err
+	}
+	defer fc.Close()
+	x.Plugin, x.Store, x.Progress, x.Stdout, x.ConnectionID = fc.plugin, fc.svc.Store, pr, f.IO.Out, fc.conn.ID
+	sum, err := x.Run(ctx)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("Exported %d records in %d pages", sum.Records, sum.Pages)
+	if sum.Out != "-" {
+		what += " to " + sum.Out
+	}
+	if sum.Resumed {
+		what += " (resumed)"
+	}
+	if sum.Restarts > 0 {
+		what += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
+	}
+	pr.Done("%s in %s", what, sum.Elapsed.Round(1e7))
+	return nil
+}

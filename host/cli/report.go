@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openintegrator/integrator/host/flows"
+)
+
+// ReportOptions are the inputs of `report`.
+type ReportOptions struct {
+	F            *Factory
+	Name         string
+	Account      string
+	Entity       string
+	IDs          []string
+	Start, End   string
+	Granularity  string
+	Metrics      []string
+	Placement    string
+	Segment      string
+	Out          string
+	MaxJobs      int
+	PollInterval time.Duration
+	Progress     string
+}
+
+func newReportCmd(f *Factory) *cobra.Command {
+	opts := &ReportOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "report NAME --account ID --entity ENTITY --ids ID,... --start T --end T --granularity G --metrics GROUP,...",
+		Short: "Run an async analytics report and write its rows as JSON Lines",
+		Long: `Run an asynchronous analytics report (the X Ads API's stats jobs) through a
+connection, and write one JSON line per entity, segment and job window:
+{"id","segment","start_time","end_time","granularity","placement","job_id","metrics"}.
+
+The window and the id list are split to the API's limits: at most 90 days
+per job (45 when segmented) and 20 ids. Jobs are created while fewer than
+--max-jobs (at most 100) of them are processing, polled with a growing
+wait, and each result is downloaded through the connection's plugin as a
+stream and decompressed on the fly. A result url that is still null, or
+answers 404, right after the job succeeded is asked for again.
+
+Times are RFC 3339 (2026-01-31T08:00:00Z) or dates (midnight UTC); they
+must be whole hours. With --out FILE the rows go to FILE.part, renamed to
+FILE when the report is complete.`,
+		Example: `  integrator report prod --account 18ce54d4x5t --entity LINE_ITEM --ids 8u94t,8v7jo \
+    --start 2026-01-01 --end 2026-05-01 --granularity DAY --metrics ENGAGEMENT,BILLING --out stats.jsonl`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			return reportRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Account, "account", "", "the ads account `ID` (required)")
+	cmd.Flags().StringVar(&opts.Entity, "entity", "", "the `ENTITY` type: CAMPAIGN, LINE_ITEM, PROMOTED_TWEET, FUNDING_INSTRUMENT or ACCOUNT (required)")
+	cmd.Flags().StringSliceVar(&opts.IDs, "ids", nil, "the entity `IDS`, comma-separated (repeatable; required)")
+	cmd.Flags().StringVar(&opts.Start, "start", "", "the start `TIME`, inclusive (required)")
+	cmd.Flags().StringVar(&opts.End, "end", "", "the end `TIME`, exclusive (required)")
+	cmd.Flags().StringVar(&opts.Granularity, "granularity", "", "the `GRANULARITY`: DAY, HOUR or TOTAL (required)")
+	cmd.Flags().StringSliceVar(&opts.Metrics, "metrics", nil, "metric `GROUPS`, comma-separated: ENGAGEMENT, BILLING, VIDEO, ... (required)")
+	cmd.Flags().StringVar(&opts.Placement, "placement", "", "the `PLACEMENT` (default ALL_ON_TWITTER; PUBLISHER_NETWORK, ...)")
+	cmd.Flags().StringVar(&opts.Segment, "segment", "", "a segmentation `TYPE` (jobs then span at most 45 days)")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "-", "write to `FILE`, or - for stdout")
+	cmd.Flags().IntVar(&opts.MaxJobs, "max-jobs", flows.MaxProcessingJobs, "at most `N` jobs processing at once (the API allows 100 per account)")
+	cmd.Flags().DurationVar(&opts.PollInterval, "poll-interval", time.Second, "the first `WAIT` between status polls; it grows while nothing changes")
+	progressFlag(cmd, &opts.Progress)
+	return cmd
+}
+
+// reportJob checks the options and builds the report, without a connection.
+func reportJob(opts *ReportOptions) (*flows.Report, error) {
+	r := &flows.Report{Account: opts.Account, Entity: opts.Entity, IDs: splitList(opts.IDs), Granularity: opts.Granularity,
+		Metrics: splitList(opts.Metrics), Placement: opts.Placement, Segment: opts.Segment, Out: opts.Out,
+		MaxJobs: opts.MaxJobs, PollInterval: opts.PollInterval}
+	var errs []error
+	var err error
+	if opts.Start != "" {
+		if r.Start, err = flows.ParseReportTime(opts.Start); err != nil {
+			errs = append(errs, errors.New("--start: "+err.Error()))
+		}
+	}
+	if opts.End != "" {
+		if r.End, err = flows.ParseReportTime(opts.End); err != nil {
+			errs = append(errs, errors.New("--end: "+err.Error()))
+		}
+	}
+	if opts.PollInterval <= 0 {
+		errs = append(errs, errors.New("--poll-interval must be positive"))
+	}
+	return r, errors.Join(errs...)
+}
+
+func reportRun(ctx context.Context, opts *ReportOptions) error {
+	f := opts.F
+	r, err := reportJob(opts)
+	if err != nil {
+		return err
+	}
+	pr, err := newProgress(f, opts.Progress)
+	if err != nil {
+		return err
+	}
+	fc, err := openFlow(ctx, f, opts.Name)
+	if err != nil {
+		return err
+	}
+	defer fc.Close()
+	r.Plugin, r.Progress, r.Stdout = fc.plugin, pr, f.IO.Out
+	sum, err := r.Run(ctx)
+	if err != nil {
+		return err
+	}
+	jobs := "jobs"
+	if sum.Jobs == 1 {
+		jobs = "job"
+	}
+	pr.Done("Report complete: %d rows from %d %s in %s", sum.Rows, sum.Jobs, jobs, sum.Elapsed.Round(1e7))
+	return nil
+}

@@ -1,0 +1,280 @@
+package flows
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/shared"
+)
+
+// Export pages through a list endpoint, following next_cursor until it is
+// null, and writes the records as JSON Lines.
+type Export struct {
+	Plugin   *Plugin
+	Store    *store.Store
+	Progress *Progress
+	Stdout   io.Writer // where Out "-" goes
+
+	ConnectionID string
+	Path         string
+	Params       []shared.Param
+	RecordsField string // the response field holding the records (default "data")
+	Out          string // a file, or "-" for Stdout (which cannot be resumed)
+	MaxRecords   int64  // stop after this many records; 0: all
+	Resume       bool   // continue an unfinished run of the same command
+	Restart      bool   // forget an unfinished run of the same command
+
+	pages pageFetcher
+}
+
+// ExportSummary says what an export did.
+type ExportSummary struct {
+	Out      string
+	Records  int64
+	Pages    int64
+	Bytes    int64
+	Resumed  bool // it continued an earlier run
+	Restarts int  // plugin restarts
+	Elapsed  time.Duration
+}
+
+// exportState is how far a run has got: what is durable in the output.
+type exportState struct {
+	runID   string
+	cursor  *string
+	offset  int64
+	records int64
+	pages   int64
+	total   int64
+	placed  bool // the output is complete and in place already
+}
+
+func (s exportState) complete() bool { return s.pages > 0 && s.cursor == nil }
+
+// errInterrupted replaces the context's error when the user stopped a run.
+var errInterrupted = errors.New("interrupted")
+
+// ErrUnfinished is returned when an unfinished run of the same export
+// exists and neither Resume nor Restart was asked for.
+var ErrUnfinished = errors.New("an unfinished export to the same file exists")
+
+// Run runs the export.
+func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
+	start := time.Now()
+	if x.RecordsField == "" {
+		x.RecordsField = "data"
+	}
+	x.pages.init(x)
+	noteRestarts(x.Plugin, x.Progress)
+	var sum ExportSummary
+	var err error
+	if x.Out == "" || x.Out == "-" {
+		sum, err = x.toStdout(ctx)
+	} else {
+		sum, err = x.toFile(ctx)
+	}
+	sum.Restarts = x.Plugin.Restarts()
+	sum.Elapsed = time.Since(start)
+	return sum, err
+}
+
+// key identifies the command: the same connection, request, limit and
+// output file make the same key.
+func (x *Export) key(out string) string {
+	parts := []string{x.ConnectionID, x.Path, x.RecordsField, strconv.FormatInt(x.MaxRecords, 10), out}
+	for _, p := range x.Params {
+		parts = append(parts, p.Key+"="+p.Value)
+	}
+	return runKey("export", parts...)
+}
+
+func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
+	out, err := filepath.Abs(x.Out)
+	if err != nil {
+		return ExportSummary{}, err
+	}
+	sum := ExportSummary{Out: out}
+	f, err := openPart(out)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	key := x.key(out)
+	st, resumed, err := x.begin(ctx, key, out, f)
+	if err != nil {
+		return sum, err
+	}
+	sum.Resumed = resumed
+	if st.placed {
+		f.abandon()
+		sum.Records, sum.Pages, sum.Bytes = st.records, st.pages, st.offset
+		return sum, x.Store.FinishExportRun(ctx, st.runID)
+	}
+	err = x.pagesTo(ctx, &st, func(b []byte, next *string, records int64) error {
+		if _, err := f.Write(b); err != nil {
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		st.offset += int64(len(b))
+		st.records += records
+		st.pages++
+		st.cursor = next
+		return x.Store.CheckpointExport(ctx, st.runID, next, st.offset, st.records, st.pages)
+	})
+	sum.Records, sum.Pages, sum.Bytes = st.records, st.pages, st.offset
+	if err != nil {
+		if ctx.Err() != nil {
+			err = errInterrupted
+		}
+		return sum, fmt.Errorf("%w\n%s records in %s pages are saved; run the same command with --resume to continue", err, count(st.records), count(st.pages))
+	}
+	if err := f.commit(); err != nil {
+		return sum, fmt.Errorf("putting %s in place: %w", out, err)
+	}
+	return sum, x.Store.FinishExportRun(ctx, st.runID)
+}
+
+// begin finds or starts the run for key and brings the part file to its
+// checkpoint.
+func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (exportState, bool, error) {
+	run, err := x.Store.ExportRun(ctx, key)
+	switch {
+	case err != nil && !errors.Is(err, store.ErrNoRun):
+		return exportState{}, false, err
+	case err == nil && !run.Done && !x.Restart && run.Pages > 0: // an earlier run saved something
+		if !x.Resume {
+			return exportState{}, false, fmt.Errorf("%w (%s): %s records in %s pages were saved, last at %s; run the same command with --resume to continue it, or with --restart to start over",
+				ErrUnfinished, out, count(run.Records), count(run.Pages), run.UpdatedAt.Format(time.DateTime))
+		}
+		info, err := f.Stat()
+		if err != nil {
+			return exportState{}, false, err
+		}
+		if info.Size() < run.Offset && run.Complete() && sameSize(out, run.Offset) {
+			// The file was put in place just before the crash.
+			return exportState{runID: run.ID, offset: run.Offset, records: run.Records, pages: run.Pages, placed: true}, true, nil
+		}
+		if info.Size() < run.Offset {
+			return exportState{}, false, fmt.Errorf("%s holds %d bytes, fewer than the %d the checkpoint says were saved: it was changed; start over with --restart", f.Name(), info.Size(), run.Offset)
+		}
+		if err := f.cut(run.Offset); err != nil {
+			return exportState{}, false, err
+		}
+		x.Progress.Note("Resuming the export to %s after %s records in %s pages", out, count(run.Records), count(run.Pages))
+		return exportState{runID: run.ID, cursor: run.Cursor, offset: run.Offset, records: run.Records, pages: run.Pages, total: -1}, true, nil
+	}
+	id := newID()
+	if err := x.Store.StartExportRun(ctx, store.ExportRun{ID: id, ConnectionID: x.ConnectionID, RunKey: key, OutPath: out}); err != nil {
+		return exportState{}, false, err
+	}
+	if err := f.cut(0); err != nil {
+		return exportState{}, false, err
+	}
+	return exportState{runID: id, total: -1}, false, nil
+}
+
+// toStdout writes whole pages to Stdout; nothing is checkpointed, since
+// what was written cannot be taken back.
+func (x *Export) toStdout(ctx context.Context) (ExportSummary, error) {
+	st := exportState{total: -1}
+	err := x.pagesTo(ctx, &st, func(b []byte, next *string, records int64) error {
+		if _, err := x.Stdout.Write(b); err != nil {
+			return err
+		}
+		st.offset += int64(len(b))
+		st.records += records
+		st.pages++
+		st.cursor = next
+		return nil
+	})
+	return ExportSummary{Out: "-", Records: st.records, Pages: st.pages, Bytes: st.offset}, err
+}
+
+// pagesTo fetches pages from st's cursor on and hands each to save, until
+// the last page or the record limit. save must advance st. A page is saved
+// (synced and checkpointed) while the next one is fetched, but only ever
+// after the previous save finished, so checkpoints stay in order.
+func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byte, next *string, records int64) error) error {
+	defer x.Progress.Clear()
+	start, startRecords := time.Now(), st.records
+	// What has been fetched, which runs ahead of st by the page in save.
+	cursor, records, first := st.cursor, st.records, st.pages == 0
+	if st.complete() || (x.MaxRecords > 0 && records >= x.MaxRecords) {
+		return nil
+	}
+	var bufs [2]bytes.Buffer
+	var saving chan error // the save in flight, if any
+	wait := func() error {
+		if saving == nil {
+			return nil
+		}
+		err := <-saving
+		saving = nil
+		return err
+	}
+	for i := 0; ; i++ {
+		limit := int64(0)
+		if x.MaxRecords > 0 {
+			limit = x.MaxRecords - records
+		}
+		buf := &bufs[i%2]
+		buf.Reset()
+		pg, err := x.pages.fetch(ctx, cursor, first, limit, buf)
+		if serr := wait(); serr != nil {
+			return serr
+		}
+		if err != nil {
+			return err
+		}
+		if pg.total >= 0 {
+			st.total = pg.total
+		}
+		if i > 0 {
+			x.Progress.Update("%s", exportStatus(st, st.records-startRecords, time.Since(start), x.pages.waited))
+		}
+		next := pg.next
+		if pg.cut || (x.MaxRecords > 0 && records+pg.records >= x.MaxRecords) {
+			next = nil
+		}
+		if next != nil && cursor != nil && *next == *cursor {
+			return fmt.Errorf("the API answered cursor %q with the same cursor again; stopping so as not to loop", *next)
+		}
+		saving = make(chan error, 1)
+		go func(b []byte, next *string, n int64) { saving <- save(b, next, n) }(buf.Bytes(), next, pg.records)
+		if next == nil {
+			return wait()
+		}
+		cursor, records, first = next, records+pg.records, false
+	}
+}
+
+func exportStatus(st *exportState, done int64, elapsed, waited time.Duration) string {
+	s := fmt.Sprintf("Exporting: %s pages, %s records", count(st.pages), count(st.records))
+	if st.total > 0 {
+		pct := float64(st.records) * 100 / float64(st.total)
+		s += fmt.Sprintf(" of %s (%.0f%%)", count(st.total), pct)
+	}
+	s += rate(done, elapsed)
+	if st.total > st.records {
+		s += eta(done, done+st.total-st.records, elapsed)
+	}
+	if waited >= time.Second {
+		s += fmt.Sprintf("; %s waiting on the API (rate limits, retries)", waited.Round(time.Second))
+	}
+	return s
+}
+
+func sameSize(path string, size int64) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Size() == size
+}

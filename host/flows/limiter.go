@@ -1,0 +1,97 @@
+package flows
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/openintegrator/integrator/shared"
+)
+
+// limiter holds back every sender of a run while the connection's rate
+// limit is spent or the API asked to wait: one worker's 429 makes all of
+// them wait for the reset, instead of each spending a request to learn it.
+type limiter struct {
+	// onWait, when set, is told each time a new wait begins.
+	onWait func(until time.Time, why string)
+	// fallback is the wait after a 429 or 503 that says nothing of when
+	// to come back.
+	fallback time.Duration
+
+	mu    sync.Mutex
+	until time.Time
+}
+
+func newLimiter() *limiter { return &limiter{fallback: time.Second} }
+
+// wait returns when no wait is in force, or when ctx ends.
+func (l *limiter) wait(ctx context.Context) error {
+	for {
+		l.mu.Lock()
+		d := time.Until(l.until)
+		l.mu.Unlock()
+		if d <= 0 {
+			return ctx.Err()
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// hold makes every sender wait until t.
+func (l *limiter) hold(t time.Time, why string) {
+	l.mu.Lock()
+	extend := t.After(l.until)
+	if extend {
+		l.until = t
+	}
+	l.mu.Unlock()
+	if extend && l.onWait != nil {
+		l.onWait(t, why)
+	}
+}
+
+// observe reads a response head: a 429, a 503 with retry-after, or a
+// budget with nothing remaining holds everyone back until the reset.
+func (l *limiter) observe(h shared.ResponseHead) {
+	now := time.Now()
+	rl := h.RateLimit
+	switch {
+	case h.Status == http.StatusTooManyRequests:
+		until := now.Add(l.fallback)
+		if rl != nil && rl.Reset.After(now) {
+			until = rl.Reset
+		}
+		if ra, ok := retryAfter(h, now); ok && now.Add(ra).After(until) {
+			until = now.Add(ra)
+		}
+		l.hold(until, "rate limit reached")
+	case h.Status == http.StatusServiceUnavailable:
+		until := now.Add(l.fallback)
+		if ra, ok := retryAfter(h, now); ok {
+			until = now.Add(ra)
+		}
+		l.hold(until, "the API is unavailable (503)")
+	case rl != nil && rl.Remaining == 0 && rl.Reset.After(now):
+		l.hold(rl.Reset, "rate limit spent")
+	}
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(h shared.ResponseHead, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.HeaderValue("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 32); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}

@@ -1,0 +1,162 @@
+package flows
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// page is one list response, its records already turned into JSON Lines.
+type page struct {
+	lines   []byte  // one compact JSON value per line
+	records int64   // lines in lines
+	next    *string // next_cursor; nil when null or absent
+	total   int64   // total_count; -1 when absent
+	cut     bool    // reading stopped at the record limit
+}
+
+// readPage reads a list response from r: an object whose field holds an
+// array of records, with next_cursor and total_count beside it, in any
+// order. Records are appended to buf as JSON Lines; at most limit are
+// kept (0: no limit), and reading stops there.
+func readPage(r io.Reader, field string, limit int64, buf *bytes.Buffer) (page, error) {
+	pg := page{total: -1}
+	s := newJSONScanner(r)
+	if c, err := s.token(); err != nil {
+		return pg, err
+	} else if c != '{' {
+		return pg, fmt.Errorf("the response is not a JSON object (it starts with %q)", c)
+	}
+	found := false
+	var small bytes.Buffer
+	for first := true; ; first = false {
+		c, err := s.token()
+		if err != nil {
+			return pg, err
+		}
+		if c == '}' && first {
+			break
+		}
+		if c != '"' {
+			return pg, fmt.Errorf("%w: %q where a key belongs", errSyntax, c)
+		}
+		small.Reset()
+		if err := s.str(&small); err != nil {
+			return pg, err
+		}
+		var key string
+		if err := json.Unmarshal(small.Bytes(), &key); err != nil {
+			return pg, err
+		}
+		if err := s.expect(':'); err != nil {
+			return pg, err
+		}
+		c, err = s.token()
+		if err != nil {
+			return pg, err
+		}
+		switch key {
+		case field:
+			found = true
+			if err := readRecords(s, c, limit, buf, &pg); err != nil || pg.cut {
+				return pg, err
+			}
+		case "next_cursor", "total_count":
+			small.Reset()
+			if err := s.value(c, &small); err != nil {
+				return pg, err
+			}
+			if err := pg.set(key, small.Bytes()); err != nil {
+				return pg, err
+			}
+		default:
+			if err := s.value(c, nil); err != nil {
+				return pg, err
+			}
+		}
+		if c, err = s.token(); err != nil {
+			return pg, err
+		}
+		if c == '}' {
+			break
+		}
+		if c != ',' {
+			return pg, fmt.Errorf("%w: %q between fields", errSyntax, c)
+		}
+	}
+	if !s.atEnd() {
+		return pg, fmt.Errorf("%w: more after the response object", errSyntax)
+	}
+	if !found {
+		return pg, fmt.Errorf("the response has no %q field; name the field that holds the records with --records", field)
+	}
+	return pg, nil
+}
+
+func (pg *page) set(key string, raw []byte) error {
+	if key == "total_count" {
+		var n json.Number
+		if json.Unmarshal(raw, &n) == nil {
+			if v, err := n.Int64(); err == nil {
+				pg.total = v
+			}
+		}
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	switch v := v.(type) {
+	case nil:
+	case string:
+		pg.next = &v
+	case float64:
+		s := string(raw)
+		pg.next = &s
+	default:
+		return errors.New("next_cursor is neither a string nor null")
+	}
+	return nil
+}
+
+// readRecords reads the records array, whose first token is c.
+func readRecords(s *jsonScanner, c byte, limit int64, buf *bytes.Buffer, pg *page) error {
+	if c == 'n' { // "data": null is an empty page
+		return s.scalar(c, nil)
+	}
+	if c != '[' {
+		return errors.New("the records field is not an array")
+	}
+	for first := true; ; first = false {
+		c, err := s.token()
+		if err != nil {
+			return err
+		}
+		if c == ']' && first {
+			return nil
+		}
+		if limit > 0 && pg.records >= limit {
+			pg.cut = true
+			return nil
+		}
+		mark := buf.Len()
+		if err := s.value(c, buf); err != nil {
+			buf.Truncate(mark) // no part of a record
+			return err
+		}
+		buf.WriteByte('\n')
+		pg.records++
+		if c, err = s.token(); err != nil {
+			return err
+		}
+		if c == ']' {
+			return nil
+		}
+		if c != ',' {
+			return fmt.Errorf("%w: %q between records", errSyntax, c)
+		}
+	}
+}

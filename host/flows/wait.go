@@ -1,0 +1,35 @@
+package flows
+
+import (
+	"context"
+	"time"
+)
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// backoff is a growing wait: base, then doubling up to limit.
+type backoff struct {
+	base, limit time.Duration
+}
+
+// after returns the wait before attempt n+1 (n counts from 1).
+func (b backoff) after(n int) time.Duration {
+	d := b.base
+	for i := 1; i < n && d < b.limit; i++ {
+		d *= 2
+	}
+	return min(d, b.limit)
+}

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNoRun is returned when no export run has the given key.
+var ErrNoRun = errors.New("no such run")
+
+// ExportRun is the checkpoint of one export: how much of the output file
+// is durable and where the next page starts. RunKey identifies the
+// command (connection, path, parameters, output), so running the same
+// command again finds it.
+type ExportRun struct {
+	ID           string
+	ConnectionID string
+	RunKey       string
+	OutPath      string
+	// Cursor is where the next page starts; nil before the first page and
+	// after the last one (Pages tells the two apart).
+	Cursor    *string
+	Offset    int64 // bytes of the output file that hold whole, synced pages
+	Records   int64
+	Pages     int64
+	Done      bool // the output file is complete and in place
+	StartedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Complete reports whether every page is in the output file: the last page
+// was written, whether or not the file has been put in place yet.
+func (r ExportRun) Complete() bool { return r.Done || (r.Pages > 0 && r.Cursor == nil) }
+
+// ExportRun returns the run with the given key, or ErrNoRun.
+func (s *Store) ExportRun(ctx context.Context, runKey string) (ExportRun, error) {
+	var r ExportRun
+	var cursor sql.NullString
+	var started, updated int64
+	err := s.db.QueryRowContext(ctx, `SELECT id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, done, started_at, updated_at
+		FROM export_runs WHERE run_key = ?`, runKey).Scan(&r.ID, &r.ConnectionID, &r.RunKey, &r.OutPath, &cursor,
+		&r.Offset, &r.Records, &r.Pages, &r.Done, &started, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNoRun
+	}
+	if err != nil {
+		return r, err
+	}
+	if cursor.Valid {
+		r.Cursor = &cursor.String
+	}
+	r.StartedAt, r.UpdatedAt = time.Unix(0, started), time.Unix(0, updated)
+	return r, nil
+}
+
+// StartExportRun records a new run at its beginning, replacing any run
+// with the same key in the same transaction.
+func (s *Store) StartExportRun(ctx context.Context, r ExportRun) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM export_runs WHERE run_key = ?`, r.RunKey); err != nil {
+			return err
+		}
+		now := time.Now().UnixNano()
+		_, err := tx.ExecContext(ctx, `INSERT INTO export_runs (id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, done, started_at, updated_at)
+			VALUES (?, ?, ?, ?, NULL, 0, 0, 0, 0, ?, ?)`, r.ID, r.ConnectionID, r.RunKey, r.OutPath, now, now)
+		return err
+	})
+}
+
+// CheckpointExport records that the output file holds offset bytes of
+// whole pages (records and pages in all) and that the next page starts at
+// cursor (nil: there is none). Call it only after those bytes are synced.
+func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages int64) error {
+	return s.updateExport(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, updated_at = ? WHERE id = ?`,
+		nullString(cursor), offset, records, pages, time.Now().UnixNano(), id)
+}
+
+// FinishExportRun marks a run done: its output file is complete and in place.
+func (s *Store) FinishExportRun(ctx context.Context, id string) error {
+	return s.updateExport(ctx, `UPDATE export_runs SET done = 1, cursor = NULL, updated_at = ? WHERE id = ?`, time.Now().UnixNano(), id)
+}
+
+// DeleteExportRun forgets the run with the given key, if there is one.
+func (s *Store) DeleteExportRun(ctx context.Context, runKey string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM export_runs WHERE run_key = ?`, runKey)
+		return err
+	})
+}
+
+func (s *Store) updateExport(ctx context.Context, query string, args ...any) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("export run %s: %w", args[len(args)-1], ErrNoRun)
+		}
+		return nil
+	})
+}
+
+func nullString(s *string) sql.NullString {
+	if s == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: *s, Valid: true}
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+func TestExportRunCheckpoints(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	s := open(t, home)
+	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ExportRun(ctx, "k1"); !errors.Is(err, ErrNoRun) {
+		t.Fatalf("no run yet: %v", err)
+	}
+	if err := s.StartExportRun(ctx, ExportRun{ID: "r1", ConnectionID: "c1", RunKey: "k1", OutPath: "/tmp/out.jsonl"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.ExportRun(ctx, "k1")
+	if err != nil || r.ID != "r1" || r.Cursor != nil || r.Pages != 0 || r.Complete() || r.OutPath != "/tmp/out.jsonl" {
+		t.Fatalf("new run: %+v %v", r, err)
+	}
+	next := "c-200"
+	if err := s.CheckpointExport(ctx, "r1", &next, 4096, 200, 1); err != nil {
+		t.Fatal(err)
+	}
+	// A second process sees the checkpoint.
+	r, err = open(t, home).ExportRun(ctx, "k1")
+	if err != nil || r.Cursor == nil || *r.Cursor != "c-200" || r.Offset != 4096 || r.Records != 200 || r.Pages != 1 || r.Complete() {
+		t.Fatalf("after a page: %+v %v", r, err)
+	}
+	if err := s.CheckpointExport(ctx, "r1", nil, 5000, 250, 2); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ = s.ExportRun(ctx, "k1"); !r.Complete() || r.Done {
+		t.Fatalf("after the last page: %+v", r)
+	}
+	if err := s.FinishExportRun(ctx, "r1"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ = s.ExportRun(ctx, "k1"); !r.Done || !r.Complete() || r.Offset != 5000 {
+		t.Fatalf("finished: %+v", r)
+	}
+	// Starting again replaces the run.
+	if err := s.StartExportRun(ctx, ExportRun{ID: "r2", ConnectionID: "c1", RunKey: "k1", OutPath: "/tmp/out.jsonl"}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ = s.ExportRun(ctx, "k1"); r.ID != "r2" || r.Done || r.Offset != 0 {
+		t.Fatalf("restarted: %+v", r)
+	}
+	if err := s.CheckpointExport(ctx, "nope", nil, 1, 1, 1); !errors.Is(err, ErrNoRun) {
+		t.Errorf("checkpoint of a missing run: %v", err)
+	}
+	if err := s.DeleteExportRun(ctx, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ExportRun(ctx, "k1"); !errors.Is(err, ErrNoRun) {
+		t.Errorf("after delete: %v", err)
+	}
+	// Deleting the connection deletes its runs.
+	if err := s.StartExportRun(ctx, ExportRun{ID: "r3", ConnectionID: "c1", RunKey: "k3", OutPath: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, "ads"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ExportRun(ctx, "k3"); !errors.Is(err, ErrNoRun) {
+		t.Errorf("after deleting the connection: %v", err)
+	}
+}

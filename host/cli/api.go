@@ -136,19 +136,11 @@ func apiRun(ctx context.Context, opts *APIOptions) error {
 	if err != nil {
 		return err
 	}
-	svc, err := f.Service(ctx)
+	svc, c, cfg, err := openConnection(ctx, f, opts.Name)
 	if err != nil {
 		return err
 	}
 	defer svc.Store.Close()
-	c, err := svc.Store.Get(ctx, opts.Name)
-	if err != nil {
-		return err
-	}
-	cfg, err := svc.Open(c)
-	if err != nil {
-		return err
-	}
 	inst, err := f.StartPlugin(ctx, c.Type)
 	if err != nil {
 		return err

@@ -173,19 +173,11 @@ func newConnectionsTestCmd(f *Factory) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := f.Service(ctx)
+			svc, c, cfg, err := openConnection(ctx, f, args[0])
 			if err != nil {
 				return err
 			}
 			defer svc.Store.Close()
-			c, err := svc.Store.Get(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			cfg, err := svc.Open(c)
-			if err != nil {
-				return err
-			}
 			inst, err := f.StartPlugin(ctx, c.Type)
 			if err != nil {
 				return err

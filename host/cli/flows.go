@@ -35,18 +35,8 @@ func (c *flowConn) Close() {
 // openFlow loads a connection and prepares its plugin, which starts on
 // the first request.
 func openFlow(ctx context.Context, f *Factory, name string) (*flowConn, error) {
-	svc, err := f.Service(ctx)
+	svc, c, cfg, err := openConnection(ctx, f, name)
 	if err != nil {
-		return nil, err
-	}
-	c, err := svc.Store.Get(ctx, name)
-	if err != nil {
-		svc.Store.Close()
-		return nil, err
-	}
-	cfg, err := svc.Open(c)
-	if err != nil {
-		svc.Store.Close()
 		return nil, err
 	}
 	start := func(ctx context.Context) (flows.Conn, error) {

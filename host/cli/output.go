@@ -10,6 +10,7 @@ import (
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // data for scripts and people, not for an HTML page
 	return enc.Encode(v)
 }
 

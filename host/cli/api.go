@@ -68,20 +68,17 @@ that could not be sent; the API's error goes to stderr.`,
 
 func buildRequest(opts *APIOptions, stdin io.Reader) (shared.Request, error) {
 	req := shared.Request{Method: strings.ToUpper(opts.Method), URL: opts.Path, Timeout: opts.Timeout}
-	var form url.Values
-	for _, kv := range opts.Fields {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return req, fmt.Errorf("-F %q: write it as KEY=VALUE", kv)
+	params, err := parseParams(opts.Fields)
+	if err != nil {
+		return req, err
+	}
+	form := url.Values{}
+	if opts.Form {
+		for _, p := range params {
+			form.Add(p.Key, p.Value)
 		}
-		if opts.Form {
-			if form == nil {
-				form = url.Values{}
-			}
-			form.Add(k, v)
-		} else {
-			req.Query = append(req.Query, shared.Param{Key: k, Value: v})
-		}
+	} else {
+		req.Query = params
 	}
 	for _, h := range opts.Headers {
 		name, value, ok := strings.Cut(h, ":")

@@ -90,15 +90,12 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	pr, err := newProgress(f, opts.Progress)
-	if err != nil {
-		return err
-	}
-	fc, err := openFlow(ctx, f, opts.Name)
+	fc, err := openFlow(ctx, f, opts.Name, opts.Progress)
 	if err != nil {
 		return err
 	}
 	defer fc.Close()
+	pr := fc.progress
 	x.Plugin, x.Store, x.Progress, x.Stdout, x.ConnectionID = fc.plugin, fc.svc.Store, pr, f.IO.Out, fc.conn.ID
 	sum, err := x.Run(ctx)
 	if err != nil {

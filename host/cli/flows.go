@@ -22,9 +22,10 @@ func flowCommands(f *Factory) []*cobra.Command {
 // flowConn is what a flow runs with: the store, the connection, and a
 // plugin that is started again if it dies.
 type flowConn struct {
-	svc    *connections.Service
-	conn   store.Connection
-	plugin *flows.Plugin
+	svc      *connections.Service
+	conn     store.Connection
+	plugin   *flows.Plugin
+	progress *flows.Progress
 }
 
 func (c *flowConn) Close() {
@@ -32,9 +33,13 @@ func (c *flowConn) Close() {
 	c.svc.Store.Close()
 }
 
-// openFlow loads a connection and prepares its plugin, which starts on
-// the first request.
-func openFlow(ctx context.Context, f *Factory, name string) (*flowConn, error) {
+// openFlow checks the --progress mode, loads a connection and prepares its
+// plugin, which starts on the first request.
+func openFlow(ctx context.Context, f *Factory, name, progressMode string) (*flowConn, error) {
+	pr, err := newProgress(f, progressMode)
+	if err != nil {
+		return nil, err
+	}
 	svc, c, cfg, err := openConnection(ctx, f, name)
 	if err != nil {
 		return nil, err
@@ -46,7 +51,7 @@ func openFlow(ctx context.Context, f *Factory, name string) (*flowConn, error) {
 		}
 		return &pluginConn{do: inst.DoRequest, close: inst.Close, cfg: cfg.WithDefaults(inst.Spec)}, nil
 	}
-	return &flowConn{svc: svc, conn: c, plugin: flows.NewPlugin(start, 0)}, nil
+	return &flowConn{svc: svc, conn: c, plugin: flows.NewPlugin(start, 0), progress: pr}, nil
 }
 
 // pluginConn binds a started plugin to a connection's settings.

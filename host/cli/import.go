@@ -109,15 +109,12 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	pr, err := newProgress(f, opts.Progress)
-	if err != nil {
-		return err
-	}
-	fc, err := openFlow(ctx, f, opts.Name)
+	fc, err := openFlow(ctx, f, opts.Name, opts.Progress)
 	if err != nil {
 		return err
 	}
 	defer fc.Close()
+	pr := fc.progress
 	im.Plugin, im.Store, im.Progress, im.Stdout, im.ConnectionID = fc.plugin, fc.svc.Store, pr, f.IO.Out, fc.conn.ID
 	sum, err := im.Run(ctx)
 	if err != nil {

@@ -100,15 +100,12 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	pr, err := newProgress(f, opts.Progress)
-	if err != nil {
-		return err
-	}
-	fc, err := openFlow(ctx, f, opts.Name)
+	fc, err := openFlow(ctx, f, opts.Name, opts.Progress)
 	if err != nil {
 		return err
 	}
 	defer fc.Close()
+	pr := fc.progress
 	r.Plugin, r.Progress, r.Stdout = fc.plugin, pr, f.IO.Out
 	sum, err := r.Run(ctx)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/openintegrator/integrator/plugin/bench/internal/benchsim"
 	"github.com/openintegrator/integrator/plugin/oauth1"
 	"github.com/openintegrator/integrator/plugin/twitterads"
 	"github.com/openintegrator/integrator/schema"
@@ -64,16 +66,18 @@ func run() error {
 	}
 	defer os.RemoveAll(tmp)
 	if o.plugin == "" {
-		if o.plugin, err = build(tmp, "integrator-connector-twitter-ads", "./plugin/cmd/integrator-connector-twitter-ads"); err != nil {
+		o.plugin = filepath.Join(tmp, "integrator-connector-twitter-ads")
+		if err = benchsim.Build(o.plugin, "./plugin/cmd/integrator-connector-twitter-ads"); err != nil {
 			return err
 		}
 	}
 	if o.sim == "" {
-		if o.sim, err = build(tmp, "twitter-ads-sim", "./plugin/cmd/twitter-ads-sim"); err != nil {
+		o.sim = filepath.Join(tmp, "twitter-ads-sim")
+		if err = benchsim.Build(o.sim, "./plugin/cmd/twitter-ads-sim"); err != nil {
 			return err
 		}
 	}
-	simCmd, sim, err := startSim(o.sim)
+	simCmd, sim, err := benchsim.Start(o.sim, benchsim.NoLimits...)
 	if err != nil {
 		return err
 	}
@@ -251,7 +255,7 @@ func pct(sorted []time.Duration, p int) time.Duration {
 // bigBody reads a large body directly with net/http and through the
 // plugin (and in process, for reference), with the peak RSS of this
 // process and of the plugin during the plugin runs.
-func bigBody(ctx context.Context, o options, sim simReady, cfg schema.Config, sides []side, pids []string) error {
+func bigBody(ctx context.Context, o options, sim benchsim.Ready, cfg schema.Config, sides []side, pids []string) error {
 	req := shared.Request{URL: "sim/blob", Query: []shared.Param{{Key: "size", Value: strconv.FormatInt(o.big, 10)}}, Timeout: time.Hour}
 	signer := &oauth1.Signer{ConsumerKey: sim.ConsumerKey, ConsumerSecret: sim.ConsumerSecret, Token: sim.AccessToken, TokenSecret: sim.TokenSecret}
 	direct := func() (time.Duration, error) {

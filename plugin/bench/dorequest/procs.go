@@ -1,63 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// build compiles a main package of this module into dir.
-func build(dir, name, pkg string) (string, error) {
-	out := filepath.Join(dir, name)
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("building %s: %w", pkg, err)
-	}
-	return out, nil
-}
-
-// simReady is the line the simulator prints once it listens.
-type simReady struct {
-	URL            string `json:"url"`
-	DownloadURL    string `json:"download_url"`
-	ConsumerKey    string `json:"consumer_key"`
-	ConsumerSecret string `json:"consumer_secret"`
-	AccessToken    string `json:"access_token"`
-	TokenSecret    string `json:"token_secret"`
-	AccountID      string `json:"account_id"`
-}
-
-// startSim runs the simulator binary without rate limits.
-func startSim(path string) (*exec.Cmd, simReady, error) {
-	cmd := exec.Command(path, "--addr", "127.0.0.1:0", "--read-limit", "-1", "--write-limit", "-1",
-		"--no-account-limit", "-1", "--sync-stats-limit", "-1")
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, simReady{}, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, simReady{}, err
-	}
-	line, err := bufio.NewReader(out).ReadBytes('\n')
-	var r simReady
-	if err == nil {
-		err = json.Unmarshal(line, &r)
-	}
-	if err != nil {
-		cmd.Process.Kill()
-		return nil, simReady{}, fmt.Errorf("reading the simulator's ready line: %w", err)
-	}
-	return cmd, r, nil
-}
 
 // findPid returns the pid of the process running the executable at path.
 func findPid(path string) (int, error) {

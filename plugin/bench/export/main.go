@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/openintegrator/integrator/plugin/bench/internal/benchsim"
 )
 
 func main() {
@@ -35,11 +37,11 @@ func run() error {
 		filepath.Join(bin, "plugins", "integrator-connector-twitter-ads"): "./plugin/cmd/integrator-connector-twitter-ads",
 		filepath.Join(bin, "twitter-ads-sim"):                             "./plugin/cmd/twitter-ads-sim",
 	} {
-		if err := build(path, pkg); err != nil {
+		if err := benchsim.Build(path, pkg); err != nil {
 			return err
 		}
 	}
-	simCmd, sim, err := startSim(filepath.Join(bin, "twitter-ads-sim"), *campaigns)
+	simCmd, sim, err := benchsim.Start(filepath.Join(bin, "twitter-ads-sim"), append([]string{"--campaigns", strconv.Itoa(*campaigns)}, benchsim.NoLimits...)...)
 	if err != nil {
 		return err
 	}

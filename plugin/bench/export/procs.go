@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,51 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openintegrator/integrator/plugin/bench/internal/benchsim"
 )
-
-// build compiles a main package of this module to path.
-func build(path, pkg string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-o", path, pkg)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("building %s: %w", pkg, err)
-	}
-	return nil
-}
-
-// simReady is the line the simulator prints once it listens.
-type simReady struct {
-	URL            string `json:"url"`
-	ConsumerKey    string `json:"consumer_key"`
-	ConsumerSecret string `json:"consumer_secret"`
-	AccessToken    string `json:"access_token"`
-	TokenSecret    string `json:"token_secret"`
-	AccountID      string `json:"account_id"`
-}
-
-// startSim runs the simulator binary with n campaigns and no rate limits.
-func startSim(path string, n int) (*exec.Cmd, simReady, error) {
-	cmd := exec.Command(path, "--addr", "127.0.0.1:0", "--campaigns", strconv.Itoa(n),
-		"--read-limit", "-1", "--write-limit", "-1", "--no-account-limit", "-1")
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, simReady{}, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, simReady{}, err
-	}
-	line, err := bufio.NewReader(out).ReadBytes('\n')
-	var r simReady
-	if err == nil {
-		err = json.Unmarshal(line, &r)
-	}
-	if err != nil {
-		cmd.Process.Kill()
-		return nil, simReady{}, fmt.Errorf("reading the simulator's ready line: %w", err)
-	}
-	return cmd, r, nil
-}
 
 // host runs the built integrator binary in its own home.
 type host struct {
@@ -63,7 +19,7 @@ type host struct {
 	env       []string
 }
 
-func newHost(bin, home string, sim simReady) (*host, error) {
+func newHost(bin, home string, sim benchsim.Ready) (*host, error) {
 	h := &host{bin: bin, home: home, env: []string{"INTEGRATOR_HOME=" + home, "HOME=" + home, "PATH=/usr/bin:/bin",
 		"B_CS=" + sim.ConsumerSecret, "B_AT=" + sim.AccessToken, "B_TS=" + sim.TokenSecret}}
 	_, err := h.run("connections", "create", "--type", "twitter-ads", "--name", "bench",

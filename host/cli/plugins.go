@@ -61,6 +61,7 @@ type pluginJSON struct {
 	Version       string `json:"version,omitempty"`
 	Protocol      int    `json:"protocol,omitempty"`
 	SHA256        string `json:"sha256,omitempty"`
+	Checksum      string `json:"checksum,omitempty"` // "sha256:<hex>", the same digest with its algorithm named
 	Trusted       bool   `json:"trusted"`
 	TrustedSHA256 string `json:"trusted_sha256,omitempty"`
 	Error         string `json:"error,omitempty"`
@@ -80,6 +81,9 @@ func pluginsListRun(ctx context.Context, opts *PluginsListOptions) error {
 	list := []pluginJSON{}
 	for _, p := range loaded {
 		pj := pluginJSON{Type: p.Type, Path: p.Path, SHA256: p.SHA256, Trusted: p.Trusted, TrustedSHA256: p.TrustedSHA256, ShadowedBy: p.ShadowedBy}
+		if p.SHA256 != "" {
+			pj.Checksum = "sha256:" + p.SHA256
+		}
 		var changed *plugins.ChangedError
 		switch {
 		case p.ShadowedBy != "":

@@ -96,7 +96,7 @@ func TestBrokenPluginsDoNotBreakTheListing(t *testing.T) {
 			t.Errorf("%s: %v, want error containing %q", name, p, reason)
 		}
 	}
-	if p := got["twitter-ads"]; p["status"] != "ok" || len(fmt.Sprint(p["sha256"])) != 64 {
+	if p := got["twitter-ads"]; p["status"] != "ok" || len(fmt.Sprint(p["sha256"])) != 64 || p["checksum"] != "sha256:"+fmt.Sprint(p["sha256"]) || p["trusted"] != true {
 		t.Errorf("twitter-ads: %v", p)
 	}
 	if len(list) != len(reasons)+1 {

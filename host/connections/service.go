@@ -76,12 +76,9 @@ func (s *Service) Update(ctx context.Context, spec schema.Spec, c store.Connecti
 	return nil
 }
 
-// ErrIntegrity is returned by Open when a secret cannot be opened.
-var ErrIntegrity = secrets.ErrIntegrity
-
 // Open returns the connection's whole config, secrets opened. A secret that
-// fails its integrity check is an error naming the connection and field;
-// nothing partial is returned.
+// fails its integrity check is an error (wrapping secrets.ErrIntegrity)
+// naming the connection and field; nothing partial is returned.
 func (s *Service) Open(c store.Connection) (schema.Config, error) {
 	cfg := schema.Config{}
 	for k, v := range c.Values {

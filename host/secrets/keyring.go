@@ -67,10 +67,6 @@ func Load(getenv func(string) string, homeDir string) (*Keyring, error) {
 
 func (kr *Keyring) add(k *Key) { kr.byID[k.ID] = k }
 
-// Add makes k available for opening values, for example the old key during
-// a rotation.
-func (kr *Keyring) Add(k *Key) { kr.add(k) }
-
 // Seal encrypts with the primary key.
 func (kr *Keyring) Seal(plaintext []byte, b Binding) (Sealed, error) {
 	return kr.Primary.Seal(plaintext, b)

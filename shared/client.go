@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -82,7 +83,7 @@ func (c *client) DoRequest(ctx context.Context, cfg schema.Config, req Request) 
 		return &Response{ResponseHead: bodyTooLarge(len(req.Body)), Body: emptyBody()}, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	stream, err := c.rpc.DoRequest(ctx, &pb.DoRequestRequest{Config: configToProto(cfg), Request: requestToProto(req)})
+	stream, err := c.rpc.DoRequest(ctx, &pb.DoRequestRequest{Config: configToProto(cfg), Request: requestToProto(req), BodyInHead: true})
 	if err != nil {
 		cancel()
 		return nil, callError("DoRequest", err)
@@ -97,13 +98,24 @@ func (c *client) DoRequest(ctx context.Context, cfg schema.Config, req Request) 
 		cancel()
 		return nil, errors.New("DoRequest: the plugin sent body data before the response head")
 	}
-	return &Response{ResponseHead: headFromProto(head), Body: &streamBody{stream: stream, cancel: cancel}}, nil
+	resp := &Response{ResponseHead: headFromProto(head)}
+	if head.GetBodyComplete() {
+		// The whole body came with the head. The stream has nothing more
+		// to say; ending it now releases it (its status either arrived
+		// with the head or is not needed).
+		cancel()
+		resp.Body = io.NopCloser(bytes.NewReader(head.GetBodyStart()))
+		return resp, nil
+	}
+	resp.Body = &streamBody{stream: stream, cancel: cancel, pending: head.GetBodyStart()}
+	return resp, nil
 }
 
 // streamBody reads the body chunks of a DoRequest stream. Close may be
 // called while another goroutine is in Read, to abort it.
 type streamBody struct {
 	stream  pb.Connector_DoRequestClient
+	msg     pb.DoRequestResponse // every chunk is received into it (see codec)
 	cancel  context.CancelFunc
 	closed  atomic.Bool
 	pending []byte // touched by Read only
@@ -120,16 +132,16 @@ func (b *streamBody) Read(p []byte) (int, error) {
 		if b.err != nil {
 			return 0, b.err
 		}
-		msg, err := b.stream.Recv()
+		err := b.stream.RecvMsg(&b.msg)
 		switch {
 		case err == io.EOF:
 			b.err = io.EOF
 		case err != nil:
 			b.err = callError("DoRequest body", err)
-		case msg.GetHead() != nil:
+		case b.msg.GetHead() != nil:
 			b.err = errors.New("DoRequest: the plugin sent a second response head")
 		default:
-			b.pending = msg.GetChunk()
+			b.pending = b.msg.GetChunk()
 		}
 	}
 	n := copy(p, b.pending)

@@ -64,10 +64,27 @@ func Serve(impl Connector, opts ...ServeOpt) {
 }
 
 // newGRPCServer sets the message size limits on purpose: requests may carry
-// up to MaxRequestBody, and responses are streamed in small chunks.
+// up to MaxRequestBody, and responses are streamed in small chunks. Body
+// chunks are encoded by codec, without the generic codec's extra work.
 func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
-	opts = append(opts, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
-	return grpc.NewServer(opts...)
+	return grpc.NewServer(serverOptions(opts)...)
+}
+
+// The HTTP/2 flow-control windows of both ends. Setting them turns off
+// gRPC's bandwidth estimator, whose pings (one per burst of data received)
+// and 64 KiB starting window cost a write and a wake-up on each side of
+// nearly every call over a local socket. A stream may have streamWindow
+// bytes in flight, which bounds what a slow reader makes the host buffer.
+const (
+	streamWindow = 1 << 20
+	connWindow   = 4 << 20
+)
+
+// serverOptions adds the plugin's gRPC options to go-plugin's.
+func serverOptions(opts []grpc.ServerOption) []grpc.ServerOption {
+	return append(opts, grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage),
+		grpc.ForceServerCodecV2(codec{}),
+		grpc.InitialWindowSize(streamWindow), grpc.InitialConnWindowSize(connWindow))
 }
 
 // parentPoll is how often a plugin checks that its host is still there.

@@ -1136,9 +1136,13 @@ func (x *HTTPRequest) GetMaxWaitNanos() int64 {
 }
 
 type DoRequestRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Config        *Config                `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
-	Request       *HTTPRequest           `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Config  *Config                `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
+	Request *HTTPRequest           `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
+	// The host reads ResponseHead.body_start and body_complete, so the plugin
+	// may put the first bytes of the body in the head. Without it (a host
+	// built before these fields), the head carries no body.
+	BodyInHead    bool `protobuf:"varint,3,opt,name=body_in_head,json=bodyInHead,proto3" json:"body_in_head,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1185,6 +1189,13 @@ func (x *DoRequestRequest) GetRequest() *HTTPRequest {
 		return x.Request
 	}
 	return nil
+}
+
+func (x *DoRequestRequest) GetBodyInHead() bool {
+	if x != nil {
+		return x.BodyInHead
+	}
+	return false
 }
 
 type RateLimit struct {
@@ -1259,12 +1270,18 @@ func (x *RateLimit) GetResetUnix() int64 {
 type ResponseHead struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// 0 when no HTTP response was received; the diagnostics say why.
-	Status        int32         `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
-	Headers       []*Header     `protobuf:"bytes,2,rep,name=headers,proto3" json:"headers,omitempty"`
-	Attempts      int32         `protobuf:"varint,3,opt,name=attempts,proto3" json:"attempts,omitempty"`
-	WaitedNanos   int64         `protobuf:"varint,4,opt,name=waited_nanos,json=waitedNanos,proto3" json:"waited_nanos,omitempty"`
-	RateLimit     *RateLimit    `protobuf:"bytes,5,opt,name=rate_limit,json=rateLimit,proto3" json:"rate_limit,omitempty"`
-	Diagnostics   []*Diagnostic `protobuf:"bytes,6,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
+	Status      int32         `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
+	Headers     []*Header     `protobuf:"bytes,2,rep,name=headers,proto3" json:"headers,omitempty"`
+	Attempts    int32         `protobuf:"varint,3,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	WaitedNanos int64         `protobuf:"varint,4,opt,name=waited_nanos,json=waitedNanos,proto3" json:"waited_nanos,omitempty"`
+	RateLimit   *RateLimit    `protobuf:"bytes,5,opt,name=rate_limit,json=rateLimit,proto3" json:"rate_limit,omitempty"`
+	Diagnostics []*Diagnostic `protobuf:"bytes,6,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
+	// The first bytes of the body, at most 16 KiB: what the plugin had read
+	// when it sent the head. The chunks that follow continue from there.
+	BodyStart []byte `protobuf:"bytes,7,opt,name=body_start,json=bodyStart,proto3" json:"body_start,omitempty"`
+	// The body ends with body_start: no chunk follows. A small answer thus
+	// takes one message instead of a head, a chunk and an end.
+	BodyComplete  bool `protobuf:"varint,8,opt,name=body_complete,json=bodyComplete,proto3" json:"body_complete,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1339,6 +1356,20 @@ func (x *ResponseHead) GetDiagnostics() []*Diagnostic {
 		return x.Diagnostics
 	}
 	return nil
+}
+
+func (x *ResponseHead) GetBodyStart() []byte {
+	if x != nil {
+		return x.BodyStart
+	}
+	return nil
+}
+
+func (x *ResponseHead) GetBodyComplete() bool {
+	if x != nil {
+		return x.BodyComplete
+	}
+	return false
 }
 
 type DoRequestResponse struct {
@@ -1494,16 +1525,18 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\x04body\x18\x05 \x01(\fR\x04body\x12#\n" +
 	"\rtimeout_nanos\x18\x06 \x01(\x03R\ftimeoutNanos\x12!\n" +
 	"\fmax_attempts\x18\a \x01(\x05R\vmaxAttempts\x12$\n" +
-	"\x0emax_wait_nanos\x18\b \x01(\x03R\fmaxWaitNanos\"\x8b\x01\n" +
+	"\x0emax_wait_nanos\x18\b \x01(\x03R\fmaxWaitNanos\"\xad\x01\n" +
 	"\x10DoRequestRequest\x127\n" +
 	"\x06config\x18\x01 \x01(\v2\x1f.integrator.connector.v1.ConfigR\x06config\x12>\n" +
-	"\arequest\x18\x02 \x01(\v2$.integrator.connector.v1.HTTPRequestR\arequest\"t\n" +
+	"\arequest\x18\x02 \x01(\v2$.integrator.connector.v1.HTTPRequestR\arequest\x12 \n" +
+	"\fbody_in_head\x18\x03 \x01(\bR\n" +
+	"bodyInHead\"t\n" +
 	"\tRateLimit\x12\x14\n" +
 	"\x05scope\x18\x01 \x01(\tR\x05scope\x12\x14\n" +
 	"\x05limit\x18\x02 \x01(\x03R\x05limit\x12\x1c\n" +
 	"\tremaining\x18\x03 \x01(\x03R\tremaining\x12\x1d\n" +
 	"\n" +
-	"reset_unix\x18\x04 \x01(\x03R\tresetUnix\"\xaa\x02\n" +
+	"reset_unix\x18\x04 \x01(\x03R\tresetUnix\"\xee\x02\n" +
 	"\fResponseHead\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x129\n" +
 	"\aheaders\x18\x02 \x03(\v2\x1f.integrator.connector.v1.HeaderR\aheaders\x12\x1a\n" +
@@ -1511,7 +1544,10 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\fwaited_nanos\x18\x04 \x01(\x03R\vwaitedNanos\x12A\n" +
 	"\n" +
 	"rate_limit\x18\x05 \x01(\v2\".integrator.connector.v1.RateLimitR\trateLimit\x12E\n" +
-	"\vdiagnostics\x18\x06 \x03(\v2#.integrator.connector.v1.DiagnosticR\vdiagnostics\"p\n" +
+	"\vdiagnostics\x18\x06 \x03(\v2#.integrator.connector.v1.DiagnosticR\vdiagnostics\x12\x1d\n" +
+	"\n" +
+	"body_start\x18\a \x01(\fR\tbodyStart\x12#\n" +
+	"\rbody_complete\x18\b \x01(\bR\fbodyComplete\"p\n" +
 	"\x11DoRequestResponse\x12;\n" +
 	"\x04head\x18\x01 \x01(\v2%.integrator.connector.v1.ResponseHeadH\x00R\x04head\x12\x16\n" +
 	"\x05chunk\x18\x02 \x01(\fH\x00R\x05chunkB\x06\n" +

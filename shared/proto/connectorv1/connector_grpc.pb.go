@@ -47,7 +47,10 @@ type ConnectorClient interface {
 	// health check, distinct from go-plugin's transport health service.
 	Ping(ctx context.Context, in *PingRequest, opts ...grpc.CallOption) (*PingResponse, error)
 	// DoRequest sends one API request. The response stream carries one head
-	// message first, then zero or more body chunks, then ends.
+	// message first, then zero or more body chunks, then ends. When the
+	// request allows it (body_in_head), the head may carry the first bytes of
+	// the body (at most 16 KiB); when it says the body is complete, no chunk
+	// follows.
 	DoRequest(ctx context.Context, in *DoRequestRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DoRequestResponse], error)
 }
 
@@ -120,7 +123,10 @@ type ConnectorServer interface {
 	// health check, distinct from go-plugin's transport health service.
 	Ping(context.Context, *PingRequest) (*PingResponse, error)
 	// DoRequest sends one API request. The response stream carries one head
-	// message first, then zero or more body chunks, then ends.
+	// message first, then zero or more body chunks, then ends. When the
+	// request allows it (body_in_head), the head may carry the first bytes of
+	// the body (at most 16 KiB); when it says the body is complete, no chunk
+	// follows.
 	DoRequest(*DoRequestRequest, grpc.ServerStreamingServer[DoRequestResponse]) error
 	mustEmbedUnimplementedConnectorServer()
 }

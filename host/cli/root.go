@@ -19,7 +19,8 @@ match wins:
   the plugins folder beside the integrator binary
 
 Plugins run as child processes over gRPC with mutual TLS; they receive only
-the environment they need.`,
+the environment they need (proxy and TLS root settings, TMPDIR, the log
+level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {

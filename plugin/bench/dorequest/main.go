@@ -11,8 +11,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,7 +60,20 @@ func run() error {
 		pluginEnv = append(pluginEnv, v)
 		return nil
 	})
+	parts := flag.String("parts", "latency,floor,throughput,big", "which measurements to run, comma-separated")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process (the host side) to `FILE`")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	tmp, err := os.MkdirTemp("", "dorequest-bench-")
 	if err != nil {
@@ -111,7 +126,32 @@ func run() error {
 
 	fmt.Printf("GOOS/GOARCH %s/%s, %d CPUs, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 
-	// Latency: calls alternate between the sides so that drift hits both.
+	want := func(part string) bool { return slices.Contains(strings.Split(*parts, ","), part) }
+	pids := []string{strconv.Itoa(os.Getpid()), strconv.Itoa(pluginPid), strconv.Itoa(simCmd.Process.Pid)}
+	if want("latency") {
+		if err := latency(ctx, o, cfg, sides, small); err != nil {
+			return err
+		}
+	}
+	if want("floor") {
+		if err := floor(ctx, o, cfg, sides); err != nil {
+			return err
+		}
+	}
+	if want("throughput") {
+		if err := concurrent(ctx, o, cfg, sides, small, pids); err != nil {
+			return err
+		}
+	}
+	if want("big") {
+		return bigBody(ctx, o, sim, cfg, sides, pids)
+	}
+	return nil
+}
+
+// latency times sequential small calls; calls alternate between the sides
+// so that drift hits both.
+func latency(ctx context.Context, o options, cfg schema.Config, sides []side, small shared.Request) error {
 	lat := make([][]time.Duration, len(sides))
 	for i := 0; i < 200; i++ { // warm up connections and code paths
 		for _, s := range sides {
@@ -138,7 +178,11 @@ func run() error {
 	fmt.Printf("| added by the plugin | %s | %s | %s |\n\n", pct(lat[1], 50)-pct(lat[0], 50),
 		pct(lat[1], 90)-pct(lat[0], 90), pct(lat[1], 99)-pct(lat[0], 99))
 
-	// The floor of the plugin boundary: calls that make no HTTP request.
+	return nil
+}
+
+// floor times calls that make no HTTP request: the cost of the boundary.
+func floor(ctx context.Context, o options, cfg schema.Config, sides []side) error {
 	refused := shared.Request{URL: "https://elsewhere.invalid/"}
 	floors := []struct {
 		name string
@@ -166,9 +210,12 @@ func run() error {
 	}
 	fmt.Println()
 
-	// Throughput with concurrent callers, and the CPU time each process
-	// spends per call.
-	pids := []string{strconv.Itoa(os.Getpid()), strconv.Itoa(pluginPid), strconv.Itoa(simCmd.Process.Pid)}
+	return nil
+}
+
+// concurrent measures throughput with concurrent callers, and the CPU time
+// each process spends per call.
+func concurrent(ctx context.Context, o options, cfg schema.Config, sides []side, small shared.Request, pids []string) error {
 	rates := make([]float64, len(sides))
 	cpu := make([][]time.Duration, len(sides))
 	for r := 0; r < o.rounds; r++ {
@@ -194,8 +241,7 @@ func run() error {
 			cpu[j][1].Round(time.Microsecond), cpu[j][2].Round(time.Microsecond))
 	}
 	fmt.Printf("| plugin / in process | %.2f | | | |\n\n", rates[1]/rates[0])
-
-	return bigBody(ctx, o, sim, cfg, sides, pids)
+	return nil
 }
 
 // errStatus marks an answer other than 200.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -211,6 +212,8 @@ func TestCanary(t *testing.T) {
 	seen := <-procs
 	if len(seen) == 0 {
 		t.Error("never saw the plugin process; argv and environment unchecked")
+	} else if environ := strings.Split(seen[1], "\x00"); !slices.Contains(environ, "GOMAXPROCS=1") {
+		t.Errorf("the plugin does not run with GOMAXPROCS=1: %q", environ)
 	}
 	outputs = append(outputs, seen...)
 

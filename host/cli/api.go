@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/url"
 	"os"
 	"strings"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openintegrator/integrator/host/iostreams"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -43,6 +47,9 @@ connection's API version in front) or an absolute URL to the same host.
 Ads API convention); --form sends them as a form body instead. --input sends
 a file (or - for stdin) as a JSON body. The method is GET unless -X says
 otherwise, also when -F is given.
+
+On a terminal, a JSON body (up to 32 MiB) is indented; otherwise the body is
+written exactly as received, so pipes and files get the API's own bytes.
 
 The exit status is 0 for HTTP 2xx and 3xx, and 1 for 4xx, 5xx and requests
 that could not be sent; the API's error goes to stderr.`,
@@ -163,7 +170,7 @@ func apiRun(ctx context.Context, opts *APIOptions) error {
 	} else {
 		printDiagnostics(f.IO.ErrOut, resp.Diagnostics)
 	}
-	if _, err := io.Copy(f.IO.Out, resp.Body); err != nil {
+	if err := writeBody(f.IO, resp); err != nil {
 		return fmt.Errorf("reading the response: %w", err)
 	}
 	if resp.Status >= 400 {
@@ -171,4 +178,39 @@ func apiRun(ctx context.Context, opts *APIOptions) error {
 		return exit1
 	}
 	return nil
+}
+
+// prettyLimit is the largest JSON body api indents; a larger one is
+// written as received rather than held in memory.
+const prettyLimit = 32 << 20
+
+// writeBody copies the response body to stdout: indented when stdout is a
+// terminal and the body is JSON of at most prettyLimit, else byte for byte.
+func writeBody(ios *iostreams.IOStreams, resp *shared.Response) error {
+	if !ios.IsStdoutTTY() || !isJSON(resp.HeaderValue("Content-Type")) {
+		_, err := io.Copy(ios.Out, resp.Body)
+		return err
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, prettyLimit+1))
+	if err != nil {
+		return err
+	}
+	var pretty bytes.Buffer
+	if len(b) > prettyLimit || json.Indent(&pretty, b, "", "  ") != nil {
+		if _, err := ios.Out.Write(b); err != nil {
+			return err
+		}
+		_, err = io.Copy(ios.Out, resp.Body)
+		return err
+	}
+	pretty.WriteByte('\n')
+	_, err = pretty.WriteTo(ios.Out)
+	return err
+}
+
+// isJSON reports whether a Content-Type names JSON (application/json, or a
+// +json type).
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,7 @@ type terminal struct {
 	pty interface {
 		Write([]byte) (int, error)
 	}
+	done chan struct{} // closed when reading the pty ends
 }
 
 func (term *terminal) screen() string {
@@ -44,6 +46,18 @@ func (term *terminal) waitFor(s string, from int) int {
 	return 0
 }
 
+// waitForOutput returns the screen once the command's output has stopped
+// arriving (the pty reader ends when the command exits and the pty drains).
+func (term *terminal) waitForOutput() string {
+	term.t.Helper()
+	select {
+	case <-term.done:
+	case <-time.After(20 * time.Second):
+		term.t.Fatalf("the terminal never closed; it shows:\n%s", term.screen())
+	}
+	return term.screen()
+}
+
 func (term *terminal) typeLine(s string) {
 	if _, err := term.pty.Write([]byte(s + "\r")); err != nil {
 		term.t.Fatal(err)
@@ -57,8 +71,9 @@ func startTerminal(t *testing.T, cmd *exec.Cmd) *terminal {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	term := &terminal{t: t, pty: f}
+	term := &terminal{t: t, pty: f, done: make(chan struct{})}
 	go func() {
+		defer close(term.done)
 		b := make([]byte, 4096)
 		for {
 			n, err := f.Read(b)
@@ -127,5 +142,36 @@ func TestInteractiveCreatePromptsWithoutEchoingSecrets(t *testing.T) {
 	}
 	if strings.Contains(term.screen(), "Consumer key:") {
 		t.Error("edit asked again for a non-secret setting that was saved")
+	}
+}
+
+// On a terminal, api indents a JSON answer; through a pipe it writes the
+// API's bytes as they came.
+func TestAPIIndentsJSONOnATerminalOnly(t *testing.T) {
+	sim := launchSimulator(t)
+	home := t.TempDir()
+	env, _ := secretEnv(sim)
+	mustRun(t, home, env, createArgs(sim, "tty")...)
+	path := "accounts/" + sim.AccountID
+
+	piped := mustRun(t, home, nil, "api", "tty", path)
+	if strings.Contains(piped.stdout, "\n  ") || !json.Valid([]byte(piped.stdout)) {
+		t.Errorf("piped output is not the compact JSON the simulator sends:\n%s", piped.stdout)
+	}
+
+	cmd := exec.Command(filepath.Join(bin, "integrator"), "api", "tty", path)
+	cmd.Env = []string{"INTEGRATOR_HOME=" + home, "HOME=" + home, "TERM=dumb"}
+	term := startTerminal(t, cmd)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, term.screen())
+	}
+	var want bytes.Buffer
+	if err := json.Indent(&want, []byte(piped.stdout), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	// The terminal shows line ends as CR LF.
+	screen := strings.ReplaceAll(term.waitForOutput(), "\r\n", "\n")
+	if !strings.Contains(screen, want.String()+"\n") {
+		t.Errorf("the terminal does not show the indented JSON:\n%s\nwant:\n%s", screen, want.String())
 	}
 }

@@ -129,7 +129,7 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 		st.records += records
 		st.pages++
 		st.cursor = next
-		return x.Store.CheckpointExport(ctx, st.runID, next, st.offset, st.records, st.pages)
+		return x.Store.CheckpointExport(ctx, st.runID, next, st.offset, st.records, st.pages, st.total)
 	})
 	sum.Records, sum.Pages, sum.Bytes = st.records, st.pages, st.offset
 	if err != nil {
@@ -171,7 +171,7 @@ func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (expor
 			return exportState{}, false, err
 		}
 		x.Progress.Note("Resuming the export to %s after %s records in %s pages", out, count(run.Records), count(run.Pages))
-		return exportState{runID: run.ID, cursor: run.Cursor, offset: run.Offset, records: run.Records, pages: run.Pages, total: -1}, true, nil
+		return exportState{runID: run.ID, cursor: run.Cursor, offset: run.Offset, records: run.Records, pages: run.Pages, total: run.Total}, true, nil
 	}
 	id := newID()
 	if err := x.Store.StartExportRun(ctx, store.ExportRun{ID: id, ConnectionID: x.ConnectionID, RunKey: key, OutPath: out}); err != nil {

@@ -173,6 +173,48 @@ func TestExportResumesExactlyOnce(t *testing.T) {
 	}
 }
 
+// The API gives the total count only on a first page, so a resumed export
+// shows its share and time left from the total its checkpoint kept.
+func TestResumedExportKnowsTheTotal(t *testing.T) {
+	api := &listAPI{n: 100}
+	var calls atomic.Int32
+	var slow atomic.Bool
+	p, _ := fakePlugin(func(req shared.Request) (*shared.Response, error) {
+		if calls.Add(1) == 5 {
+			return answer(400, `{"errors":[{"code":"INVALID_PARAMETER","message":"boom"}]}`), nil
+		}
+		if slow.Load() {
+			time.Sleep(120 * time.Millisecond) // so that the live line is redrawn
+		}
+		return api.serve(req), nil
+	})
+	s := testStore(t)
+	out := filepath.Join(t.TempDir(), "out.jsonl")
+	x := testExport(t, s, p, out)
+	x.Progress = NewProgress(io.Discard, ProgressLive)
+	if _, err := x.Run(context.Background()); err == nil {
+		t.Fatal("the first run did not fail")
+	}
+	if run, _ := s.ExportRun(context.Background(), x.key(out)); run.Total != 100 {
+		t.Fatalf("the checkpoint kept total %d, want 100", run.Total)
+	}
+	var screen bytes.Buffer
+	x.Progress = NewProgress(&screen, ProgressLive)
+	x.Resume = true
+	slow.Store(true)
+	if _, err := x.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(screen.String(), " of 100 (") || !strings.Contains(screen.String(), " left") {
+		t.Errorf("the resumed export's progress shows no share of the total or time left:\n%q", screen.String())
+	}
+	for _, r := range api.requests[4:] {
+		if hasParam(r.Query, "with_total_count") {
+			t.Errorf("a resumed page asked for the total count (the API refuses it with a cursor): %+v", r.Query)
+		}
+	}
+}
+
 func TestExportRestartForgetsTheRun(t *testing.T) {
 	api := &listAPI{n: 30}
 	var calls atomic.Int32
@@ -226,13 +268,13 @@ func TestExportResumeAfterTheRename(t *testing.T) {
 	}
 	// As if the process died between the rename and the last store write.
 	run, _ := s.ExportRun(context.Background(), x.key(out))
-	if err := s.CheckpointExport(context.Background(), run.ID, nil, run.Offset, run.Records, run.Pages); err != nil {
+	if err := s.CheckpointExport(context.Background(), run.ID, nil, run.Offset, run.Records, run.Pages, -1); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.StartExportRun(context.Background(), run); err != nil { // done = 0
 		t.Fatal(err)
 	}
-	if err := s.CheckpointExport(context.Background(), run.ID, nil, run.Offset, run.Records, run.Pages); err != nil {
+	if err := s.CheckpointExport(context.Background(), run.ID, nil, run.Offset, run.Records, run.Pages, -1); err != nil {
 		t.Fatal(err)
 	}
 	before := len(api.requests)

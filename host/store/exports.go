@@ -26,7 +26,8 @@ type ExportRun struct {
 	Offset    int64 // bytes of the output file that hold whole, synced pages
 	Records   int64
 	Pages     int64
-	Done      bool // the output file is complete and in place
+	Total     int64 // the API's total_count, -1 when it gave none
+	Done      bool  // the output file is complete and in place
 	StartedAt time.Time
 	UpdatedAt time.Time
 }
@@ -40,9 +41,9 @@ func (s *Store) ExportRun(ctx context.Context, runKey string) (ExportRun, error)
 	var r ExportRun
 	var cursor sql.NullString
 	var started, updated int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, done, started_at, updated_at
+	err := s.db.QueryRowContext(ctx, `SELECT id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, total, done, started_at, updated_at
 		FROM export_runs WHERE run_key = ?`, runKey).Scan(&r.ID, &r.ConnectionID, &r.RunKey, &r.OutPath, &cursor,
-		&r.Offset, &r.Records, &r.Pages, &r.Done, &started, &updated)
+		&r.Offset, &r.Records, &r.Pages, &r.Total, &r.Done, &started, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNoRun
 	}
@@ -71,11 +72,12 @@ func (s *Store) StartExportRun(ctx context.Context, r ExportRun) error {
 }
 
 // CheckpointExport records that the output file holds offset bytes of
-// whole pages (records and pages in all) and that the next page starts at
-// cursor (nil: there is none). Call it only after those bytes are synced.
-func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages int64) error {
-	return s.updateExport(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, updated_at = ? WHERE id = ?`,
-		nullString(cursor), offset, records, pages, time.Now().UnixNano(), id)
+// whole pages (records and pages in all), that the next page starts at
+// cursor (nil: there is none), and the API's total count (-1: unknown).
+// Call it only after those bytes are synced.
+func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages, total int64) error {
+	return s.updateExport(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, updated_at = ? WHERE id = ?`,
+		nullString(cursor), offset, records, pages, total, time.Now().UnixNano(), id)
 }
 
 // FinishExportRun marks a run done: its output file is complete and in place.

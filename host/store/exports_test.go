@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"testing"
 )
 
@@ -20,19 +22,19 @@ func TestExportRunCheckpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := s.ExportRun(ctx, "k1")
-	if err != nil || r.ID != "r1" || r.Cursor != nil || r.Pages != 0 || r.Complete() || r.OutPath != "/tmp/out.jsonl" {
+	if err != nil || r.ID != "r1" || r.Cursor != nil || r.Pages != 0 || r.Complete() || r.OutPath != "/tmp/out.jsonl" || r.Total != -1 {
 		t.Fatalf("new run: %+v %v", r, err)
 	}
 	next := "c-200"
-	if err := s.CheckpointExport(ctx, "r1", &next, 4096, 200, 1); err != nil {
+	if err := s.CheckpointExport(ctx, "r1", &next, 4096, 200, 1, 250); err != nil {
 		t.Fatal(err)
 	}
 	// A second process sees the checkpoint.
 	r, err = open(t, home).ExportRun(ctx, "k1")
-	if err != nil || r.Cursor == nil || *r.Cursor != "c-200" || r.Offset != 4096 || r.Records != 200 || r.Pages != 1 || r.Complete() {
+	if err != nil || r.Cursor == nil || *r.Cursor != "c-200" || r.Offset != 4096 || r.Records != 200 || r.Pages != 1 || r.Total != 250 || r.Complete() {
 		t.Fatalf("after a page: %+v %v", r, err)
 	}
-	if err := s.CheckpointExport(ctx, "r1", nil, 5000, 250, 2); err != nil {
+	if err := s.CheckpointExport(ctx, "r1", nil, 5000, 250, 2, -1); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ = s.ExportRun(ctx, "k1"); !r.Complete() || r.Done {
@@ -51,7 +53,7 @@ func TestExportRunCheckpoints(t *testing.T) {
 	if r, _ = s.ExportRun(ctx, "k1"); r.ID != "r2" || r.Done || r.Offset != 0 {
 		t.Fatalf("restarted: %+v", r)
 	}
-	if err := s.CheckpointExport(ctx, "nope", nil, 1, 1, 1); !errors.Is(err, ErrNoRun) {
+	if err := s.CheckpointExport(ctx, "nope", nil, 1, 1, 1, -1); !errors.Is(err, ErrNoRun) {
 		t.Errorf("checkpoint of a missing run: %v", err)
 	}
 	if err := s.DeleteExportRun(ctx, "k1"); err != nil {
@@ -69,5 +71,33 @@ func TestExportRunCheckpoints(t *testing.T) {
 	}
 	if _, err := s.ExportRun(ctx, "k3"); !errors.Is(err, ErrNoRun) {
 		t.Errorf("after deleting the connection: %v", err)
+	}
+}
+
+// A database written before the total was kept opens with its runs intact
+// and their total unknown.
+func TestExportRunsSurviveTheMigrationToTotals(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	db, err := sql.Open("sqlite", filepath.Join(home, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migrations[:2] {
+		if _, err := db.Exec(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = db.Exec(`PRAGMA user_version = 2;
+		INSERT INTO connections (id, name, name_key, type, created_at, updated_at) VALUES ('c1', 'a', 'a', 't', 0, 0);
+		INSERT INTO export_runs (id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, done, started_at, updated_at)
+			VALUES ('r1', 'c1', 'k1', '/tmp/o.jsonl', 'x', 10, 2, 1, 0, 0, 0);`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r, err := open(t, home).ExportRun(ctx, "k1")
+	if err != nil || r.Total != -1 || r.Records != 2 || r.Cursor == nil || *r.Cursor != "x" {
+		t.Fatalf("after the migration: %+v %v", r, err)
 	}
 }

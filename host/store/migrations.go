@@ -78,6 +78,9 @@ var migrations = []string{
 		updated_at  INTEGER NOT NULL,
 		PRIMARY KEY (run_id, line)
 	);`,
+	// 3: an export remembers the API's total count, so that a resumed run
+	// can show how far it is (the API gives the total only on a first page).
+	`ALTER TABLE export_runs ADD COLUMN total INTEGER NOT NULL DEFAULT -1;`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

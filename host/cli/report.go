@@ -26,6 +26,8 @@ type ReportOptions struct {
 	MaxJobs      int
 	PollInterval time.Duration
 	Progress     string
+	Resume       bool
+	Restart      bool
 }
 
 func newReportCmd(f *Factory) *cobra.Command {
@@ -46,7 +48,15 @@ answers 404, right after the job succeeded is asked for again.
 
 Times are RFC 3339 (2026-01-31T08:00:00Z) or dates (midnight UTC); they
 must be whole hours. With --out FILE the rows go to FILE.part, renamed to
-FILE when the report is complete.`,
+FILE when the report is complete.
+
+A report to a file keeps a checkpoint: the rows of each job once they are
+on disk, and the id of every job it creates. If it stops (an error, Ctrl-C,
+a crash), the same command with --resume continues where it stopped: it asks
+the API for the jobs it created instead of creating them again (each one
+counts against the account's 100 processing jobs), and writes no row twice.
+--restart forgets the earlier run instead. A report to stdout cannot be
+resumed.`,
 		Example: `  integrator report prod --account 18ce54d4x5t --entity LINE_ITEM --ids 8u94t,8v7jo \
     --start 2026-01-01 --end 2026-05-01 --granularity DAY --metrics ENGAGEMENT,BILLING --out stats.jsonl`,
 		Args: cobra.ExactArgs(1),
@@ -67,6 +77,8 @@ FILE when the report is complete.`,
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "-", "write to `FILE`, or - for stdout")
 	cmd.Flags().IntVar(&opts.MaxJobs, "max-jobs", flows.MaxProcessingJobs, "at most `N` jobs processing at once (the API allows 100 per account)")
 	cmd.Flags().DurationVar(&opts.PollInterval, "poll-interval", time.Second, "the first `WAIT` between status polls; it grows while nothing changes")
+	cmd.Flags().BoolVar(&opts.Resume, "resume", false, "continue an unfinished run of the same command")
+	cmd.Flags().BoolVar(&opts.Restart, "restart", false, "forget an unfinished run of the same command and start over")
 	progressFlag(cmd, &opts.Progress)
 	return cmd
 }
@@ -75,9 +87,15 @@ FILE when the report is complete.`,
 func reportJob(opts *ReportOptions) (*flows.Report, error) {
 	r := &flows.Report{Account: opts.Account, Entity: opts.Entity, IDs: splitList(opts.IDs), Granularity: opts.Granularity,
 		Metrics: splitList(opts.Metrics), Placement: opts.Placement, Segment: opts.Segment, Out: opts.Out,
-		MaxJobs: opts.MaxJobs, PollInterval: opts.PollInterval}
+		MaxJobs: opts.MaxJobs, PollInterval: opts.PollInterval, Resume: opts.Resume, Restart: opts.Restart}
 	var errs []error
 	var err error
+	switch {
+	case opts.Resume && opts.Restart:
+		errs = append(errs, errors.New("--resume and --restart contradict each other: use one"))
+	case (opts.Resume || opts.Restart) && (opts.Out == "-" || opts.Out == ""):
+		errs = append(errs, errors.New("--resume and --restart need --out FILE: a report to stdout cannot be resumed"))
+	}
 	if opts.Start != "" {
 		if r.Start, err = flows.ParseReportTime(opts.Start); err != nil {
 			errs = append(errs, errors.New("--start: "+err.Error()))
@@ -106,7 +124,7 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	}
 	defer fc.Close()
 	pr := fc.progress
-	r.Plugin, r.Progress, r.Stdout = fc.plugin, pr, f.IO.Out
+	r.Plugin, r.Store, r.Progress, r.Stdout, r.ConnectionID = fc.plugin, fc.svc.Store, pr, f.IO.Out, fc.conn.ID
 	sum, err := r.Run(ctx)
 	if err != nil {
 		return err
@@ -115,6 +133,10 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if sum.Jobs == 1 {
 		jobs = "job"
 	}
-	pr.Done("Report complete: %d rows from %d %s in %s", sum.Rows, sum.Jobs, jobs, sum.Elapsed.Round(1e7))
+	resumed := ""
+	if sum.Resumed {
+		resumed = " (resumed)"
+	}
+	pr.Done("Report complete: %d rows from %d %s%s in %s", sum.Rows, sum.Jobs, jobs, resumed, sum.Elapsed.Round(1e7))
 	return nil
 }

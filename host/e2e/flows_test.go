@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -291,15 +292,7 @@ func TestImportLineItemsInBatches(t *testing.T) {
 func TestReportSplitsWindowAndIDs(t *testing.T) {
 	t.Parallel()
 	sim, home := flowHome(t, "--job-delay", "300ms")
-	items := filepath.Join(t.TempDir(), "li.jsonl")
-	mustRun(t, home, nil, "export", "Prod", "accounts/"+sim.AccountID+"/line_items", "-F", "count=100", "--max-records", "45", "--out", items)
-	var ids []string
-	for _, li := range jsonLines(t, items) {
-		ids = append(ids, li["id"].(string))
-	}
-	if len(ids) != 45 {
-		t.Fatalf("%d line items", len(ids))
-	}
+	ids := lineItemIDs(t, sim, home, 45)
 	out := filepath.Join(t.TempDir(), "report.jsonl")
 	r := mustRun(t, home, nil, "report", "Prod", "--account", sim.AccountID, "--entity", "LINE_ITEM", "--ids", strings.Join(ids, ","),
 		"--start", "2026-01-01", "--end", "2026-05-01", "--granularity", "DAY", "--metrics", "ENGAGEMENT,BILLING",
@@ -322,4 +315,84 @@ func TestReportSplitsWindowAndIDs(t *testing.T) {
 	if len(rows) != 90 || len(seen) != 90 || len(jobs) != 6 || fmt.Sprint(windows) != fmt.Sprint(wantWindows) {
 		t.Errorf("%d rows, %d distinct, %d jobs, windows %v", len(rows), len(seen), len(jobs), windows)
 	}
+}
+
+// TestReportResumesAfterTheHostIsKilled kills a report once all its jobs
+// are created and none is done, and resumes it: the resumed run asks for
+// the jobs the first one created instead of creating them again, and the
+// output matches a report that was never interrupted.
+func TestReportResumesAfterTheHostIsKilled(t *testing.T) {
+	t.Parallel()
+	sim, home := flowHome(t, "--job-delay", "6s")
+	ids := lineItemIDs(t, sim, home, 45)
+	out := filepath.Join(t.TempDir(), "report.jsonl")
+	args := []string{"report", "Prod", "--account", sim.AccountID, "--entity", "LINE_ITEM", "--ids", strings.Join(ids, ","),
+		"--start", "2026-01-01", "--end", "2026-05-01", "--granularity", "DAY", "--metrics", "ENGAGEMENT",
+		"--out", out, "--poll-interval", "200ms", "--progress", "plain"}
+	jobsOnTheAPI := func() int {
+		r := mustRun(t, home, nil, "api", "Prod", "stats/jobs/accounts/"+sim.AccountID, "-F", "count=1", "-F", "with_total_count=true")
+		var b struct {
+			Total int `json:"total_count"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
+			t.Fatalf("listing the jobs: %v\n%s", err, r.stdout)
+		}
+		return b.Total
+	}
+
+	run := startIntegrator(t, home, args...)
+	var plugins []int
+	waitFor(t, 30*time.Second, "the report to create its 6 jobs", func() bool {
+		if run.exited() {
+			t.Fatalf("the report ended before it could be killed\n%s", run.stderr.String())
+		}
+		plugins = pluginChildren(run.cmd.Process.Pid)
+		return jobsOnTheAPI() == 6
+	})
+	time.Sleep(500 * time.Millisecond) // the last job's id reaches the checkpoint
+	kill(t, run.cmd.Process.Pid)
+	run.wait(t, 10*time.Second)
+	for _, pid := range plugins {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	if fileSize(out) != 0 || fileSize(out+".part") != 0 {
+		t.Fatalf("the killed run wrote rows (%d, %d bytes): the jobs finished too soon for this test", fileSize(out), fileSize(out+".part"))
+	}
+
+	again := integrator(t, home, nil, args...)
+	if again.code != 1 || !strings.Contains(again.stderr, "--resume") || !strings.Contains(again.stderr, "6 of 6 jobs were created and the rows of 0 were saved") {
+		t.Fatalf("without --resume: exit %d\n%s", again.code, again.stderr)
+	}
+	r := mustRun(t, home, nil, append(args, "--resume")...)
+	if !strings.Contains(r.stderr, "Resuming the report") || !strings.Contains(r.stderr, "polling the 6 jobs") || !strings.Contains(r.stderr, "(resumed)") {
+		t.Errorf("resume stderr:\n%s", r.stderr)
+	}
+	if n := jobsOnTheAPI(); n != 6 {
+		t.Errorf("%d jobs on the API after resuming; the resumed run should have created none", n)
+	}
+	rows := jsonLines(t, out)
+	seen := map[string]int{}
+	for _, row := range rows {
+		seen[fmt.Sprint(row["id"], " ", row["start_time"])]++
+	}
+	if len(rows) != 90 || len(seen) != 90 {
+		t.Errorf("%d rows, %d distinct; want 90", len(rows), len(seen))
+	}
+}
+
+// lineItemIDs exports the first n line items of the simulator's account and
+// returns their ids.
+func lineItemIDs(t *testing.T, sim simInfo, home string, n int) []string {
+	t.Helper()
+	items := filepath.Join(t.TempDir(), "li.jsonl")
+	mustRun(t, home, nil, "export", "Prod", "accounts/"+sim.AccountID+"/line_items", "-F", "count=100",
+		"--max-records", fmt.Sprint(n), "--out", items)
+	var ids []string
+	for _, li := range jsonLines(t, items) {
+		ids = append(ids, li["id"].(string))
+	}
+	if len(ids) != n {
+		t.Fatalf("%d line items, want %d", len(ids), n)
+	}
+	return ids
 }

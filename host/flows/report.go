@@ -3,12 +3,13 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -19,8 +20,13 @@ import (
 // job window.
 type Report struct {
 	Plugin   *Plugin
+	Store    *store.Store // where a report to a file keeps its checkpoint; nil: none
 	Progress *Progress
 	Stdout   io.Writer // where Out "-" goes
+
+	ConnectionID string
+	Resume       bool // continue an unfinished run of the same command
+	Restart      bool // forget an unfinished run of the same command
 
 	Account     string
 	Entity      string // CAMPAIGN, LINE_ITEM, ...
@@ -46,6 +52,7 @@ type Report struct {
 type ReportSummary struct {
 	Jobs     int
 	Rows     int64
+	Resumed  bool // it continued an earlier run
 	Restarts int
 	Elapsed  time.Duration
 }
@@ -53,10 +60,12 @@ type ReportSummary struct {
 // reportJob is a planned job and what the API said of it.
 type reportJob struct {
 	jobSpec
+	seq      int    // its place in the plan
 	id       string // the API's job id, once created
 	url      string // the result, once there
 	creates  int
 	finished bool // downloaded
+	resumed  bool // id comes from an earlier run's checkpoint
 }
 
 func (r *Report) defaults() {
@@ -80,7 +89,10 @@ func (r *Report) defaults() {
 	}
 }
 
-// Run runs the report.
+// Run runs the report. A report to a file, with a Store, checkpoints
+// each job's rows once they are synced, and records every job it creates:
+// an interrupted run is continued by the same command with Resume, which
+// polls the jobs it has instead of creating them again.
 func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 	start := time.Now()
 	var sum ReportSummary
@@ -92,17 +104,30 @@ func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 	specs := planJobs(r.IDs, r.Start, r.End, r.Segment != "")
 	jobs := make([]*reportJob, len(specs))
 	for i, s := range specs {
-		jobs[i] = &reportJob{jobSpec: s}
+		jobs[i] = &reportJob{jobSpec: s, seq: i}
 	}
 	sum.Jobs = len(jobs)
-	r.Progress.Note("Report of %s from %s to %s: %s", plural(len(r.IDs), r.Entity+" id"),
-		r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), plural(len(jobs), "job"))
 
-	out, commit, abandon, err := r.output()
+	out, st, err := r.open(ctx, len(jobs))
 	if err != nil {
 		return sum, err
 	}
-	defer abandon()
+	defer out.abandon()
+	sum.Resumed, sum.Rows = st.resumed, st.rows
+	if st.placed {
+		sum.Restarts, sum.Elapsed = r.Plugin.Restarts(), time.Since(start)
+		return sum, r.finish(ctx, st)
+	}
+	next, done := st.jobsDone, st.jobsDone // the next job to create; jobs downloaded, in order
+	for i := range jobs[:done] {
+		jobs[i].finished = true
+	}
+	for ; next < len(jobs) && st.jobs[next] != ""; next++ {
+		jobs[next].id, jobs[next].resumed = st.jobs[next], true
+	}
+	r.Progress.Note("Report of %s from %s to %s: %s", plural(len(r.IDs), r.Entity+" id"),
+		r.Start.Format(time.RFC3339), r.End.Format(time.RFC3339), plural(len(jobs), "job"))
+
 	spool, err := os.CreateTemp("", "integrator-report-*.jsonl")
 	if err != nil {
 		return sum, err
@@ -110,13 +135,37 @@ func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 	defer os.Remove(spool.Name())
 	defer spool.Close()
 
-	next, done := 0, 0 // the next job to create; jobs downloaded, in order
+	err = r.jobsTo(ctx, jobs, next, done, spool, out, &st)
+	sum.Rows = st.rows
+	if err != nil {
+		if st.runID != "" && (st.jobsDone > 0 || len(st.jobs) > 0) {
+			out.keep()
+			if ctx.Err() != nil {
+				err = errInterrupted
+			}
+			return sum, fmt.Errorf("%w\n%s rows from %d of %s are saved; run the same command with --resume to continue",
+				err, count(st.rows), st.jobsDone, plural(len(jobs), "job"))
+		}
+		return sum, err
+	}
+	r.Progress.Clear()
+	if err := out.commit(); err != nil {
+		return sum, err
+	}
+	sum.Restarts, sum.Elapsed = r.Plugin.Restarts(), time.Since(start)
+	return sum, r.finish(ctx, st)
+}
+
+// jobsTo creates, polls and downloads jobs, from next (the first job not
+// created) and done (the first job not downloaded), until all are written
+// to out.
+func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, spool *os.File, out *reportOut, st *reportState) error {
 	delay := r.PollInterval
 	for {
 		for next < len(jobs) && processing(jobs[:next]) < r.MaxJobs {
-			ok, err := r.create(ctx, jobs[next])
+			ok, err := r.create(ctx, jobs[next], st)
 			if err != nil {
-				return sum, err
+				return err
 			}
 			if !ok {
 				break // the account has too many jobs: poll, then try again
@@ -124,25 +173,27 @@ func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 			next++
 		}
 		for done < next && jobs[done].url != "" {
-			rows, err := r.download(ctx, jobs[done], spool, out)
+			rows, n, err := r.download(ctx, jobs[done], spool, out)
 			if err != nil {
-				return sum, err
+				return err
 			}
 			jobs[done].finished = true
-			sum.Rows += rows
 			done++
+			if err := r.checkpoint(ctx, out, st, n, rows); err != nil {
+				return err
+			}
 		}
 		r.Progress.Update("Report: %d of %d jobs created, %d processing, %d downloaded, %s rows",
-			next, len(jobs), processing(jobs[:next]), done, count(sum.Rows))
+			next, len(jobs), processing(jobs[:next]), done, count(st.rows))
 		if done == len(jobs) {
-			break
+			return nil
 		}
 		if err := sleep(ctx, delay); err != nil {
-			return sum, err
+			return err
 		}
-		changed, err := r.poll(ctx, jobs[done:next])
+		changed, err := r.poll(ctx, jobs[done:next], st)
 		if err != nil {
-			return sum, err
+			return err
 		}
 		if changed {
 			delay = r.PollInterval
@@ -150,9 +201,6 @@ func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 			delay = min(delay*3/2, r.pollMax)
 		}
 	}
-	r.Progress.Clear()
-	sum.Restarts, sum.Elapsed = r.Plugin.Restarts(), time.Since(start)
-	return sum, commit()
 }
 
 // processing counts the jobs created and not yet finished on the API side.
@@ -164,33 +212,6 @@ func processing(jobs []*reportJob) int {
 		}
 	}
 	return n
-}
-
-// output opens where the rows go.
-func (r *Report) output() (io.Writer, func() error, func(), error) {
-	if r.Out == "" || r.Out == "-" {
-		return r.Stdout, func() error { return nil }, func() {}, nil
-	}
-	path, err := filepath.Abs(r.Out)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	f, err := openPart(path)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if err := f.cut(0); err != nil {
-		f.Close()
-		return nil, nil, nil, err
-	}
-	committed := false
-	commit := func() error { committed = true; return f.commit() }
-	abandon := func() {
-		if !committed {
-			f.abandon()
-		}
-	}
-	return f, commit, abandon, nil
 }
 
 // jobQuery is the parameters of a job.

@@ -5,8 +5,10 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -120,6 +122,9 @@ func (a *statsAPI) serve(req shared.Request) (*shared.Response, error) {
 		var data []map[string]any
 		for _, id := range strings.Split(q["job_ids"], ",") {
 			j := a.jobs[id]
+			if j == nil {
+				continue // the API lists the jobs it knows
+			}
 			j.polls++
 			st := map[string]any{"id_str": id, "status": "PROCESSING", "url": nil}
 			if j.polls >= 2 {
@@ -245,4 +250,127 @@ func TestReportToStdoutSurvivesAPluginCrash(t *testing.T) {
 	if sum.Rows != 3 || strings.Count(out.String(), "\n") != 3 || starts.Load() != 3 || sum.Restarts != 2 {
 		t.Errorf("%+v, %d starts:\n%s", sum, starts.Load(), out.String())
 	}
+}
+
+// failDownloads answers the nth download and every one after it with a
+// 400 until healed.
+type failDownloads struct {
+	api       *statsAPI
+	mu        sync.Mutex
+	downloads int
+	from      int
+	healed    bool
+}
+
+func (f *failDownloads) serve(req shared.Request) (*shared.Response, error) {
+	if strings.HasPrefix(req.URL, "http://127.0.0.1:1/dl/") {
+		f.mu.Lock()
+		f.downloads++
+		fail := !f.healed && f.downloads >= f.from
+		f.mu.Unlock()
+		if fail {
+			return answer(400, `{"errors":[{"code":"INVALID_PARAMETER","message":"boom"}]}`), nil
+		}
+	}
+	return f.api.serve(req)
+}
+
+func TestReportResumesWithTheJobsItCreated(t *testing.T) {
+	// A clean run, for the expected output.
+	clean := newStatsAPI()
+	p, _ := fakePlugin(clean.serve)
+	want := testReport(p, 45, 120)
+	want.Out = filepath.Join(t.TempDir(), "clean.jsonl")
+	if _, err := want.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	api := newStatsAPI()
+	fail := &failDownloads{api: api, from: 3}
+	p, _ = fakePlugin(fail.serve)
+	s := testStore(t)
+	r := testReport(p, 45, 120)
+	r.MaxJobs, r.Store, r.ConnectionID = 3, s, "c1"
+	r.Out = filepath.Join(t.TempDir(), "report.jsonl")
+	_, err := r.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("the failing run: %v", err)
+	}
+	if _, serr := os.Stat(r.Out + ".part"); serr != nil {
+		t.Fatalf("the part file was not kept: %v", serr)
+	}
+	out, _ := filepath.Abs(r.Out)
+	run, _ := s.ReportRun(context.Background(), r.key(out))
+	if run.JobsDone != 2 || len(run.Jobs) < 3 || run.Done {
+		t.Fatalf("checkpoint: %d jobs done, %d created, done %v", run.JobsDone, len(run.Jobs), run.Done)
+	}
+	created := len(api.created)
+
+	// Without --resume: refused, nothing changed.
+	if _, err := r.Run(context.Background()); !errors.Is(err, ErrUnfinishedReport) || !strings.Contains(err.Error(), "--restart") {
+		t.Fatalf("without --resume: %v", err)
+	}
+	fail.healed = true
+	r.Resume = true
+	sum, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Resumed || sum.Rows != 90 || sum.Jobs != 6 {
+		t.Errorf("summary %+v", sum)
+	}
+	if got := len(api.created); got != 6 {
+		t.Errorf("%d jobs created in all (%d before resuming); the plan has 6", got, created)
+	}
+	if got, want := withoutJobIDs(t, readFile(t, r.Out)), withoutJobIDs(t, readFile(t, want.Out)); got != want {
+		t.Errorf("the resumed report differs from a clean one:\n%s\nwant\n%s", got, want)
+	}
+	if run, _ := s.ReportRun(context.Background(), r.key(out)); !run.Done {
+		t.Error("the run is not marked done")
+	}
+}
+
+func TestResumedReportRecreatesJobsTheAPIForgot(t *testing.T) {
+	api := newStatsAPI()
+	fail := &failDownloads{api: api, from: 1}
+	p, _ := fakePlugin(fail.serve)
+	s := testStore(t)
+	r := testReport(p, 3, 10)
+	r.Store, r.ConnectionID = s, "c1"
+	r.Out = filepath.Join(t.TempDir(), "report.jsonl")
+	if _, err := r.Run(context.Background()); err == nil {
+		t.Fatal("the first run did not fail")
+	}
+	api.mu.Lock()
+	api.jobs = map[string]*fakeJob{} // the API forgot them
+	api.mu.Unlock()
+	fail.healed = true
+	r.Resume = true
+	var notes bytes.Buffer
+	r.Progress = NewProgress(&notes, ProgressPlain)
+	sum, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rows != 3 || len(api.created) != 2 || !strings.Contains(notes.String(), "no longer known to the API") {
+		t.Errorf("%+v, %d jobs created; notes:\n%s", sum, len(api.created), notes.String())
+	}
+}
+
+// withoutJobIDs drops the job ids, which differ between runs, from a
+// report's lines.
+func withoutJobIDs(t *testing.T, s string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		var row map[string]any
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		delete(row, "job_id")
+		out, _ := json.Marshal(row)
+		b.Write(out)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

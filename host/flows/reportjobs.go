@@ -56,7 +56,7 @@ func (r *Report) call(ctx context.Context, req shared.Request) (*shared.Response
 
 // create creates the job; false means the account has too many jobs
 // processing, so it must wait.
-func (r *Report) create(ctx context.Context, j *reportJob) (bool, error) {
+func (r *Report) create(ctx context.Context, j *reportJob, st *reportState) (bool, error) {
 	req := shared.Request{Method: http.MethodPost, URL: "stats/jobs/accounts/" + r.Account, Query: r.jobQuery(j)}
 	resp, err := r.call(ctx, req)
 	if err != nil {
@@ -76,8 +76,8 @@ func (r *Report) create(ctx context.Context, j *reportJob) (bool, error) {
 		return false, fmt.Errorf("creating a job: the answer has no job id (%v)", err)
 	}
 	j.id, j.creates = b.Data.ID, j.creates+1
-	j.url = ""
-	return true, nil
+	j.url, j.resumed = "", false
+	return true, r.saveJob(ctx, st, j)
 }
 
 // jobStatus is a job as the API describes it.
@@ -88,8 +88,9 @@ type jobStatus struct {
 }
 
 // poll asks for the status of the jobs that are created and not done,
-// and reports whether any changed.
-func (r *Report) poll(ctx context.Context, jobs []*reportJob) (bool, error) {
+// and reports whether any changed. A job of an earlier run that the API no
+// longer lists (it forgets jobs after a while) is created again.
+func (r *Report) poll(ctx context.Context, jobs []*reportJob, st *reportState) (bool, error) {
 	byID := map[string]*reportJob{}
 	var ids []string
 	for _, j := range jobs {
@@ -118,6 +119,19 @@ func (r *Report) poll(ctx context.Context, jobs []*reportJob) (bool, error) {
 		if derr != nil {
 			continue // asked again at the next poll
 		}
+		listed := map[string]bool{}
+		for _, s := range b.Data {
+			listed[s.ID] = true
+		}
+		for _, id := range chunk {
+			if j := byID[id]; j.resumed && !listed[id] {
+				r.Progress.Note("Job %s of the earlier run is no longer known to the API; creating it again", id)
+				if _, err := r.create(ctx, j, st); err != nil {
+					return changed, err
+				}
+				changed = true
+			}
+		}
 		for _, s := range b.Data {
 			j := byID[s.ID]
 			if j == nil {
@@ -133,7 +147,7 @@ func (r *Report) poll(ctx context.Context, jobs []*reportJob) (bool, error) {
 					return changed, fmt.Errorf("job %s for %s..%s ended %s three times", s.ID, j.start.Format(time.DateOnly), j.end.Format(time.DateOnly), s.Status)
 				}
 				r.Progress.Note("Job %s ended %s; creating it again", s.ID, s.Status)
-				if _, err := r.create(ctx, j); err != nil {
+				if _, err := r.create(ctx, j, st); err != nil {
 					return changed, err
 				}
 				changed = true
@@ -146,19 +160,20 @@ func (r *Report) poll(ctx context.Context, jobs []*reportJob) (bool, error) {
 // download fetches a job's result, which may not be there yet for a
 // while after SUCCESS (404), and appends its rows to out: a result that
 // breaks off is fetched again from the start, so rows are never doubled.
-func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out io.Writer) (int64, error) {
+// It returns the rows and the bytes written.
+func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out io.Writer) (rows, n int64, err error) {
 	req := shared.Request{Method: http.MethodGet, URL: j.url}
 	var last error
 	notYet := backoff{base: r.PollInterval, limit: r.retry.limit}
 	for attempt := 1; attempt <= r.attempts; attempt++ {
 		if attempt > 1 {
 			if err := sleep(ctx, notYet.after(attempt-1)); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		resp, err := r.call(ctx, req)
 		if err != nil {
-			return 0, fmt.Errorf("downloading the result of job %s: %w", j.id, err)
+			return 0, 0, fmt.Errorf("downloading the result of job %s: %w", j.id, err)
 		}
 		if resp.Status >= 300 {
 			resp.Body.Close()
@@ -166,34 +181,35 @@ func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out
 			if resp.Status == http.StatusNotFound || resp.Status == http.StatusForbidden {
 				continue // not there yet
 			}
-			return 0, fmt.Errorf("downloading the result of job %s: %w", j.id, last)
+			return 0, 0, fmt.Errorf("downloading the result of job %s: %w", j.id, last)
 		}
 		if err := spool.Truncate(0); err != nil {
 			resp.Body.Close()
-			return 0, err
+			return 0, 0, err
 		}
 		if _, err := spool.Seek(0, io.SeekStart); err != nil {
 			resp.Body.Close()
-			return 0, err
+			return 0, 0, err
 		}
-		rows, err := r.writeRows(resp.Body, j, spool)
+		rows, err = r.writeRows(resp.Body, j, spool)
 		resp.Body.Close()
 		if err != nil {
 			if ctx.Err() != nil {
-				return 0, ctx.Err()
+				return 0, 0, ctx.Err()
 			}
 			last = err
 			continue
 		}
 		if _, err := spool.Seek(0, io.SeekStart); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		if _, err := io.Copy(out, spool); err != nil {
-			return 0, err
+		n, err := io.Copy(out, spool)
+		if err != nil {
+			return 0, 0, err
 		}
-		return rows, nil
+		return rows, n, nil
 	}
-	return 0, fmt.Errorf("the result of job %s could not be downloaded after %d attempts: %w", j.id, r.attempts, last)
+	return 0, 0, fmt.Errorf("the result of job %s could not be downloaded after %d attempts: %w", j.id, r.attempts, last)
 }
 
 // reportRow is one output line: an entity's metrics in one segment and

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// ErrNoRun is returned when no export run has the given key.
+// ErrNoRun is returned when no export or report run has the given key.
 var ErrNoRun = errors.New("no such run")
 
 // ExportRun is the checkpoint of one export: how much of the output file

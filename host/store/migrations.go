@@ -81,6 +81,27 @@ var migrations = []string{
 	// 3: an export remembers the API's total count, so that a resumed run
 	// can show how far it is (the API gives the total only on a first page).
 	`ALTER TABLE export_runs ADD COLUMN total INTEGER NOT NULL DEFAULT -1;`,
+	// 4: report checkpoints: how much of the output file is durable, and
+	// the API's id of every job created, so that a resumed report polls the
+	// jobs it already has instead of creating them again.
+	`CREATE TABLE report_runs (
+		id            TEXT PRIMARY KEY,
+		connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+		run_key       TEXT NOT NULL UNIQUE,
+		out_path      TEXT NOT NULL,
+		byte_offset   INTEGER NOT NULL DEFAULT 0,
+		jobs_done     INTEGER NOT NULL DEFAULT 0,
+		rows          INTEGER NOT NULL DEFAULT 0,
+		done          INTEGER NOT NULL DEFAULT 0,
+		started_at    INTEGER NOT NULL,
+		updated_at    INTEGER NOT NULL
+	);
+	CREATE TABLE report_jobs (
+		run_id  TEXT NOT NULL REFERENCES report_runs(id) ON DELETE CASCADE,
+		seq     INTEGER NOT NULL,
+		job_id  TEXT NOT NULL,
+		PRIMARY KEY (run_id, seq)
+	);`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -3,6 +3,7 @@ package shared
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -80,12 +81,13 @@ func (o ClientOptions) startTimeout() time.Duration {
 // client itself must do the same (runtime.LockOSThread until the plugin has
 // exited) or accept that the plugin may be killed early.
 func NewClient(path string, o ClientOptions) *plugin.Client {
-	c, _ := newClient(path, o)
+	c, _ := newClient(context.Background(), path, o)
 	return c
 }
 
-func newClient(path string, o ClientOptions) (*plugin.Client, *exec.Cmd) {
-	cmd := exec.Command(path)
+// newClient builds the client; ending ctx kills the process.
+func newClient(ctx context.Context, path string, o ClientOptions) (*plugin.Client, *exec.Cmd) {
+	cmd := exec.CommandContext(ctx, path)
 	cmd.Env = append([]string(nil), o.Env...)
 	if !slices.ContainsFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "GOMAXPROCS=") }) {
 		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(PluginProcs))
@@ -135,6 +137,7 @@ type Instance struct {
 	pid    int
 
 	kick     chan struct{} // closed by Close to wake the exit watcher
+	release  func()        // ends the process's context, once it has exited
 	kickOnce sync.Once
 	done     chan struct{} // closed once the process has exited
 	status   string        // how it exited; set before done is closed
@@ -150,13 +153,19 @@ const exitPoll = 50 * time.Millisecond
 // process is stopped and the error says what went wrong.
 //
 // Start never leaves a process behind: when it returns an error, the
-// process it started has exited. ctx bounds GetSchema; the handshake
-// itself cannot be interrupted and is bounded by o.StartTimeout.
+// process it started has exited. ctx bounds the whole start: the handshake
+// (bounded by o.StartTimeout too) and GetSchema. When ctx ends first, the
+// process is killed and Start returns ctx's error.
 func Start(ctx context.Context, path string, o ClientOptions) (*Instance, error) {
 	type result struct {
 		inst *Instance
 		err  error
 	}
+	// go-plugin's handshake does not watch ctx, so the process gets a
+	// context of its own (exec.CommandContext), ended when ctx ends while
+	// Start runs: the process is killed and the handshake ends at once.
+	procCtx, kill := context.WithCancel(context.Background())
+	unwatch := context.AfterFunc(ctx, kill)
 	res := make(chan result, 1)
 	go func() {
 		// The parent-death signal (Linux) fires when the thread that forked
@@ -164,7 +173,7 @@ func Start(ctx context.Context, path string, o ClientOptions) (*Instance, error)
 		// to it exits. Locking this goroutine until the plugin has exited
 		// makes "the plugin dies with the host" exact.
 		runtime.LockOSThread()
-		c, cmd := newClient(path, o)
+		c, cmd := newClient(procCtx, path, o)
 		inst, err := dispense(ctx, c, o.startTimeout())
 		if err != nil {
 			c.Kill() // returns once the process, if any, has been reaped
@@ -181,7 +190,19 @@ func Start(ctx context.Context, path string, o ClientOptions) (*Instance, error)
 		runtime.UnlockOSThread()
 	}()
 	r := <-res
-	return r.inst, r.err
+	if !unwatch() && r.err == nil { // ctx ended just as the start succeeded
+		r.inst.Close()
+		r.err = errors.New("the plugin was stopped as it started")
+	}
+	if r.err != nil {
+		kill()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("starting the plugin: %w", context.Cause(ctx))
+		}
+		return nil, r.err
+	}
+	r.inst.release = kill
+	return r.inst, nil
 }
 
 func dispense(ctx context.Context, c *plugin.Client, timeout time.Duration) (*Instance, error) {
@@ -263,4 +284,7 @@ func (i *Instance) Close() {
 	i.client.Kill()
 	i.kickOnce.Do(func() { close(i.kick) })
 	<-i.done
+	if i.release != nil {
+		i.release()
+	}
 }

@@ -253,3 +253,32 @@ func TestStartFailuresNameTheBinaryAndSayWhy(t *testing.T) {
 		t.Errorf("connectors show: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// Ctrl-C while a plugin hangs before its handshake ends the host at once,
+// not after the 10 s start timeout, and takes the plugin with it.
+func TestInterruptDuringAHungStart(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	script := "#!/bin/sh\necho $$ > " + pidFile + "\nexec sleep 30\n"
+	if err := os.WriteFile(filepath.Join(dir, "integrator-connector-hang"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := startIntegrator(t, t.TempDir(), "--plugin-dir", dir, "connectors", "list")
+	waitFor(t, 10*time.Second, "the plugin to start", func() bool { return fileSize(pidFile) > 0 })
+	b, _ := os.ReadFile(pidFile)
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	start := time.Now()
+	if err := run.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	code := run.wait(t, 10*time.Second)
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("the host took %s to stop after Ctrl-C", took.Round(time.Millisecond))
+	}
+	if code != 128+int(syscall.SIGINT) || !strings.Contains(run.stderr.String(), "stopped by interrupt") {
+		t.Errorf("exit %d, stderr:\n%s", code, run.stderr.String())
+	}
+	if !svGoneWithin(pid, 2*time.Second) {
+		t.Errorf("the hung plugin %d outlived its host", pid)
+	}
+}

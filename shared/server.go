@@ -74,9 +74,7 @@ func (s *server) Ping(ctx context.Context, req *pb.PingRequest) (*pb.PingRespons
 func (s *server) DoRequest(req *pb.DoRequestRequest, stream pb.Connector_DoRequestServer) error {
 	r := requestFromProto(req.GetRequest())
 	if len(r.Body) > MaxRequestBody {
-		head := headToProto(bodyTooLarge(len(r.Body)))
-		head.BodyComplete = req.GetBodyInHead()
-		return sendHead(stream, head)
+		return sendHeadOnly(req, stream, headToProto(bodyTooLarge(len(r.Body))))
 	}
 	resp, err := s.impl.DoRequest(stream.Context(), configFromProto(req.GetConfig()), r)
 	if err != nil {
@@ -84,8 +82,7 @@ func (s *server) DoRequest(req *pb.DoRequestRequest, stream pb.Connector_DoReque
 	}
 	head := headToProto(resp.ResponseHead)
 	if resp.Body == nil {
-		head.BodyComplete = req.GetBodyInHead()
-		return sendHead(stream, head)
+		return sendHeadOnly(req, stream, head)
 	}
 	defer resp.Body.Close()
 	// The head carries what the first Read of the body returns. A small
@@ -132,6 +129,13 @@ func (s *server) DoRequest(req *pb.DoRequestRequest, stream pb.Connector_DoReque
 
 func sendHead(stream pb.Connector_DoRequestServer, h *pb.ResponseHead) error {
 	return stream.Send(&pb.DoRequestResponse{Part: &pb.DoRequestResponse_Head{Head: h}})
+}
+
+// sendHeadOnly answers with a head and no body: complete at once for a
+// host that reads body_complete, an empty stream for an older one.
+func sendHeadOnly(req *pb.DoRequestRequest, stream pb.Connector_DoRequestServer, h *pb.ResponseHead) error {
+	h.BodyComplete = req.GetBodyInHead()
+	return sendHead(stream, h)
 }
 
 // CodeBodyTooLarge is the diagnostic code for a request body over MaxRequestBody.

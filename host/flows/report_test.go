@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -373,4 +374,46 @@ func withoutJobIDs(t *testing.T, s string) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// A run killed after its file was put in place, before the store heard of
+// it, finds the file complete on resume and asks the API for nothing.
+func TestReportResumeAfterTheRename(t *testing.T) {
+	api := newStatsAPI()
+	p, _ := fakePlugin(api.serve)
+	s := testStore(t)
+	r := testReport(p, 3, 10)
+	r.Store, r.ConnectionID = s, "c1"
+	r.Out = filepath.Join(t.TempDir(), "report.jsonl")
+	if _, err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := readFile(t, r.Out)
+	// The state of a crash between the rename and FinishReportRun.
+	out, _ := filepath.Abs(r.Out)
+	ctx := context.Background()
+	if err := s.StartReportRun(ctx, store.ReportRun{ID: "again", ConnectionID: "c1", RunKey: r.key(out), OutPath: out}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordReportJob(ctx, "again", 0, "1001"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckpointReport(ctx, "again", int64(len(before)), 1, 3); err != nil {
+		t.Fatal(err)
+	}
+	calls := len(api.created)
+	r.Resume = true
+	sum, err := r.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Resumed || sum.Rows != 3 || len(api.created) != calls || readFile(t, r.Out) != before {
+		t.Errorf("%+v, %d jobs created", sum, len(api.created)-calls)
+	}
+	if _, err := os.Stat(r.Out + ".part"); !os.IsNotExist(err) {
+		t.Errorf("a part file was left: %v", err)
+	}
+	if run, _ := s.ReportRun(ctx, r.key(out)); !run.Done {
+		t.Error("the run is not marked done")
+	}
 }

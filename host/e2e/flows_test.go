@@ -396,3 +396,30 @@ func lineItemIDs(t *testing.T, sim simInfo, home string, n int) []string {
 	}
 	return ids
 }
+
+// Ctrl-C during a report to a file says what is kept and how to continue.
+func TestInterruptedReportSaysHowToContinue(t *testing.T) {
+	t.Parallel()
+	sim, home := flowHome(t, "--job-delay", "6s")
+	ids := lineItemIDs(t, sim, home, 2)
+	out := filepath.Join(t.TempDir(), "report.jsonl")
+	run := startIntegrator(t, home, "report", "Prod", "--account", sim.AccountID, "--entity", "LINE_ITEM", "--ids", strings.Join(ids, ","),
+		"--start", "2026-01-01", "--end", "2026-02-01", "--granularity", "DAY", "--metrics", "ENGAGEMENT",
+		"--out", out, "--poll-interval", "200ms", "--progress", "plain")
+	waitFor(t, 30*time.Second, "the report's job to be created", func() bool {
+		if run.exited() {
+			t.Fatalf("the report ended early:\n%s", run.stderr.String())
+		}
+		r := mustRun(t, home, nil, "api", "Prod", "stats/jobs/accounts/"+sim.AccountID, "-F", "count=1")
+		return strings.Contains(r.stdout, `"id_str"`)
+	})
+	time.Sleep(500 * time.Millisecond) // the job's id reaches the checkpoint
+	if err := run.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	code := run.wait(t, 10*time.Second)
+	stderr := run.stderr.String()
+	if code != 130 || !strings.Contains(stderr, "error: stopped by interrupt\n0 rows from 0 of 1 job are saved; run the same command with --resume to continue\n") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}

@@ -136,7 +136,8 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 		if ctx.Err() != nil {
 			err = errInterrupted
 		}
-		return sum, fmt.Errorf("%w\n%s records in %s pages are saved; run the same command with --resume to continue", err, count(st.records), count(st.pages))
+		return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s records in %s pages are saved; run the same command with --resume to continue",
+			count(st.records), count(st.pages))}
 	}
 	if err := f.commit(); err != nil {
 		return sum, fmt.Errorf("putting %s in place: %w", out, err)

@@ -190,7 +190,7 @@ func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 		if errors.Is(cause, context.Canceled) {
 			cause = errInterrupted
 		}
-		return sum, fmt.Errorf("%w; every outcome so far is in the ledger: run the same command again to continue", cause)
+		return sum, &StoppedError{Err: cause, Kept: "every outcome so far is in the ledger: run the same command again to continue"}
 	}
 	if err := errors.Join(perr, werr); err != nil {
 		return sum, err

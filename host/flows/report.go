@@ -143,8 +143,8 @@ func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 			if ctx.Err() != nil {
 				err = errInterrupted
 			}
-			return sum, fmt.Errorf("%w\n%s rows from %d of %s are saved; run the same command with --resume to continue",
-				err, count(st.rows), st.jobsDone, plural(len(jobs), "job"))
+			return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s rows from %d of %s are saved; run the same command with --resume to continue",
+				count(st.rows), st.jobsDone, plural(len(jobs), "job"))}
 		}
 		return sum, err
 	}

@@ -4,12 +4,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/openintegrator/integrator/host/cli"
+	"github.com/openintegrator/integrator/host/flows"
 )
 
 func main() {
@@ -43,6 +45,10 @@ func run() int {
 	select {
 	case <-caught:
 		fmt.Fprintf(os.Stderr, "error: stopped by %v\n", got)
+		var stopped *flows.StoppedError
+		if errors.As(err, &stopped) {
+			fmt.Fprintln(os.Stderr, stopped.Kept)
+		}
 		if s, ok := got.(syscall.Signal); ok {
 			return 128 + int(s)
 		}

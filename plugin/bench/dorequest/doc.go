@@ -9,8 +9,9 @@
 //     direct net/http read of the same body, with the peak RSS (VmHWM) of
 //     this process (the host) and of the plugin process.
 //
-// It builds the plugin and simulator binaries unless given, prints a
-// Markdown table, and is meant to be run by hand (Linux only, for /proc):
+// It builds the plugin and simulator binaries unless given, prints Markdown
+// tables, the last one each target of the issue against this run's figure,
+// and is meant to be run by hand (Linux only, for /proc):
 //
 //	go run ./plugin/bench/dorequest
 //

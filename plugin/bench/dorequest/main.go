@@ -144,9 +144,32 @@ func run() error {
 		}
 	}
 	if want("big") {
-		return bigBody(ctx, o, sim, cfg, sides, pids)
+		if err := bigBody(ctx, o, sim, cfg, sides, pids); err != nil {
+			return err
+		}
 	}
+	printTargets()
 	return nil
+}
+
+// target is one of the goals and what this run measured for it.
+type target struct{ what, goal, result, verdict string }
+
+var targets []target
+
+func checkTarget(what, goal, result string, met bool) {
+	verdict := "missed"
+	if met {
+		verdict = "met"
+	}
+	targets = append(targets, target{what, goal, result, verdict})
+}
+
+func printTargets() {
+	fmt.Printf("\n| target | goal | this run | |\n|---|---|---|---|\n")
+	for _, t := range targets {
+		fmt.Printf("| %s | %s | %s | %s |\n", t.what, t.goal, t.result, t.verdict)
+	}
 }
 
 // latency times sequential small calls; calls alternate between the sides
@@ -175,6 +198,8 @@ func latency(ctx context.Context, o options, cfg schema.Config, sides []side, sm
 		slices.Sort(lat[j])
 		fmt.Printf("| %s | %s | %s | %s |\n", s.name, pct(lat[j], 50), pct(lat[j], 90), pct(lat[j], 99))
 	}
+	added := pct(lat[1], 50) - pct(lat[0], 50)
+	checkTarget("added latency per call, p50", "< 100µs", added.String(), added < 100*time.Microsecond)
 	fmt.Printf("| added by the plugin | %s | %s | %s |\n\n", pct(lat[1], 50)-pct(lat[0], 50),
 		pct(lat[1], 90)-pct(lat[0], 90), pct(lat[1], 99)-pct(lat[0], 99))
 
@@ -241,6 +266,8 @@ func concurrent(ctx context.Context, o options, cfg schema.Config, sides []side,
 			cpu[j][1].Round(time.Microsecond), cpu[j][2].Round(time.Microsecond))
 	}
 	fmt.Printf("| plugin / in process | %.2f | | | |\n\n", rates[1]/rates[0])
+	checkTarget(fmt.Sprintf("throughput with %d callers, plugin / in process", o.concurrency), ">= 0.8",
+		fmt.Sprintf("%.2f", rates[1]/rates[0]), rates[1]/rates[0] >= 0.8)
 	return nil
 }
 
@@ -384,6 +411,10 @@ func bigBody(ctx context.Context, o options, sim benchsim.Ready, cfg schema.Conf
 	}
 	fmt.Printf("\n| peak RSS (VmHWM) while reading through the plugin | MiB |\n|---|---|\n")
 	fmt.Printf("| host (this process) | %.1f |\n| plugin | %.1f |\n", float64(hostPeak)/1024, float64(pluginPeak)/1024)
+	ratio := mibs(took[2]) / mibs(took[0])
+	checkTarget(fmt.Sprintf("%d MiB body, plugin / direct net/http", o.big>>20), ">= 0.6", fmt.Sprintf("%.2f", ratio), ratio >= 0.6)
+	checkTarget("peak RSS, host / plugin", "<= 64 MiB each", fmt.Sprintf("%.1f / %.1f MiB", float64(hostPeak)/1024, float64(pluginPeak)/1024),
+		hostPeak <= 64<<10 && pluginPeak <= 64<<10)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -63,6 +64,18 @@ func checkLogLevel(level string) error {
 		}
 	}
 	return fmt.Errorf("invalid log level %q: use one of %s", level, strings.Join(LogLevels, ", "))
+}
+
+// checkPluginProcs checks INTEGRATOR_PLUGIN_GOMAXPROCS: unset, or a whole
+// number of at least 1.
+func checkPluginProcs(v string) error {
+	if v == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < 1 {
+		return fmt.Errorf("%s=%q: use a whole number of processors, 1 or more, or unset it for 1", plugins.ProcsEnv, v)
+	}
+	return nil
 }
 
 // Logger returns the host's logger, on standard error at the chosen level.

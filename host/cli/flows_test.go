@@ -103,3 +103,11 @@ func TestFlowCommandsAreWired(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckPluginProcs(t *testing.T) {
+	for v, ok := range map[string]bool{"": true, "1": true, "8": true, "0": false, "-2": false, "two": false, "1.5": false} {
+		if err := checkPluginProcs(v); (err == nil) != ok {
+			t.Errorf("%q: %v", v, err)
+		}
+	}
+}

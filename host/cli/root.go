@@ -2,6 +2,8 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/openintegrator/integrator/host/plugins"
 )
 
 // NewRootCmd returns the integrator command with all its subcommands.
@@ -29,7 +31,10 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 					f.LogLevel = env
 				}
 			}
-			return checkLogLevel(f.LogLevel)
+			if err := checkLogLevel(f.LogLevel); err != nil {
+				return err
+			}
+			return checkPluginProcs(f.Getenv(plugins.ProcsEnv))
 		},
 	}
 	cmd.SetOut(f.IO.Out)

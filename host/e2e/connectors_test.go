@@ -169,6 +169,10 @@ func TestLogLevelReachesThePlugin(t *testing.T) {
 	if bad.code == 0 || !strings.Contains(bad.stderr, `invalid log level "loud": use one of trace, debug, info, warn, error, off`) {
 		t.Errorf("bad level: exit %d stderr %q", bad.code, bad.stderr)
 	}
+	bad = integrator(t, home, []string{"INTEGRATOR_PLUGIN_GOMAXPROCS=many"}, "connectors", "list")
+	if bad.code == 0 || !strings.Contains(bad.stderr, `INTEGRATOR_PLUGIN_GOMAXPROCS="many": use a whole number of processors, 1 or more, or unset it for 1`) {
+		t.Errorf("bad plugin GOMAXPROCS: exit %d stderr %q", bad.code, bad.stderr)
+	}
 }
 
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {

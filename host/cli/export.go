@@ -96,7 +96,7 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	}
 	defer fc.Close()
 	pr := fc.progress
-	x.Plugin, x.Store, x.Progress, x.Stdout, x.ConnectionID = fc.plugin, fc.svc.Store, pr, f.IO.Out, fc.conn.ID
+	x.Deps = fc.deps(f)
 	sum, err := x.Run(ctx)
 	if err != nil {
 		return err

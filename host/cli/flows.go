@@ -28,6 +28,11 @@ type flowConn struct {
 	progress *flows.Progress
 }
 
+// deps is what the flow runs with.
+func (c *flowConn) deps(f *Factory) flows.Deps {
+	return flows.Deps{Plugin: c.plugin, Store: c.svc.Store, Progress: c.progress, Stdout: f.IO.Out, ConnectionID: c.conn.ID}
+}
+
 func (c *flowConn) Close() {
 	c.plugin.Close()
 	c.svc.Store.Close()

@@ -115,7 +115,7 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	}
 	defer fc.Close()
 	pr := fc.progress
-	im.Plugin, im.Store, im.Progress, im.Stdout, im.ConnectionID = fc.plugin, fc.svc.Store, pr, f.IO.Out, fc.conn.ID
+	im.Deps = fc.deps(f)
 	sum, err := im.Run(ctx)
 	if err != nil {
 		return err

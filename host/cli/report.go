@@ -124,7 +124,7 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	}
 	defer fc.Close()
 	pr := fc.progress
-	r.Plugin, r.Store, r.Progress, r.Stdout, r.ConnectionID = fc.plugin, fc.svc.Store, pr, f.IO.Out, fc.conn.ID
+	r.Deps = fc.deps(f)
 	sum, err := r.Run(ctx)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,12 +17,8 @@ import (
 // Export pages through a list endpoint, following next_cursor until it is
 // null, and writes the records as JSON Lines.
 type Export struct {
-	Plugin   *Plugin
-	Store    *store.Store
-	Progress *Progress
-	Stdout   io.Writer // where Out "-" goes
+	Deps
 
-	ConnectionID string
 	Path         string
 	Params       []shared.Param
 	RecordsField string // the response field holding the records (default "data")

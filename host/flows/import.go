@@ -20,12 +20,8 @@ import (
 // records to a batch endpoint, and keeps a ledger of every record's
 // outcome so that the same import run again skips what is done.
 type Import struct {
-	Plugin   *Plugin
-	Store    *store.Store
-	Progress *Progress
-	Stdout   io.Writer // where Results "-" goes
+	Deps
 
-	ConnectionID string
 	Method       string // POST, PUT or DELETE
 	PathTemplate string // accounts/{account_id}/campaigns/{id}: filled from each record
 	In           string // the input file

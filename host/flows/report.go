@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -19,14 +17,10 @@ import (
 // stream, gunzips it and writes one JSON line per entity, segment and
 // job window.
 type Report struct {
-	Plugin   *Plugin
-	Store    *store.Store // where a report to a file keeps its checkpoint; nil: none
-	Progress *Progress
-	Stdout   io.Writer // where Out "-" goes
+	Deps
 
-	ConnectionID string
-	Resume       bool // continue an unfinished run of the same command
-	Restart      bool // forget an unfinished run of the same command
+	Resume  bool // continue an unfinished run of the same command
+	Restart bool // forget an unfinished run of the same command
 
 	Account     string
 	Entity      string // CAMPAIGN, LINE_ITEM, ...

@@ -172,7 +172,7 @@ func resultFile(q kv) []byte {
 }
 
 func testReport(p *Plugin, ids int, days int) *Report {
-	r := &Report{Plugin: p, Account: "acc1", Entity: "line_item", Granularity: "day", Metrics: []string{"ENGAGEMENT", "billing"},
+	r := &Report{Deps: Deps{Plugin: p}, Account: "acc1", Entity: "line_item", Granularity: "day", Metrics: []string{"ENGAGEMENT", "billing"},
 		Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), PollInterval: time.Millisecond,
 		pollMax: 5 * time.Millisecond, retry: backoff{base: time.Millisecond, limit: 5 * time.Millisecond}, lim: &limiter{fallback: time.Millisecond}}
 	r.End = r.Start.Add(time.Duration(days) * 24 * time.Hour)

@@ -1,0 +1,16 @@
+package flows
+
+import (
+	"io"
+
+	"github.com/openintegrator/integrator/host/store"
+)
+
+// Deps is what every flow runs with; the CLI fills it once per command.
+type Deps struct {
+	Plugin       *Plugin
+	Store        *store.Store // where checkpoints and ledgers are kept; a report may go without
+	Progress     *Progress
+	Stdout       io.Writer // where an output of "-" goes
+	ConnectionID string    // the connection the flow's checkpoints belong to
+}

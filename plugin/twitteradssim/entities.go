@@ -200,27 +200,24 @@ func (s *Server) createEntity(sp *spec) handler {
 }
 
 func (s *Server) updateEntity(sp *spec) handler {
-	return func(c *call) error {
-		st := s.store
-		st.mu.Lock()
-		e, pos, herr := s.updateLocked(sp, c.account, c.vars[sp.idParam], c.params, nil)
-		if herr == nil {
-			st.putLocked(sp.kind, c.account, pos, e)
-		}
-		st.mu.Unlock()
-		if herr != nil {
-			return herr
-		}
-		s.counts.updated(sp.label, 1)
-		return c.ok(e)
-	}
+	return s.changeEntity(sp, (*counters).updated, func(c *call) (entity, uint32, *httpError) {
+		return s.updateLocked(sp, c.account, c.vars[sp.idParam], c.params, nil)
+	})
 }
 
 func (s *Server) deleteEntity(sp *spec) handler {
+	return s.changeEntity(sp, (*counters).deleted, func(c *call) (entity, uint32, *httpError) {
+		return s.deleteLocked(sp, c.account, c.vars[sp.idParam], nil)
+	})
+}
+
+// changeEntity serves a change to one entity: change runs under the
+// store's lock, and the entity it returns is kept, counted and answered.
+func (s *Server) changeEntity(sp *spec, count func(*counters, string, int), change func(c *call) (entity, uint32, *httpError)) handler {
 	return func(c *call) error {
 		st := s.store
 		st.mu.Lock()
-		e, pos, herr := s.deleteLocked(sp, c.account, c.vars[sp.idParam], nil)
+		e, pos, herr := change(c)
 		if herr == nil {
 			st.putLocked(sp.kind, c.account, pos, e)
 		}
@@ -228,7 +225,7 @@ func (s *Server) deleteEntity(sp *spec) handler {
 		if herr != nil {
 			return herr
 		}
-		s.counts.deleted(sp.label, 1)
+		count(s.counts, sp.label, 1)
 		return c.ok(e)
 	}
 }

@@ -90,14 +90,7 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	fc, err := openFlow(ctx, f, opts.Name, opts.Progress)
-	if err != nil {
-		return err
-	}
-	defer fc.Close()
-	pr := fc.progress
-	x.Deps = fc.deps(f)
-	sum, err := x.Run(ctx)
+	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, &x.Deps, x.Run)
 	if err != nil {
 		return err
 	}

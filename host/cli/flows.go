@@ -28,9 +28,19 @@ type flowConn struct {
 	progress *flows.Progress
 }
 
-// deps is what the flow runs with.
-func (c *flowConn) deps(f *Factory) flows.Deps {
-	return flows.Deps{Plugin: c.plugin, Store: c.svc.Store, Progress: c.progress, Stdout: f.IO.Out, ConnectionID: c.conn.ID}
+// runFlow opens the connection name with its plugin, fills the flow's deps,
+// runs it, and returns its summary and the progress writer for the last
+// line.
+func runFlow[S any](ctx context.Context, f *Factory, name, progressMode string, deps *flows.Deps, run func(context.Context) (S, error)) (S, *flows.Progress, error) {
+	fc, err := openFlow(ctx, f, name, progressMode)
+	if err != nil {
+		var none S
+		return none, nil, err
+	}
+	defer fc.Close()
+	*deps = flows.Deps{Plugin: fc.plugin, Store: fc.svc.Store, Progress: fc.progress, Stdout: f.IO.Out, ConnectionID: fc.conn.ID}
+	sum, err := run(ctx)
+	return sum, fc.progress, err
 }
 
 func (c *flowConn) Close() {

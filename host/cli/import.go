@@ -109,14 +109,7 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	fc, err := openFlow(ctx, f, opts.Name, opts.Progress)
-	if err != nil {
-		return err
-	}
-	defer fc.Close()
-	pr := fc.progress
-	im.Deps = fc.deps(f)
-	sum, err := im.Run(ctx)
+	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, &im.Deps, im.Run)
 	if err != nil {
 		return err
 	}

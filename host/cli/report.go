@@ -118,14 +118,7 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	fc, err := openFlow(ctx, f, opts.Name, opts.Progress)
-	if err != nil {
-		return err
-	}
-	defer fc.Close()
-	pr := fc.progress
-	r.Deps = fc.deps(f)
-	sum, err := r.Run(ctx)
+	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, &r.Deps, r.Run)
 	if err != nil {
 		return err
 	}

@@ -146,26 +146,6 @@ func connectionsShowRun(ctx context.Context, f *Factory, name string, asJSON boo
 	return tw.Flush()
 }
 
-func newConnectionsDeleteCmd(f *Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete NAME",
-		Short: "Delete a connection and its sealed secrets",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := f.Service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer svc.Store.Close()
-			if err := svc.Store.Delete(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintf(f.IO.ErrOut, "Deleted connection %q.\n", args[0])
-			return nil
-		},
-	}
-}
-
 func newConnectionsTestCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "test NAME",

@@ -38,7 +38,8 @@ func runFlow[S any](ctx context.Context, f *Factory, name, progressMode string, 
 		return none, nil, err
 	}
 	defer fc.Close()
-	*deps = flows.Deps{Plugin: fc.plugin, Store: fc.svc.Store, Progress: fc.progress, Stdout: f.IO.Out, ConnectionID: fc.conn.ID}
+	*deps = flows.Deps{Plugin: fc.plugin, Store: fc.svc.Store, Progress: fc.progress, Stdout: f.IO.Out,
+		ConnectionID: fc.conn.ID, ConnectionName: fc.conn.Name}
 	sum, err := run(ctx)
 	return sum, fc.progress, err
 }

@@ -40,11 +40,12 @@ func TestExportJob(t *testing.T) {
 
 func TestImportJob(t *testing.T) {
 	im, err := importJob(&ImportOptions{Method: "post", PathTemplate: "accounts/{account_id}/campaigns", In: "in.jsonl", As: "JSON",
-		Concurrency: 8, Results: "-", Errors: "err.jsonl", Batch: 40}, false)
+		Concurrency: 8, Results: "-", Errors: "err.jsonl", Batch: 40, MaxRecord: "2MiB", Again: true, Wait: true}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if im.Method != "POST" || im.As != "json" || im.Concurrency != 8 || im.Errors != "err.jsonl" || im.BatchPath != "" {
+	if im.Method != "POST" || im.As != "json" || im.Concurrency != 8 || im.Errors != "err.jsonl" || im.BatchPath != "" ||
+		im.MaxRecordBytes != 2<<20 || !im.Again || !im.Wait {
 		t.Errorf("%+v", im)
 	}
 	bad := []struct {
@@ -54,7 +55,8 @@ func TestImportJob(t *testing.T) {
 	}{
 		{ImportOptions{Method: "POST"}, false, "--in FILE is required"},
 		{ImportOptions{Method: "POST", In: "x", Batch: 10}, true, "--batch needs --batch-path"},
-		{ImportOptions{Method: "POST", In: "x", Results: "r", Errors: "r"}, false, "name the same file"},
+		{ImportOptions{Method: "POST", In: "x", Results: "r", Errors: "r", MaxRecord: "1MiB"}, false, "name the same file"},
+		{ImportOptions{Method: "POST", In: "x", MaxRecord: "big"}, false, `--max-record-size "big"`},
 	}
 	for _, b := range bad {
 		if _, err := importJob(&b.opts, b.batchSet); err == nil || !strings.Contains(err.Error(), b.want) {

@@ -25,6 +25,9 @@ type ImportOptions struct {
 	Results      string
 	Errors       string
 	Progress     string
+	Again        bool
+	Wait         bool
+	MaxRecord    string
 }
 
 func newImportCmd(f *Factory) *cobra.Command {
@@ -52,18 +55,42 @@ line, result (ok, failed or unknown), status, the created id or the error
 code and message. Records that failed or whose outcome is unknown are
 copied, as they were, to --errors FILE.
 
-A ledger in the store records each record's outcome as it happens, so the
-same import run again (same connection, method, templates, --as and input
-content) skips what is done. A create (POST) whose outcome is unknown (the
-connection broke after it was sent, or a run stopped while it was out) is
-never sent again by itself: a duplicate costs money. Check whether it
-happened (for example with export), then feed the records to retry back as
-a new --in file (the error file is one).
+A ledger in the store records each record's outcome as it happens. A record
+is known by what it is, not by the file or line it came from: the
+connection, the method, PATH-TEMPLATE, --batch-path and --as, and the
+record's canonical JSON (keys sorted, no spacing; values as written), with
+its occurrence number (the second identical line of a file is a second
+record). So an import run again, with the same file or with an edited one
+(a malformed line fixed, lines added, moved or removed), skips every record
+that is done and says how many it skipped; --again sends them anyway, on
+purpose. A record that failed is sent again.
+
+A create (POST) whose outcome is unknown (the connection broke after it was
+sent, or a run stopped while it was out) is never sent again by itself: a
+duplicate costs money. Check whether it happened (for example with export),
+drop those that were applied from the error file, then import that file
+with --again.
+
+Two runs of the same import (same connection, templates and input content)
+never run at once: the second is refused, naming the first, or waits for it
+with --wait. Runs over overlapping files may run at once: each record is
+claimed by one run in the transaction that checks it, so none is sent
+twice, and a record another run is sending gets that run's outcome.
+
+A line longer than --max-record-size (default 1MiB) fails without being
+read into memory, and a record whose request would have a URL over 64 KiB
+or a body over 32 MiB fails before it is sent; the import goes on, and such
+lines are copied to the error file as they are. A line that is not valid
+UTF-8 (or holds half a surrogate pair) fails: the API would receive other
+text than the file holds.
 
 Requests run --concurrency at a time (default 4). When a response says the
-rate limit is spent, every worker waits for the reset.
+rate limit is spent, every worker waits for the reset. Ctrl-C stops sending
+new records and waits up to 30 seconds for the requests in flight, so that
+their outcome is known; a second Ctrl-C stops at once.
 
-The exit status is 1 when any record failed or has an unknown outcome.`,
+The exit status is 1 when any record failed or has an unknown outcome
+(earlier unknown ones included).`,
 		Example: `  integrator import prod -X POST 'accounts/{account_id}/campaigns' --in campaigns.jsonl --errors failed.jsonl > results.jsonl
   integrator import prod -X PUT 'accounts/{account_id}/campaigns/{id}' --in changes.jsonl --concurrency 8
   integrator import prod -X POST 'accounts/{account_id}/line_items' --in items.jsonl \
@@ -82,6 +109,9 @@ The exit status is 1 when any record failed or has an unknown outcome.`,
 	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 4, "`N` requests in flight at once")
 	cmd.Flags().StringVar(&opts.Results, "results", "-", "write the result lines to `FILE`, or - for stdout")
 	cmd.Flags().StringVar(&opts.Errors, "errors", "", "copy the input lines of records that failed or whose outcome is unknown to `FILE`")
+	cmd.Flags().BoolVar(&opts.Again, "again", false, "send records that are done (in the ledger as ok or unknown) again, on purpose")
+	cmd.Flags().BoolVar(&opts.Wait, "wait", false, "wait for another run of the same import to end, instead of refusing")
+	cmd.Flags().StringVar(&opts.MaxRecord, "max-record-size", "1MiB", "fail input lines longer than `SIZE` (bytes, or with KiB, MiB, kB, MB) without reading them; at most 32MiB")
 	progressFlag(cmd, &opts.Progress)
 	_ = cmd.MarkFlagRequired("method")
 	_ = cmd.MarkFlagRequired("in")
@@ -99,8 +129,13 @@ func importJob(opts *ImportOptions, batchSet bool) (*flows.Import, error) {
 	case opts.Errors != "" && opts.Errors == opts.Results:
 		return nil, errors.New("--results and --errors name the same file")
 	}
+	maxRecord, err := parseSize("--max-record-size", opts.MaxRecord)
+	if err != nil {
+		return nil, err
+	}
 	return &flows.Import{Method: method, PathTemplate: opts.PathTemplate, In: opts.In, As: strings.ToLower(opts.As),
-		BatchPath: opts.BatchPath, Batch: opts.Batch, Concurrency: opts.Concurrency, Results: opts.Results, Errors: opts.Errors}, nil
+		BatchPath: opts.BatchPath, Batch: opts.Batch, Concurrency: opts.Concurrency, Results: opts.Results, Errors: opts.Errors,
+		Again: opts.Again, Wait: opts.Wait, MaxRecordBytes: int(min(maxRecord, 1<<40))}, nil
 }
 
 func importRun(ctx context.Context, opts *ImportOptions) error {
@@ -113,25 +148,39 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	line := fmt.Sprintf("Imported %d records: %d ok, %d failed, %d unknown", sum.Records, sum.OK, sum.Failed, sum.Unknown)
+	line := fmt.Sprintf("Imported %s: %d ok, %d failed, %d unknown", records(sum.Records), sum.OK, sum.Failed, sum.Unknown)
 	if sum.Earlier > 0 {
-		line += fmt.Sprintf(" (%d of them from an earlier run)", sum.Earlier)
+		line += fmt.Sprintf("; %s done before, skipped", records(sum.Earlier))
+		if sum.EarlierUnknown > 0 {
+			line += fmt.Sprintf(" (%d of them with an unknown outcome)", sum.EarlierUnknown)
+		}
 	}
 	if sum.Restarts > 0 {
 		line += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
 	}
-	if sum.Failed+sum.Unknown == 0 {
+	if sum.Failed+sum.Unknown+sum.EarlierUnknown == 0 {
 		pr.Done("%s in %s", line, sum.Elapsed.Round(1e7))
 		return nil
 	}
 	// Failures are reported whatever --progress says.
 	pr.Clear()
 	fmt.Fprintln(f.IO.ErrOut, line)
-	if sum.Unknown > 0 {
-		fmt.Fprintln(f.IO.ErrOut, "Records with an unknown outcome may have been applied: check before sending them again.")
+	if sum.Unknown+sum.EarlierUnknown > 0 {
+		fmt.Fprintln(f.IO.ErrOut, "Records with an unknown outcome may have been applied: check before sending them again (with --again).")
 	}
 	if opts.Errors != "" {
-		fmt.Fprintf(f.IO.ErrOut, "Their input lines are in %s; fix them or drop those that were applied, then import that file.\n", opts.Errors)
+		fmt.Fprintf(f.IO.ErrOut, "Their input lines are in %s; fix them or drop those that were applied, then import that file (with --again for those whose outcome is unknown).\n", opts.Errors)
 	}
 	return exit1
+}
+
+// records is "1 record" or "N records".
+func records(n int64) string { return plural(int(n), "record") }
+
+// plural is "1 noun" or "N nouns".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

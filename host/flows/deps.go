@@ -13,4 +13,7 @@ type Deps struct {
 	Progress     *Progress
 	Stdout       io.Writer // where an output of "-" goes
 	ConnectionID string    // the connection the flow's checkpoints belong to
+	// ConnectionName names the connection in what a run says of itself
+	// (in messages of other commands, while it runs or after it stopped).
+	ConnectionName string
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openintegrator/integrator/host/store"
@@ -97,12 +98,17 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 		return ExportSummary{}, err
 	}
 	sum := ExportSummary{Out: out}
+	key := x.key(out)
+	lease, err := holdOutput(ctx, x.Store, out, store.Owner{RunID: newID(), ConnectionID: x.ConnectionID, What: x.what(out)})
+	if err != nil {
+		return sum, err
+	}
+	defer lease.Release()
 	f, err := openPart(out)
 	if err != nil {
 		return sum, err
 	}
 	defer f.Close()
-	key := x.key(out)
 	st, resumed, err := x.begin(ctx, key, out, f)
 	if err != nil {
 		return sum, err
@@ -120,19 +126,25 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 		if err := f.Sync(); err != nil {
 			return err
 		}
-		st.offset += int64(len(b))
-		st.records += records
-		st.pages++
-		st.cursor = next
-		return x.Store.CheckpointExport(ctx, st.runID, next, st.offset, st.records, st.pages, st.total)
+		// st moves on only once the checkpoint holds: what is reported
+		// as saved is what a resumed run finds.
+		offset, recs, pages := st.offset+int64(len(b)), st.records+records, st.pages+1
+		if err := x.Store.CheckpointExport(ctx, st.runID, next, offset, recs, pages, st.total, f.digest()); err != nil {
+			return fmt.Errorf("saving the checkpoint: %w", err)
+		}
+		st.offset, st.records, st.pages, st.cursor = offset, recs, pages, next
+		return nil
 	})
 	sum.Records, sum.Pages, sum.Bytes = st.records, st.pages, st.offset
 	if err != nil {
 		if ctx.Err() != nil {
 			err = errInterrupted
 		}
-		return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s records in %s pages are saved; run the same command with --resume to continue",
-			count(st.records), count(st.pages))}
+		if st.pages == 0 {
+			return sum, err
+		}
+		return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s in %s are saved; run the same command with --resume to continue",
+			plural64(st.records, "record"), plural64(st.pages, "page"))}
 	}
 	if err := f.commit(); err != nil {
 		return sum, fmt.Errorf("putting %s in place: %w", out, err)
@@ -140,17 +152,46 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 	return sum, x.Store.FinishExportRun(ctx, st.runID)
 }
 
+// what describes the command, for messages of other commands.
+func (x *Export) what(out string) string {
+	s := "export of " + x.Path
+	if len(x.Params) > 0 {
+		var ps []string
+		for _, p := range x.Params {
+			ps = append(ps, p.Key+"="+p.Value)
+		}
+		s += " (" + strings.Join(ps, " ") + ")"
+	}
+	if x.ConnectionName != "" {
+		s += fmt.Sprintf(" through connection %q", x.ConnectionName)
+	}
+	return s + " to " + out
+}
+
+// ErrNothingToResume is returned for --resume when there is no unfinished
+// run of the command.
+var ErrNothingToResume = errors.New("nothing to resume")
+
 // begin finds or starts the run for key and brings the part file to its
-// checkpoint.
+// checkpoint. It changes nothing when it refuses.
 func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (exportState, bool, error) {
 	run, err := x.Store.ExportRun(ctx, key)
-	switch {
-	case err != nil && !errors.Is(err, store.ErrNoRun):
+	if err != nil && !errors.Is(err, store.ErrNoRun) {
 		return exportState{}, false, err
-	case err == nil && !run.Done && !x.Restart && run.Pages > 0: // an earlier run saved something
+	}
+	owners, oerr := partOwners(ctx, x.Store, out, key)
+	if oerr != nil {
+		return exportState{}, false, oerr
+	}
+	if len(owners) > 0 && !x.Restart {
+		return exportState{}, false, ownedError(out, owners, true)
+	}
+	unfinished := err == nil && !run.Done && run.Pages > 0
+	switch {
+	case unfinished && !x.Restart: // an earlier run saved something
 		if !x.Resume {
-			return exportState{}, false, fmt.Errorf("%w (%s): %s records in %s pages were saved, last at %s; run the same command with --resume to continue it, or with --restart to start over",
-				ErrUnfinished, out, count(run.Records), count(run.Pages), run.UpdatedAt.Format(time.DateTime))
+			return exportState{}, false, fmt.Errorf("%w (%s): %s in %s were saved, last at %s; run the same command with --resume to continue it, or with --restart to start over",
+				ErrUnfinished, out, plural64(run.Records, "record"), plural64(run.Pages, "page"), run.UpdatedAt.Format(time.DateTime))
 		}
 		info, err := f.Stat()
 		if err != nil {
@@ -160,17 +201,22 @@ func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (expor
 			// The file was put in place just before the crash.
 			return exportState{runID: run.ID, offset: run.Offset, records: run.Records, pages: run.Pages, placed: true}, true, nil
 		}
-		if info.Size() < run.Offset {
-			return exportState{}, false, fmt.Errorf("%s holds %d bytes, fewer than the %d the checkpoint says were saved: it was changed; start over with --restart", f.Name(), info.Size(), run.Offset)
-		}
-		if err := f.cut(run.Offset); err != nil {
+		if err := f.resumeAt(run.Offset, run.Digest); err != nil {
 			return exportState{}, false, err
 		}
-		x.Progress.Note("Resuming the export to %s after %s records in %s pages", out, count(run.Records), count(run.Pages))
+		x.Progress.Note("Resuming the export to %s after %s in %s", out, plural64(run.Records, "record"), plural64(run.Pages, "page"))
 		return exportState{runID: run.ID, cursor: run.Cursor, offset: run.Offset, records: run.Records, pages: run.Pages, total: run.Total}, true, nil
+	case x.Resume && !x.Restart:
+		if err == nil && run.Done {
+			return exportState{}, false, fmt.Errorf("%w: the export to %s finished at %s; run it without --resume to export again", ErrNothingToResume, out, run.UpdatedAt.Format(time.DateTime))
+		}
+		return exportState{}, false, fmt.Errorf("%w: no run of this export to %s saved anything (a run of another connection, path, parameters or --max-records is another export); run it without --resume to start", ErrNothingToResume, out)
+	}
+	if err := discard(ctx, x.Store, owners); err != nil {
+		return exportState{}, false, err
 	}
 	id := newID()
-	if err := x.Store.StartExportRun(ctx, store.ExportRun{ID: id, ConnectionID: x.ConnectionID, RunKey: key, OutPath: out}); err != nil {
+	if err := x.Store.StartExportRun(ctx, store.ExportRun{ID: id, ConnectionID: x.ConnectionID, RunKey: key, OutPath: out, What: x.what(out)}); err != nil {
 		return exportState{}, false, err
 	}
 	if err := f.cut(0); err != nil {

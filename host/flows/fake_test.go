@@ -27,11 +27,27 @@ type fakeConn struct {
 	closed atomic.Bool
 }
 
+// DoRequest answers with handle, or with ctx's error when ctx ends first,
+// as the real plugin does.
 func (c *fakeConn) DoRequest(ctx context.Context, req shared.Request) (*shared.Response, error) {
 	if c.closed.Load() {
 		return nil, fmt.Errorf("DoRequest: %w (closed)", shared.ErrPluginUnavailable)
 	}
-	return c.handle(req)
+	type answer struct {
+		resp *shared.Response
+		err  error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		resp, err := c.handle(req)
+		ch <- answer{resp, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.resp, a.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("DoRequest: %w", ctx.Err())
+	}
 }
 
 func (c *fakeConn) Close() { c.closed.Store(true) }

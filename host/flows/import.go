@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openintegrator/integrator/host/store"
@@ -18,31 +18,44 @@ import (
 
 // Import sends one request per input record (JSON Lines), or batches of
 // records to a batch endpoint, and keeps a ledger of every record's
-// outcome so that the same import run again skips what is done.
+// outcome, so that a record is not sent again once it is done, whichever
+// input file holds it.
 type Import struct {
 	Deps
 
-	Method       string // POST, PUT or DELETE
-	PathTemplate string // accounts/{account_id}/campaigns/{id}: filled from each record
-	In           string // the input file
-	As           string // how the other fields go: AsQuery (default), AsForm or AsJSON
-	BatchPath    string // a batch endpoint's path template; "" sends records one by one
-	Batch        int    // records per batch request (default 40)
-	Concurrency  int    // requests in flight (default 4)
-	Results      string // the results file, or "-" (or "") for Stdout
-	Errors       string // a file for the failed records' lines, or "" for none
+	Method         string // POST, PUT or DELETE
+	PathTemplate   string // accounts/{account_id}/campaigns/{id}: filled from each record
+	In             string // the input file
+	As             string // how the other fields go: AsQuery (default), AsForm or AsJSON
+	BatchPath      string // a batch endpoint's path template; "" sends records one by one
+	Batch          int    // records per batch request (default 40)
+	Concurrency    int    // requests in flight (default 4)
+	Results        string // the results file, or "-" (or "") for Stdout
+	Errors         string // a file for the failed records' lines, or "" for none
+	Again          bool   // send records that are done too
+	Wait           bool   // wait for another run of the same import instead of refusing
+	MaxRecordBytes int    // a longer input line fails without being read into memory (default DefaultMaxRecordBytes)
+	// StopGrace bounds how long a stopped import waits for the requests
+	// in flight, so that their outcome is known (default 30 s).
+	StopGrace time.Duration
 
 	attempts  int     // sends of a record that failed on the way
 	retry     backoff // between them
 	rateWaits int     // waits for a rate limit per request
 	lim       *limiter
+	heldPoll  time.Duration // how often a record another run holds is looked at again
+	inflight  atomic.Int32
 }
 
-// ImportSummary counts the outcomes of an import.
+// DefaultMaxRecordBytes is the default limit on an input line.
+const DefaultMaxRecordBytes = 1 << 20
+
+// ImportSummary counts the outcomes of an import. OK, Failed and Unknown
+// count the records this run sent or refused; Earlier the records done
+// before (ok, or unknown: EarlierUnknown), which it skipped.
 type ImportSummary struct {
 	Records, OK, Failed, Unknown int64
-	Earlier                      int64 // outcomes taken from an earlier run
-	Resumed                      bool
+	Earlier, EarlierUnknown      int64
 	Restarts                     int
 	Elapsed                      time.Duration
 }
@@ -83,6 +96,15 @@ func (im *Import) defaults() error {
 	if im.Concurrency < 1 || im.Concurrency > 64 {
 		return fmt.Errorf("--concurrency %d: use 1 to 64", im.Concurrency)
 	}
+	if im.MaxRecordBytes == 0 {
+		im.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	if im.MaxRecordBytes < 1 || im.MaxRecordBytes > shared.MaxRequestBody {
+		return fmt.Errorf("--max-record-size %s: use 1 byte to %s (the largest request body)", size(int64(im.MaxRecordBytes)), size(shared.MaxRequestBody))
+	}
+	if im.StopGrace == 0 {
+		im.StopGrace = 30 * time.Second
+	}
 	if im.attempts == 0 {
 		im.attempts = 5
 	}
@@ -91,6 +113,9 @@ func (im *Import) defaults() error {
 	}
 	if im.rateWaits == 0 {
 		im.rateWaits = 100
+	}
+	if im.heldPoll == 0 {
+		im.heldPoll = 500 * time.Millisecond
 	}
 	if im.lim == nil {
 		im.lim = newLimiter()
@@ -103,6 +128,10 @@ func (im *Import) defaults() error {
 
 // Run runs the import. Records that failed or whose outcome is unknown
 // are counted in the summary, not returned as an error.
+//
+// When ctx ends (the user pressed Ctrl-C), no new record is sent, and the
+// requests in flight are waited for, up to StopGrace, so that their
+// outcome is known and recorded.
 func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 	start := time.Now()
 	var sum ImportSummary
@@ -126,25 +155,19 @@ func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 	if err != nil {
 		return sum, err
 	}
-	key := runKey("import", im.ConnectionID, im.Method, im.PathTemplate, im.As, im.BatchPath, hash)
-	run, resumed, err := im.Store.OpenImportRun(ctx, newID(), im.ConnectionID, key)
+	scope := runKey("import", im.ConnectionID, im.Method, im.PathTemplate, im.BatchPath, im.As)
+	runID := newID()
+	lease, err := im.lease(ctx, scope, hash, runID)
 	if err != nil {
 		return sum, err
 	}
-	prior, err := im.Store.ImportRecords(ctx, run.ID)
-	if err != nil {
-		return sum, err
-	}
-	sum.Resumed = resumed
-	if resumed {
-		im.Progress.Note("Continuing the import of %s: %s of its records have an outcome from an earlier run", im.In, count(int64(len(prior))))
-	}
+	defer lease.Release()
 	in, err := os.Open(im.In)
 	if err != nil {
 		return sum, err
 	}
 	defer in.Close()
-	outs, err := openOutputs(im.Results, im.Errors, im.Stdout)
+	outs, err := openOutputs(ctx, im.Store, store.Owner{RunID: runID, ConnectionID: im.ConnectionID, What: im.what()}, im.Results, im.Errors, im.Stdout)
 	if err != nil {
 		return sum, err
 	}
@@ -152,12 +175,22 @@ func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 
 	w := newResultWriter(outs.results, outs.errs, (im.Concurrency+2)*im.Batch+64)
 	w.onWrite = func() {
-		ok, failed, unknown, _, n := w.tally()
-		im.Progress.Update("Importing: %s of %s records: %s ok, %s failed, %s unknown", count(n), count(total), count(ok), count(failed), count(unknown))
+		t := w.tally()
+		s := fmt.Sprintf("Importing: %s of %s records: %s ok, %s failed, %s unknown", count(t.Records), count(total), count(t.OK), count(t.Failed), count(t.Unknown))
+		if t.Earlier > 0 {
+			s += fmt.Sprintf(", %s done before (skipped)", count(t.Earlier))
+		}
+		im.Progress.Update("%s", s)
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	lg := newLedger(im.Store, run.ID)
+	// stop ends the sending of new records: the user's Ctrl-C, or a
+	// failure of the run. Requests in flight go on with their own
+	// context, which ends StopGrace later, or at once when nothing is out.
+	stop, halt := context.WithCancelCause(ctx)
+	defer halt(nil)
+	reqs, abort := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer abort(nil)
+	lg := newLedger(im.Store, store.Ledger{ConnectionID: im.ConnectionID, Scope: scope},
+		store.ClaimPolicy{RunID: runID, Again: im.Again, ResendInFlight: im.Method != http.MethodPost})
 	work := make(chan *unit)
 	var wg sync.WaitGroup
 	for range im.Concurrency {
@@ -165,28 +198,36 @@ func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 		go func() {
 			defer wg.Done()
 			for u := range work {
-				if ctx.Err() != nil {
+				if stop.Err() != nil {
 					continue
 				}
-				if err := im.send(ctx, lg, u, w); err != nil {
-					cancel(err)
+				if err := im.send(stop, reqs, lg, u, w); err != nil {
+					halt(err)
 				}
 			}
 		}()
 	}
-	perr := im.produce(ctx, in, lg, prior, path, bpath, w, work)
+	graceDone := make(chan struct{})
+	go im.grace(stop, abort, graceDone)
+	perr := im.produce(stop, in, lg, path, bpath, w, work)
 	close(work)
 	wg.Wait()
+	close(graceDone)
 	im.Progress.Clear()
 	werr := w.flush()
-	sum.OK, sum.Failed, sum.Unknown, sum.Earlier, sum.Records = w.tally()
+	sum = w.tally()
 	sum.Restarts, sum.Elapsed = im.Plugin.Restarts(), time.Since(start)
-	if ctx.Err() != nil {
-		cause := context.Cause(ctx)
+	if stop.Err() != nil {
+		cause := context.Cause(stop)
 		if errors.Is(cause, context.Canceled) {
 			cause = errInterrupted
 		}
-		return sum, &StoppedError{Err: cause, Kept: "every outcome so far is in the ledger: run the same command again to continue"}
+		kept := "every outcome so far is in the ledger: run the same command again to continue"
+		if n := lg.lostOutcomes(); n > 0 {
+			kept = fmt.Sprintf("the ledger could not record the outcome of %s; a later run does not send again a create it last saw being sent (it reports it as unknown), and sends the others again; every other outcome is in the ledger: run the same command again to continue",
+				plural(int(n), "record"))
+		}
+		return sum, &StoppedError{Err: cause, Kept: kept}
 	}
 	if err := errors.Join(perr, werr); err != nil {
 		return sum, err
@@ -194,9 +235,64 @@ func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 	return sum, outs.commit()
 }
 
+// lease takes the import of this input for the run, so that two runs of
+// the same import never run at once; with Wait it waits for the other.
+func (im *Import) lease(ctx context.Context, scope, hash, runID string) (*store.Lease, error) {
+	o := store.Owner{Key: "import:" + scope + ":" + hash, RunID: runID, ConnectionID: im.ConnectionID, What: im.what()}
+	noted := false
+	for {
+		l, err := im.Store.Acquire(ctx, o)
+		var busy *store.BusyError
+		if !errors.As(err, &busy) {
+			return l, err
+		}
+		if !im.Wait {
+			return nil, fmt.Errorf("another run of this import is in progress (%s): %w; wait for it to end, or run this with --wait to wait for it",
+				im.In, busy)
+		}
+		if !noted {
+			im.Progress.Note("Waiting for another run of this import to end: %v", busy)
+			noted = true
+		}
+		if err := sleep(ctx, im.heldPoll); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// what describes the command, for messages of other commands.
+func (im *Import) what() string {
+	s := fmt.Sprintf("import of %s (%s %s)", im.In, im.Method, im.PathTemplate)
+	if im.ConnectionName != "" {
+		s += fmt.Sprintf(" through connection %q", im.ConnectionName)
+	}
+	return s
+}
+
+// grace waits for the run to be stopped, then lets the requests in flight
+// finish, up to StopGrace.
+func (im *Import) grace(stop context.Context, abort context.CancelCauseFunc, done <-chan struct{}) {
+	select {
+	case <-done:
+		return
+	case <-stop.Done():
+	}
+	if n := im.inflight.Load(); n > 0 {
+		im.Progress.Clear()
+		im.Progress.Note("Stopping: no new record is sent; waiting up to %s for the %s in flight, so that their outcome is known (Ctrl-C again stops at once)",
+			im.StopGrace, plural(int(n), "request"))
+	}
+	t := time.NewTimer(im.StopGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		abort(fmt.Errorf("requests still in flight %s after the import was stopped", im.StopGrace))
+	}
+}
+
 // produce reads the input and hands out the records to send.
-func (im *Import) produce(ctx context.Context, in io.Reader, lg *ledger, prior map[int64]store.ImportRecord,
-	path template, bpath *template, w *resultWriter, work chan<- *unit) error {
+func (im *Import) produce(ctx context.Context, in *os.File, lg *ledger, path template, bpath *template, w *resultWriter, work chan<- *unit) error {
 	put := func(u *unit) error {
 		select {
 		case work <- u:
@@ -205,100 +301,123 @@ func (im *Import) produce(ctx context.Context, in io.Reader, lg *ledger, prior m
 			return context.Cause(ctx)
 		}
 	}
-	local := func(it *item, state, code, msg string, earlier bool) error {
-		rec := store.ImportRecord{Line: it.line, State: state, Code: code, Message: msg}
-		if err := lg.write([]store.ImportRecord{rec}); err != nil {
-			return err
-		}
-		it.res = resultOf(rec, earlier)
+	failed := func(it *item, code, msg string) {
+		it.res = Result{Line: it.line, Result: store.ImportFailed, Code: code, Message: msg}
 		w.done(it)
-		return nil
 	}
 	var batch []*item
 	var batchPath string
+	var batchBytes int
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		u := &unit{items: batch, batchPath: batchPath, req: batchRequest(batchPath, operationType(im.Method), fieldsOf(batch))}
-		batch = nil
+		u := &unit{items: batch, batchPath: batchPath}
+		u.req = batchRequest(batchPath, operationType(im.Method), fieldsOf(batch))
+		batch, batchBytes = nil, 0
 		return put(u)
 	}
-	r := bufio.NewReaderSize(in, 64<<10)
+	lr := newLineReader(in, im.MaxRecordBytes)
+	occ := occurrences{}
 	var seq, lineNo int64
 	for {
-		line, rerr := r.ReadBytes('\n')
-		if rerr != nil && rerr != io.EOF {
-			return rerr
-		}
-		if len(line) > 0 {
-			lineNo++
-			raw := bytes.TrimRight(line, "\r\n")
-			if len(bytes.TrimSpace(raw)) == 0 {
-				continue
-			}
-			it := &item{seq: seq, line: lineNo, raw: raw}
-			seq++
-			if err := w.reserve(ctx); err != nil {
-				return context.Cause(ctx)
-			}
-			if p, ok := prior[lineNo]; ok && p.State != store.ImportFailed {
-				idempotent := im.Method != http.MethodPost
-				switch {
-				case p.State == store.ImportOK || (p.State == store.ImportUnknown && !idempotent):
-					it.res = resultOf(p, true)
-					w.done(it)
-					continue
-				case p.State == store.ImportSending && !idempotent:
-					if err := local(it, store.ImportUnknown, CodeOutcomeUnknown,
-						"an earlier run stopped while sending it, so the API may have applied it; check before sending it again", true); err != nil {
-						return err
-					}
-					continue
-				}
-			}
-			fields, err := parseRecord(raw)
-			if err != nil {
-				if err := local(it, store.ImportFailed, CodeInvalidRecord, err.Error(), false); err != nil {
-					return err
-				}
-				continue
-			}
-			if bpath == nil {
-				req, err := recordRequest(im.Method, path, im.As, fields)
-				if err != nil {
-					if err := local(it, store.ImportFailed, CodeInvalidRecord, err.Error(), false); err != nil {
-						return err
-					}
-					continue
-				}
-				if err := put(&unit{items: []*item{it}, req: req}); err != nil {
-					return err
-				}
-				continue
-			}
-			// A batch: the record must still name the fields of the
-			// per-record path; those of the batch path leave its params.
-			_, _, perr := path.fill(fields)
-			bp, rest, err := bpath.fill(fields)
-			if err = errors.Join(perr, err); err != nil {
-				if err := local(it, store.ImportFailed, CodeInvalidRecord, err.Error(), false); err != nil {
-					return err
-				}
-				continue
-			}
-			if len(batch) > 0 && (bp != batchPath || len(batch) >= im.Batch) {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-			it.fields = rest
-			batch, batchPath = append(batch, it), bp
-		}
-		if rerr == io.EOF {
+		ln, err := lr.next()
+		if err == io.EOF {
 			return flush()
 		}
+		if err != nil {
+			return err
+		}
+		lineNo++
+		if !ln.long && isBlank(ln.text) {
+			continue
+		}
+		it := &item{seq: seq, line: lineNo, raw: bytes.Clone(ln.text)}
+		seq++
+		if err := w.reserve(ctx); err != nil {
+			return context.Cause(ctx)
+		}
+		if ln.long {
+			it.src = io.NewSectionReader(in, ln.offset, ln.size)
+			failed(it, CodeTooLarge, fmt.Sprintf("the record is %s, more than the %s a record may be (--max-record-size); it was not read or sent",
+				size(ln.size), size(int64(im.MaxRecordBytes))))
+			continue
+		}
+		fields, canon, err := readRecord(it.raw)
+		if err != nil {
+			failed(it, CodeInvalidRecord, err.Error())
+			continue
+		}
+		it.key = occ.key(canon)
+		if prior, ok, err := im.Store.ImportOutcome(ctx, lg.id, it.key); err != nil {
+			return err
+		} else if ok && !im.Again && (prior.State == store.ImportOK || prior.State == store.ImportUnknown) {
+			it.res = resultOf(it.line, prior, true)
+			w.done(it)
+			continue
+		}
+		if bpath == nil {
+			req, err := recordRequest(im.Method, path, im.As, fields)
+			if err == nil {
+				err = checkRequestSize(req)
+			}
+			if err != nil {
+				failed(it, codeOf(err), err.Error())
+				continue
+			}
+			it.req = req
+			if err := put(&unit{items: []*item{it}, req: req}); err != nil {
+				return err
+			}
+			continue
+		}
+		// A batch: the record must still name the fields of the
+		// per-record path; those of the batch path leave its params.
+		_, _, perr := path.fill(fields)
+		bp, rest, err := bpath.fill(fields)
+		if err = errors.Join(perr, err); err != nil {
+			failed(it, CodeInvalidRecord, err.Error())
+			continue
+		}
+		it.fields = rest
+		n := opSize(rest)
+		if n > shared.MaxRequestBody-64 {
+			failed(it, CodeTooLarge, fmt.Sprintf("its batch operation would be %s, more than the %s a request body may be; it was not sent", size(int64(n)), size(shared.MaxRequestBody)))
+			continue
+		}
+		if len(batch) > 0 && (bp != batchPath || len(batch) >= im.Batch || batchBytes+n > shared.MaxRequestBody-64) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		batch, batchPath, batchBytes = append(batch, it), bp, batchBytes+n+1
 	}
+}
+
+// readRecord checks and parses one input line: its fields in order, and
+// its canonical JSON.
+func readRecord(raw []byte) ([]field, []byte, error) {
+	if err := checkText(raw); err != nil {
+		return nil, nil, err
+	}
+	fields, err := parseRecord(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	canon, err := canonical(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fields, canon, nil
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return false
+		}
+	}
+	return true
 }
 
 func fieldsOf(items []*item) [][]field {

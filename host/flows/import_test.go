@@ -85,7 +85,7 @@ func TestImportOneByOne(t *testing.T) {
 	// Run again: everything is in the ledger, nothing is sent.
 	before := api.calls.Load()
 	sum, err = im.Run(context.Background())
-	if err != nil || !sum.Resumed || sum.Earlier != 29 || api.calls.Load() != before+1 { // the failed record is tried again
+	if err != nil || sum.Earlier != 29 || sum.OK != 0 || api.calls.Load() != before+1 { // the failed record is tried again
 		t.Errorf("second run: %+v %v, %d calls", sum, err, api.calls.Load()-before)
 	}
 	for name, n := range api.created {
@@ -141,7 +141,7 @@ func TestImportNeverSendsAnUnknownCreateTwice(t *testing.T) {
 	api.fault = nil
 	before := api.calls.Load()
 	sum2, err := im.Run(context.Background())
-	if err != nil || api.calls.Load() != before || sum2.Unknown != sum.Unknown || sum2.Earlier != 60 {
+	if err != nil || api.calls.Load() != before || sum2.EarlierUnknown != sum.Unknown || sum2.Earlier != 60 || sum2.OK+sum2.Unknown+sum2.Failed != 0 {
 		t.Fatalf("re-run: %+v %v, %d calls", sum2, err, api.calls.Load()-before)
 	}
 	for name, n := range api.created {
@@ -181,8 +181,14 @@ func TestImportErrorFileFedBackCompletesTheSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	im2 := testImport(s, p, again, dir)
+	// Without --again, the records whose outcome is unknown are not sent.
 	sum2, err := im2.Run(context.Background())
-	if err != nil || sum2.Resumed || sum2.OK != sum.Unknown {
+	if err != nil || sum2.Earlier != sum.Unknown || sum2.EarlierUnknown != sum.Unknown || sum2.OK != 0 {
+		t.Fatalf("feeding back without --again: %+v %v", sum2, err)
+	}
+	im2.Again = true
+	sum2, err = im2.Run(context.Background())
+	if err != nil || sum2.Earlier != 0 || sum2.OK != sum.Unknown {
 		t.Fatalf("feeding back: %+v %v", sum2, err)
 	}
 	if len(api.created) != 40 {
@@ -195,16 +201,16 @@ func TestImportErrorFileFedBackCompletesTheSet(t *testing.T) {
 	}
 }
 
-func TestImportAfterACrash(t *testing.T) {
+// A stopped import sends no new record, and waits for the requests in
+// flight, so that their outcome is known.
+func TestImportStopWaitsForRequestsInFlight(t *testing.T) {
 	dir := t.TempDir()
 	api := newWritesAPI()
 	ctx, cancel := context.WithCancel(context.Background())
-	release := make(chan struct{})
 	api.fault = func(n int, req shared.Request) (*shared.Response, error, bool) {
 		if n == 10 { // the run is stopped while this one is out
 			cancel()
-			<-release
-			return nil, fmt.Errorf("DoRequest: %w", context.Canceled), true
+			time.Sleep(50 * time.Millisecond)
 		}
 		return nil, nil, true
 	}
@@ -213,33 +219,75 @@ func TestImportAfterACrash(t *testing.T) {
 	s := testStore(t)
 	im := testImport(s, p, in, dir)
 	im.Concurrency = 1
-	go func() { <-ctx.Done(); close(release) }()
 	if _, err := im.Run(ctx); err == nil || !strings.Contains(err.Error(), "run the same command again") {
 		t.Fatalf("interrupted run: %v", err)
 	}
 	if _, err := os.Stat(im.Results); !os.IsNotExist(err) {
 		t.Errorf("results of an interrupted run were put in place")
 	}
-	api.fault = nil
+	if n := api.calls.Load(); n != 10 {
+		t.Errorf("%d requests: none may be sent after the stop", n)
+	}
 	sum, err := im.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Line 10 was out when the run stopped: unknown, not sent again.
+	// Line 10 was out when the run stopped: its answer was waited for.
 	res := readResults(t, im.Results)
-	if r := res[9]; r.Result != "unknown" || !r.Earlier || r.Code != CodeOutcomeUnknown {
+	if r := res[9]; r.Result != "ok" || !r.Earlier || r.ID == "" {
 		t.Errorf("line 10: %+v", r)
 	}
-	if sum.OK != 24 || sum.Unknown != 1 || sum.Earlier != 10 {
+	if sum.OK != 15 || sum.Unknown != 0 || sum.Earlier != 10 || sum.EarlierUnknown != 0 {
 		t.Errorf("summary %+v", sum)
+	}
+	if len(api.created) != 25 {
+		t.Errorf("%d created", len(api.created))
 	}
 	for name, n := range api.created {
 		if n != 1 {
 			t.Errorf("%s created %d times", name, n)
 		}
 	}
-	if len(api.created) != 25 {
-		t.Errorf("%d created", len(api.created))
+}
+
+// A request still out when the stopped import's grace period ends leaves
+// its record "sending": the next run reports it unknown and does not send
+// it again.
+func TestImportAfterACrash(t *testing.T) {
+	dir := t.TempDir()
+	api := newWritesAPI()
+	ctx, cancel := context.WithCancel(context.Background())
+	release := make(chan struct{})
+	defer close(release)
+	api.fault = func(n int, req shared.Request) (*shared.Response, error, bool) {
+		if n == 10 { // the run is stopped while this one is out, and it never comes back
+			cancel()
+			<-release
+		}
+		return nil, nil, true
+	}
+	p, _ := fakePlugin(api.serve)
+	in := writeInput(t, dir, 25, func(i int) string { return fmt.Sprint("n", i) })
+	s := testStore(t)
+	im := testImport(s, p, in, dir)
+	im.Concurrency, im.StopGrace = 1, 20*time.Millisecond
+	if _, err := im.Run(ctx); err == nil || !strings.Contains(err.Error(), "run the same command again") {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	api.fault = nil
+	sum, err := im.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := readResults(t, im.Results)
+	if r := res[9]; r.Result != "unknown" || !r.Earlier || r.Code != CodeOutcomeUnknown {
+		t.Errorf("line 10: %+v", r)
+	}
+	if sum.OK != 15 || sum.Unknown != 0 || sum.Earlier != 10 || sum.EarlierUnknown != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+	if len(api.created) != 24 {
+		t.Errorf("%d created; line 10's request never reached the API", len(api.created))
 	}
 }
 

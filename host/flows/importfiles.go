@@ -3,10 +3,14 @@ package flows
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
 	"os"
+	"path/filepath"
+
+	"github.com/openintegrator/integrator/host/store"
 )
 
 // hashInput returns the SHA-256 of the file's content and its number of
@@ -46,12 +50,29 @@ func hashInput(path string) (string, int64, error) {
 type outputs struct {
 	results, errs io.Writer
 	files         []*partFile
+	leases        []*store.Lease
 }
 
-func openOutputs(results, errs string, stdout io.Writer) (*outputs, error) {
-	o := &outputs{results: stdout}
-	if results != "" && results != "-" {
-		f, err := openPart(results)
+func openOutputs(ctx context.Context, s *store.Store, o store.Owner, results, errs string, stdout io.Writer) (*outputs, error) {
+	outs := &outputs{results: stdout}
+	open := func(name string) (*partFile, error) {
+		path, err := filepath.Abs(name)
+		if err != nil {
+			return nil, err
+		}
+		owners, err := partOwners(ctx, s, path, "")
+		if err != nil {
+			return nil, err
+		}
+		if len(owners) > 0 {
+			return nil, ownedError(path, owners, false)
+		}
+		l, err := holdOutput(ctx, s, path, o)
+		if err != nil {
+			return nil, err
+		}
+		outs.leases = append(outs.leases, l)
+		f, err := openPart(path)
 		if err != nil {
 			return nil, err
 		}
@@ -59,22 +80,26 @@ func openOutputs(results, errs string, stdout io.Writer) (*outputs, error) {
 			f.Close()
 			return nil, err
 		}
-		o.files, o.results = append(o.files, f), f
+		outs.files = append(outs.files, f)
+		return f, nil
+	}
+	if results != "" && results != "-" {
+		f, err := open(results)
+		if err != nil {
+			outs.abandon()
+			return nil, err
+		}
+		outs.results = f
 	}
 	if errs != "" {
-		f, err := openPart(errs)
+		f, err := open(errs)
 		if err != nil {
-			o.abandon()
+			outs.abandon()
 			return nil, err
 		}
-		if err := f.cut(0); err != nil {
-			f.Close()
-			o.abandon()
-			return nil, err
-		}
-		o.files, o.errs = append(o.files, f), f
+		outs.errs = f
 	}
-	return o, nil
+	return outs, nil
 }
 
 func (o *outputs) commit() error {
@@ -87,10 +112,14 @@ func (o *outputs) commit() error {
 	return nil
 }
 
-// abandon removes what was not committed.
+// abandon removes what was not committed, and gives the outputs up.
 func (o *outputs) abandon() {
 	for _, f := range o.files {
 		f.abandon()
 	}
 	o.files = nil
+	for _, l := range o.leases {
+		l.Release()
+	}
+	o.leases = nil
 }

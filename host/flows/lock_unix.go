@@ -17,3 +17,6 @@ func lockFile(f *os.File) error {
 	}
 	return err
 }
+
+// noFollow makes opening an output fail on a symbolic link.
+const noFollow = syscall.O_NOFOLLOW

@@ -177,3 +177,13 @@ func noteRestarts(p *Plugin, pr *Progress) {
 		}
 	}
 }
+
+// Ready starts the plugin unless it runs, so that the request sent next
+// is handed to it at once. A plugin that cannot be started gives a
+// *NotSentError.
+func (p *Plugin) Ready(ctx context.Context) error {
+	if _, _, err := p.current(ctx); err != nil {
+		return &NotSentError{err}
+	}
+	return nil
+}

@@ -398,7 +398,7 @@ func TestReportResumeAfterTheRename(t *testing.T) {
 	if err := s.RecordReportJob(ctx, "again", 0, "1001"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CheckpointReport(ctx, "again", int64(len(before)), 1, 3); err != nil {
+	if err := s.CheckpointReport(ctx, "again", int64(len(before)), 1, 3, ""); err != nil {
 		t.Fatal(err)
 	}
 	calls := len(api.created)

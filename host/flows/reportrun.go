@@ -32,7 +32,8 @@ type reportState struct {
 // the report is complete.
 type reportOut struct {
 	io.Writer
-	part      *partFile // nil for Stdout
+	part      *partFile    // nil for Stdout
+	lease     *store.Lease // the output's, while the run has it
 	committed bool
 	kept      bool
 }
@@ -57,11 +58,13 @@ func (o *reportOut) keep() {
 	}
 }
 
-// abandon removes a part file that was neither committed nor kept.
+// abandon removes a part file that was neither committed nor kept, and
+// gives the output up.
 func (o *reportOut) abandon() {
 	if o.part != nil && !o.committed && !o.kept {
 		o.part.abandon()
 	}
+	o.lease.Release()
 }
 
 // key identifies the command: everything that shapes the output.
@@ -83,33 +86,62 @@ func (r *Report) open(ctx context.Context, jobs int) (*reportOut, reportState, e
 	if err != nil {
 		return nil, st, err
 	}
+	out := &reportOut{}
+	if r.Store != nil {
+		out.lease, err = holdOutput(ctx, r.Store, path, store.Owner{RunID: newID(), ConnectionID: r.ConnectionID, What: r.what(path)})
+		if err != nil {
+			return nil, st, err
+		}
+	}
 	f, err := openPart(path)
 	if err != nil {
+		out.lease.Release()
 		return nil, st, err
 	}
-	out := &reportOut{Writer: f, part: f}
+	out.Writer, out.part = f, f
 	st, err = r.begin(ctx, path, f, jobs)
 	if err != nil {
 		f.Close()
+		out.lease.Release()
 		return nil, st, err
 	}
 	return out, st, nil
 }
 
-// begin brings the part file to the run's checkpoint.
+// what describes the command, for messages of other commands.
+func (r *Report) what(out string) string {
+	s := fmt.Sprintf("report of %s %s of account %s from %s to %s", plural(len(r.IDs), r.Entity), strings.Join(r.Metrics, ","),
+		r.Account, r.Start.Format(time.DateOnly), r.End.Format(time.DateOnly))
+	if r.ConnectionName != "" {
+		s += fmt.Sprintf(" through connection %q", r.ConnectionName)
+	}
+	return s + " to " + out
+}
+
+// begin brings the part file to the run's checkpoint. It changes nothing
+// when it refuses.
 func (r *Report) begin(ctx context.Context, path string, f *partFile, jobs int) (reportState, error) {
 	if r.Store == nil {
 		return reportState{jobs: map[int]string{}}, f.cut(0)
 	}
 	key := r.key(path)
 	run, err := r.Store.ReportRun(ctx, key)
-	switch {
-	case err != nil && !errors.Is(err, store.ErrNoRun):
+	if err != nil && !errors.Is(err, store.ErrNoRun) {
 		return reportState{}, err
-	case err == nil && !run.Done && !r.Restart && (run.JobsDone > 0 || len(run.Jobs) > 0):
+	}
+	owners, oerr := partOwners(ctx, r.Store, path, key)
+	if oerr != nil {
+		return reportState{}, oerr
+	}
+	if len(owners) > 0 && !r.Restart {
+		return reportState{}, ownedError(path, owners, true)
+	}
+	unfinished := err == nil && !run.Done && (run.JobsDone > 0 || len(run.Jobs) > 0)
+	switch {
+	case unfinished && !r.Restart:
 		if !r.Resume {
-			return reportState{}, fmt.Errorf("%w (%s): %d of %s were created and the rows of %d were saved (%s rows), last at %s; run the same command with --resume to continue it, or with --restart to start over",
-				ErrUnfinishedReport, path, len(run.Jobs), plural(jobs, "job"), run.JobsDone, count(run.Rows), run.UpdatedAt.Format(time.DateTime))
+			return reportState{}, fmt.Errorf("%w (%s): %d of %s were created and the rows of %d were saved (%s), last at %s; run the same command with --resume to continue it, or with --restart to start over",
+				ErrUnfinishedReport, path, len(run.Jobs), plural(jobs, "job"), run.JobsDone, plural64(run.Rows, "row"), run.UpdatedAt.Format(time.DateTime))
 		}
 		for seq := range run.Jobs {
 			if seq >= jobs {
@@ -125,21 +157,26 @@ func (r *Report) begin(ctx context.Context, path string, f *partFile, jobs int) 
 			st.placed = true // the file was put in place just before the crash
 			return st, nil
 		}
-		if info.Size() < run.Offset {
-			return reportState{}, fmt.Errorf("%s holds %d bytes, fewer than the %d the checkpoint says were saved: it was changed; start over with --restart", f.Name(), info.Size(), run.Offset)
-		}
-		if err := f.cut(run.Offset); err != nil {
+		if err := f.resumeAt(run.Offset, run.Digest); err != nil {
 			return reportState{}, err
 		}
-		note := fmt.Sprintf("Resuming the report to %s after %d of %s (%s rows)", path, run.JobsDone, plural(jobs, "job"), count(run.Rows))
+		note := fmt.Sprintf("Resuming the report to %s after %d of %s (%s)", path, run.JobsDone, plural(jobs, "job"), plural64(run.Rows, "row"))
 		if pending := len(run.Jobs) - run.JobsDone; pending > 0 {
 			note += fmt.Sprintf("; polling the %s the earlier run created and did not download", plural(pending, "job"))
 		}
 		r.Progress.Note("%s", note)
 		return st, nil
+	case r.Resume && !r.Restart:
+		if err == nil && run.Done {
+			return reportState{}, fmt.Errorf("%w: the report to %s finished at %s; run it without --resume to run it again", ErrNothingToResume, path, run.UpdatedAt.Format(time.DateTime))
+		}
+		return reportState{}, fmt.Errorf("%w: no run of this report to %s created a job or saved a row; run it without --resume to start", ErrNothingToResume, path)
+	}
+	if err := discard(ctx, r.Store, owners); err != nil {
+		return reportState{}, err
 	}
 	id := newID()
-	if err := r.Store.StartReportRun(ctx, store.ReportRun{ID: id, ConnectionID: r.ConnectionID, RunKey: key, OutPath: path}); err != nil {
+	if err := r.Store.StartReportRun(ctx, store.ReportRun{ID: id, ConnectionID: r.ConnectionID, RunKey: key, OutPath: path, What: r.what(path)}); err != nil {
 		return reportState{}, err
 	}
 	return reportState{runID: id, jobs: map[int]string{}}, f.cut(0)
@@ -156,18 +193,21 @@ func (r *Report) saveJob(ctx context.Context, st *reportState, j *reportJob) err
 }
 
 // checkpoint records a downloaded job's n bytes and rows, once they are
-// synced.
+// synced. st moves on only once the checkpoint holds, so that what is
+// reported as saved is what a resumed run finds.
 func (r *Report) checkpoint(ctx context.Context, out *reportOut, st *reportState, n, rows int64) error {
+	if st.runID != "" {
+		if err := out.part.Sync(); err != nil {
+			return err
+		}
+		if err := r.Store.CheckpointReport(ctx, st.runID, st.offset+n, st.jobsDone+1, st.rows+rows, out.part.digest()); err != nil {
+			return fmt.Errorf("saving the checkpoint: %w", err)
+		}
+	}
 	st.jobsDone++
 	st.rows += rows
 	st.offset += n
-	if st.runID == "" {
-		return nil
-	}
-	if err := out.part.Sync(); err != nil {
-		return err
-	}
-	return r.Store.CheckpointReport(ctx, st.runID, st.offset, st.jobsDone, st.rows)
+	return nil
 }
 
 // finish marks the run done once its output is in place.

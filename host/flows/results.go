@@ -8,14 +8,18 @@ import (
 	"sync"
 
 	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/shared"
 )
 
 // item is one input record on its way through an import.
 type item struct {
-	seq    int64  // position among the records, from 0
-	line   int64  // line number in the input, from 1
-	raw    []byte // the line as read, without its newline
-	fields []field
+	seq    int64     // position among the records, from 0
+	line   int64     // line number in the input, from 1
+	raw    []byte    // the line as read, without its newline
+	src    io.Reader // a line too long to hold: where to copy it from
+	key    store.RecordKey
+	fields []field        // a batch operation's params
+	req    shared.Request // a single record's request
 	res    Result
 }
 
@@ -27,11 +31,11 @@ type Result struct {
 	ID      string `json:"id,omitempty"`
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
-	Earlier bool   `json:"earlier,omitempty"` // the outcome is from an earlier run of the same import
+	Earlier bool   `json:"earlier,omitempty"` // the record was done before: not sent, its outcome is from then
 }
 
-func resultOf(r store.ImportRecord, earlier bool) Result {
-	return Result{Line: r.Line, Result: r.State, Status: r.Status, ID: r.CreatedID, Code: r.Code, Message: r.Message, Earlier: earlier}
+func resultOf(line int64, r store.ImportRecord, earlier bool) Result {
+	return Result{Line: line, Result: r.State, Status: r.Status, ID: r.CreatedID, Code: r.Code, Message: r.Message, Earlier: earlier}
 }
 
 // resultWriter writes result lines in input order, however the workers
@@ -46,14 +50,14 @@ type resultWriter struct {
 	results *bufio.Writer
 	errs    *bufio.Writer // nil: no error file
 	err     error
-	counts  map[string]int64
-	earlier int64
+	counts  map[string]int64 // by result, of records sent (or refused) in this run
+	earlier map[string]int64 // by result, of records done before and skipped
 	onWrite func()
 }
 
 func newResultWriter(results, errs io.Writer, window int) *resultWriter {
 	w := &resultWriter{slots: make(chan struct{}, window), pending: map[int64]*item{},
-		results: bufio.NewWriter(results), counts: map[string]int64{}}
+		results: bufio.NewWriter(results), counts: map[string]int64{}, earlier: map[string]int64{}}
 	if errs != nil {
 		w.errs = bufio.NewWriter(errs)
 	}
@@ -91,9 +95,10 @@ func (w *resultWriter) done(it *item) {
 }
 
 func (w *resultWriter) write(it *item) {
-	w.counts[it.res.Result]++
 	if it.res.Earlier {
-		w.earlier++
+		w.earlier[it.res.Result]++
+	} else {
+		w.counts[it.res.Result]++
 	}
 	b, _ := json.Marshal(it.res)
 	b = append(b, '\n')
@@ -101,7 +106,13 @@ func (w *resultWriter) write(it *item) {
 		w.err = err
 	}
 	if w.errs != nil && it.res.Result != store.ImportOK {
-		w.errs.Write(it.raw)
+		if it.src != nil {
+			if _, err := io.Copy(w.errs, it.src); err != nil && w.err == nil {
+				w.err = err
+			}
+		} else {
+			w.errs.Write(it.raw)
+		}
 		if err := w.errs.WriteByte('\n'); err != nil && w.err == nil {
 			w.err = err
 		}
@@ -123,8 +134,9 @@ func (w *resultWriter) flush() error {
 }
 
 // tally returns the counts so far.
-func (w *resultWriter) tally() (ok, failed, unknown, earlier, written int64) {
+func (w *resultWriter) tally() ImportSummary {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.counts[store.ImportOK], w.counts[store.ImportFailed], w.counts[store.ImportUnknown], w.earlier, w.next
+	return ImportSummary{Records: w.next, OK: w.counts[store.ImportOK], Failed: w.counts[store.ImportFailed], Unknown: w.counts[store.ImportUnknown],
+		Earlier: w.earlier[store.ImportOK] + w.earlier[store.ImportUnknown], EarlierUnknown: w.earlier[store.ImportUnknown]}
 }

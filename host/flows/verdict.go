@@ -39,6 +39,7 @@ type verdict struct {
 	ids     []string     // created ids, in order (a batch: one per operation)
 	opErrs  [][]apiError // a refused batch: the errors of each operation
 	limited bool         // a rate limit or 503: the limiter holds everyone back
+	pending bool         // not an outcome: the records are sent again
 }
 
 type apiError struct {

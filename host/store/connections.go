@@ -90,9 +90,20 @@ func putSettings(ctx context.Context, tx *sql.Tx, c Connection) error {
 	return nil
 }
 
-// Delete removes a connection by name (case-insensitive).
+// Delete removes a connection by name (case-insensitive), with its
+// checkpoints and ledgers. A connection a run holds a lease on is not
+// deleted (ErrInUse): call Running first, which clears the leases of runs
+// that are gone.
 func (s *Store) Delete(ctx context.Context, name string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		var held int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM run_leases l JOIN connections c ON c.id = l.connection_id WHERE c.name_key = ?`,
+			NameKey(name)).Scan(&held); err != nil {
+			return err
+		}
+		if held > 0 {
+			return fmt.Errorf("%w: %q", ErrInUse, name)
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM connections WHERE name_key = ?`, NameKey(name))
 		if err != nil {
 			return err

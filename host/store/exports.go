@@ -22,12 +22,17 @@ type ExportRun struct {
 	OutPath      string
 	// Cursor is where the next page starts; nil before the first page and
 	// after the last one (Pages tells the two apart).
-	Cursor    *string
-	Offset    int64 // bytes of the output file that hold whole, synced pages
-	Records   int64
-	Pages     int64
-	Total     int64 // the API's total_count, -1 when it gave none
-	Done      bool  // the output file is complete and in place
+	Cursor  *string
+	Offset  int64 // bytes of the output file that hold whole, synced pages
+	Records int64
+	Pages   int64
+	Total   int64 // the API's total_count, -1 when it gave none
+	Done    bool  // the output file is complete and in place
+	// Digest is the SHA-256 (hex) of the output file's first Offset
+	// bytes, so that a resumed run can prove the file is the one it
+	// wrote; "" in checkpoints older than that.
+	Digest    string
+	What      string // the command, for people
 	StartedAt time.Time
 	UpdatedAt time.Time
 }
@@ -41,9 +46,9 @@ func (s *Store) ExportRun(ctx context.Context, runKey string) (ExportRun, error)
 	var r ExportRun
 	var cursor sql.NullString
 	var started, updated int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, total, done, started_at, updated_at
+	err := s.db.QueryRowContext(ctx, `SELECT id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, total, done, digest, what, started_at, updated_at
 		FROM export_runs WHERE run_key = ?`, runKey).Scan(&r.ID, &r.ConnectionID, &r.RunKey, &r.OutPath, &cursor,
-		&r.Offset, &r.Records, &r.Pages, &r.Total, &r.Done, &started, &updated)
+		&r.Offset, &r.Records, &r.Pages, &r.Total, &r.Done, &r.Digest, &r.What, &started, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNoRun
 	}
@@ -65,19 +70,19 @@ func (s *Store) StartExportRun(ctx context.Context, r ExportRun) error {
 			return err
 		}
 		now := time.Now().UnixNano()
-		_, err := tx.ExecContext(ctx, `INSERT INTO export_runs (id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, done, started_at, updated_at)
-			VALUES (?, ?, ?, ?, NULL, 0, 0, 0, 0, ?, ?)`, r.ID, r.ConnectionID, r.RunKey, r.OutPath, now, now)
+		_, err := tx.ExecContext(ctx, `INSERT INTO export_runs (id, connection_id, run_key, out_path, cursor, byte_offset, records, pages, done, what, started_at, updated_at)
+			VALUES (?, ?, ?, ?, NULL, 0, 0, 0, 0, ?, ?, ?)`, r.ID, r.ConnectionID, r.RunKey, r.OutPath, r.What, now, now)
 		return err
 	})
 }
 
 // CheckpointExport records that the output file holds offset bytes of
 // whole pages (records and pages in all), that the next page starts at
-// cursor (nil: there is none), and the API's total count (-1: unknown).
-// Call it only after those bytes are synced.
-func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages, total int64) error {
-	return s.updateExport(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, updated_at = ? WHERE id = ?`,
-		nullString(cursor), offset, records, pages, total, time.Now().UnixNano(), id)
+// cursor (nil: there is none), the API's total count (-1: unknown), and
+// the SHA-256 of those bytes. Call it only after they are synced.
+func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages, total int64, digest string) error {
+	return s.updateExport(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, digest = ?, updated_at = ? WHERE id = ?`,
+		nullString(cursor), offset, records, pages, total, digest, time.Now().UnixNano(), id)
 }
 
 // FinishExportRun marks a run done: its output file is complete and in place.

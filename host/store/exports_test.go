@@ -26,15 +26,15 @@ func TestExportRunCheckpoints(t *testing.T) {
 		t.Fatalf("new run: %+v %v", r, err)
 	}
 	next := "c-200"
-	if err := s.CheckpointExport(ctx, "r1", &next, 4096, 200, 1, 250); err != nil {
+	if err := s.CheckpointExport(ctx, "r1", &next, 4096, 200, 1, 250, "d1"); err != nil {
 		t.Fatal(err)
 	}
 	// A second process sees the checkpoint.
 	r, err = open(t, home).ExportRun(ctx, "k1")
-	if err != nil || r.Cursor == nil || *r.Cursor != "c-200" || r.Offset != 4096 || r.Records != 200 || r.Pages != 1 || r.Total != 250 || r.Complete() {
+	if err != nil || r.Cursor == nil || *r.Cursor != "c-200" || r.Offset != 4096 || r.Records != 200 || r.Pages != 1 || r.Total != 250 || r.Digest != "d1" || r.Complete() {
 		t.Fatalf("after a page: %+v %v", r, err)
 	}
-	if err := s.CheckpointExport(ctx, "r1", nil, 5000, 250, 2, -1); err != nil {
+	if err := s.CheckpointExport(ctx, "r1", nil, 5000, 250, 2, -1, "d2"); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ = s.ExportRun(ctx, "k1"); !r.Complete() || r.Done {
@@ -53,7 +53,7 @@ func TestExportRunCheckpoints(t *testing.T) {
 	if r, _ = s.ExportRun(ctx, "k1"); r.ID != "r2" || r.Done || r.Offset != 0 {
 		t.Fatalf("restarted: %+v", r)
 	}
-	if err := s.CheckpointExport(ctx, "nope", nil, 1, 1, 1, -1); !errors.Is(err, ErrNoRun) {
+	if err := s.CheckpointExport(ctx, "nope", nil, 1, 1, 1, -1, ""); !errors.Is(err, ErrNoRun) {
 		t.Errorf("checkpoint of a missing run: %v", err)
 	}
 	if err := s.DeleteExportRun(ctx, "k1"); err != nil {

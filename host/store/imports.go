@@ -7,104 +7,200 @@ import (
 	"time"
 )
 
-// ImportRun is the ledger of one import. RunKey identifies the command and
-// its input (the input's content hash among it), so re-running the same
-// import finds the ledger and a changed input starts a new one.
-type ImportRun struct {
-	ID           string
+// Ledger names an import ledger: what one connection sent with one method
+// to one path template (and batch path) in one body mode. Scope is a hash
+// of those; records in it are known by what they are, so any input file
+// holding a record finds its outcome.
+type Ledger struct {
 	ConnectionID string
-	RunKey       string
-	StartedAt    time.Time
-	UpdatedAt    time.Time
+	Scope        string
+}
+
+// RecordKey identifies a record in a ledger: the SHA-256 of its canonical
+// JSON, and which occurrence of that record in its input it is (from 1),
+// so that two identical lines are two records.
+type RecordKey struct {
+	Hash       string
+	Occurrence int64
 }
 
 // The states of an import record.
 const (
-	ImportSending = "sending" // its request is about to be sent or in flight
+	ImportSending = "sending" // a run has it: its request is handed to the plugin, or about to be
 	ImportOK      = "ok"      // the API applied it
 	ImportFailed  = "failed"  // it was not applied
 	ImportUnknown = "unknown" // it may or may not have been applied
 )
 
-// ImportRecord is the outcome of one input record, by its line number.
+// ImportRecord is what a ledger holds of one record.
 type ImportRecord struct {
-	Line      int64
+	Key       RecordKey
 	State     string
 	Status    int    // the HTTP status, 0 when there was no answer
 	CreatedID string // the id the API gave a created entity
 	Code      string // an error code: the API's or the connector's
 	Message   string
+	Owner     string // the run that last claimed it
 	UpdatedAt time.Time
 }
 
-// OpenImportRun returns the run with the given key, creating it (with id)
-// when there is none; resumed reports whether it already existed.
-func (s *Store) OpenImportRun(ctx context.Context, id, connectionID, runKey string) (run ImportRun, resumed bool, err error) {
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		var started, updated int64
-		err := tx.QueryRowContext(ctx, `SELECT id, connection_id, run_key, started_at, updated_at FROM import_runs WHERE run_key = ?`, runKey).
-			Scan(&run.ID, &run.ConnectionID, &run.RunKey, &started, &updated)
-		switch {
-		case err == nil:
-			resumed = true
-			run.StartedAt, run.UpdatedAt = time.Unix(0, started), time.Unix(0, updated)
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		now := time.Now()
-		run = ImportRun{ID: id, ConnectionID: connectionID, RunKey: runKey, StartedAt: now, UpdatedAt: now}
-		_, err = tx.ExecContext(ctx, `INSERT INTO import_runs (id, connection_id, run_key, started_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-			id, connectionID, runKey, now.UnixNano(), now.UnixNano())
-		return err
-	})
-	return run, resumed, err
+// MessageStoppedWhileSending is the outcome of a create that a run which
+// is gone left "sending".
+const MessageStoppedWhileSending = "an earlier run stopped while sending it, so the API may have applied it; check before sending it again"
+
+// CodeOutcomeUnknown is the code of an outcome that may or may not have
+// been applied.
+const CodeOutcomeUnknown = "outcome_unknown"
+
+// ClaimPolicy says which records a run may claim.
+type ClaimPolicy struct {
+	RunID string
+	// Again takes records that are done (ok or unknown) too: the user
+	// asked to send them again.
+	Again bool
+	// ResendInFlight takes a record that a run which is gone left
+	// "sending" (its request is idempotent); without it such a record
+	// becomes "unknown" and is not taken.
+	ResendInFlight bool
 }
 
-// ImportRecords returns every recorded outcome of a run, by line.
-func (s *Store) ImportRecords(ctx context.Context, runID string) (map[int64]ImportRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT line, state, status, created_id, code, message, updated_at FROM import_records WHERE run_id = ?`, runID)
+// Claim is the result of claiming one record. A record not taken is done
+// (Held holds its outcome), or held by another run that is alive
+// (Held.State is ImportSending and Held.Owner names the run).
+type Claim struct {
+	Key   RecordKey
+	Taken bool
+	Held  ImportRecord
+}
+
+// LedgerOp is a change to a ledger: claims, or outcomes to store.
+// ApplyLedger fills Claims, one per key of Claim, in order.
+type LedgerOp struct {
+	Claim  []RecordKey
+	Policy ClaimPolicy
+	Record []ImportRecord
+	Claims []Claim
+}
+
+// ImportOutcome returns what the ledger holds of a record; ok is false
+// when it holds nothing.
+func (s *Store) ImportOutcome(ctx context.Context, l Ledger, k RecordKey) (ImportRecord, bool, error) {
+	r, err := scanRecord(s.db.QueryRowContext(ctx, recordQuery, l.Scope, k.Hash, k.Occurrence))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+const recordQuery = `SELECT record, occurrence, state, status, created_id, code, message, owner, updated_at
+	FROM import_ledger WHERE scope = ? AND record = ? AND occurrence = ?`
+
+func scanRecord(row interface{ Scan(...any) error }) (ImportRecord, error) {
+	var r ImportRecord
+	var at int64
+	err := row.Scan(&r.Key.Hash, &r.Key.Occurrence, &r.State, &r.Status, &r.CreatedID, &r.Code, &r.Message, &r.Owner, &at)
+	r.UpdatedAt = time.Unix(0, at)
+	return r, err
+}
+
+// ApplyLedger applies ops in one transaction, in order. A record is
+// claimed in the same transaction that checks it, so two runs never both
+// take one. Outcomes are stored only for records the storing run owns.
+func (s *Store) ApplyLedger(ctx context.Context, l Ledger, ops []*LedgerOp) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		now := time.Now().UnixNano()
+		for _, op := range ops {
+			op.Claims = op.Claims[:0]
+			for _, k := range op.Claim {
+				c, err := claim(ctx, tx, l, k, op.Policy, now)
+				if err != nil {
+					return err
+				}
+				op.Claims = append(op.Claims, c)
+			}
+			for _, r := range op.Record {
+				if err := storeOutcome(ctx, tx, l, r, now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func claim(ctx context.Context, tx *sql.Tx, l Ledger, k RecordKey, p ClaimPolicy, now int64) (Claim, error) {
+	c := Claim{Key: k}
+	held, err := scanRecord(tx.QueryRowContext(ctx, recordQuery, l.Scope, k.Hash, k.Occurrence))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err := tx.ExecContext(ctx, `INSERT INTO import_ledger (scope, record, occurrence, connection_id, state, owner, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, l.Scope, k.Hash, k.Occurrence, l.ConnectionID, ImportSending, p.RunID, now)
+		c.Taken = err == nil
+		return c, err
+	case err != nil:
+		return c, err
+	}
+	take := false
+	switch {
+	case held.Owner == p.RunID || held.State == ImportFailed:
+		take = true
+	case held.State == ImportSending:
+		var alive int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM run_leases WHERE run_id = ?`, held.Owner).Scan(&alive)
+		if err != nil {
+			return c, err
+		}
+		switch {
+		case alive > 0:
+			// Another run has it: it is not ours to send.
+		case p.Again || p.ResendInFlight:
+			take = true
+		default:
+			held.State, held.Code, held.Message = ImportUnknown, CodeOutcomeUnknown, MessageStoppedWhileSending
+			if _, err := tx.ExecContext(ctx, `UPDATE import_ledger SET state = ?, code = ?, message = ?, updated_at = ?
+				WHERE scope = ? AND record = ? AND occurrence = ?`, held.State, held.Code, held.Message, now, l.Scope, k.Hash, k.Occurrence); err != nil {
+				return c, err
+			}
+		}
+	default: // ok or unknown
+		take = p.Again
+	}
+	if !take {
+		c.Held = held
+		return c, nil
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE import_ledger SET state = ?, status = 0, created_id = '', code = '', message = '', owner = ?, updated_at = ?
+		WHERE scope = ? AND record = ? AND occurrence = ?`, ImportSending, p.RunID, now, l.Scope, k.Hash, k.Occurrence)
+	c.Taken = err == nil
+	return c, err
+}
+
+func storeOutcome(ctx context.Context, tx *sql.Tx, l Ledger, r ImportRecord, now int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO import_ledger (scope, record, occurrence, connection_id, state, status, created_id, code, message, owner, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (scope, record, occurrence) DO UPDATE SET state = excluded.state, status = excluded.status,
+			created_id = excluded.created_id, code = excluded.code, message = excluded.message, updated_at = excluded.updated_at
+		WHERE import_ledger.owner = excluded.owner`,
+		l.Scope, r.Key.Hash, r.Key.Occurrence, l.ConnectionID, r.State, r.Status, r.CreatedID, r.Code, r.Message, r.Owner, now)
+	return err
+}
+
+// ImportCounts returns how many records of a connection's ledgers are in
+// each state.
+func (s *Store) ImportCounts(ctx context.Context, connectionID string) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*) FROM import_ledger WHERE connection_id = ? GROUP BY state`, connectionID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]ImportRecord{}
+	out := map[string]int64{}
 	for rows.Next() {
-		var r ImportRecord
-		var at int64
-		if err := rows.Scan(&r.Line, &r.State, &r.Status, &r.CreatedID, &r.Code, &r.Message, &at); err != nil {
+		var state string
+		var n int64
+		if err := rows.Scan(&state, &n); err != nil {
 			return nil, err
 		}
-		r.UpdatedAt = time.Unix(0, at)
-		out[r.Line] = r
+		out[state] = n
 	}
 	return out, rows.Err()
-}
-
-// RecordImports stores the state of records of a run in one transaction,
-// replacing what was recorded for their lines. An import marks a record
-// ImportSending before its request, so that a crash from then on leaves
-// it "sending" and a later run knows it may have been applied.
-func (s *Store) RecordImports(ctx context.Context, runID string, recs []ImportRecord) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		now := time.Now().UnixNano()
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO import_records (run_id, line, state, status, created_id, code, message, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (run_id, line) DO UPDATE SET state = excluded.state, status = excluded.status,
-				created_id = excluded.created_id, code = excluded.code, message = excluded.message, updated_at = excluded.updated_at`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, r := range recs {
-			if _, err := stmt.ExecContext(ctx, runID, r.Line, r.State, r.Status, r.CreatedID, r.Code, r.Message, now); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE import_runs SET updated_at = ? WHERE id = ?`, now, runID)
-		return err
-	})
 }

@@ -7,6 +7,20 @@ import (
 	"testing"
 )
 
+func apply(t *testing.T, s *Store, l Ledger, ops ...*LedgerOp) {
+	t.Helper()
+	if err := s.ApplyLedger(context.Background(), l, ops); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func claimOne(t *testing.T, s *Store, l Ledger, k RecordKey, p ClaimPolicy) Claim {
+	t.Helper()
+	op := &LedgerOp{Claim: []RecordKey{k}, Policy: p}
+	apply(t, s, l, op)
+	return op.Claims[0]
+}
+
 func TestImportLedger(t *testing.T) {
 	ctx := context.Background()
 	home := t.TempDir()
@@ -14,93 +28,142 @@ func TestImportLedger(t *testing.T) {
 	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)
 	}
-	run, resumed, err := s.OpenImportRun(ctx, "run1", "c1", "key1")
-	if err != nil || resumed || run.ID != "run1" {
-		t.Fatalf("first open: %+v %v %v", run, resumed, err)
-	}
-	if err := s.RecordImports(ctx, "run1", []ImportRecord{{Line: 1, State: ImportSending}, {Line: 2, State: ImportSending}, {Line: 3, State: ImportSending}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RecordImports(ctx, "run1", []ImportRecord{
-		{Line: 1, State: ImportOK, Status: 200, CreatedID: "abc"},
-		{Line: 2, State: ImportFailed, Status: 400, Code: "INVALID_PARAMETER", Message: "name is too long"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	// Another process opens the same run and sees every state.
-	other := open(t, home)
-	again, resumed, err := other.OpenImportRun(ctx, "run-other", "c1", "key1")
-	if err != nil || !resumed || again.ID != "run1" {
-		t.Fatalf("second open: %+v %v %v", again, resumed, err)
-	}
-	recs, err := other.ImportRecords(ctx, "run1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[int64]string{1: ImportOK, 2: ImportFailed, 3: ImportSending}
-	if len(recs) != len(want) {
-		t.Fatalf("records: %+v", recs)
-	}
-	for line, state := range want {
-		if recs[line].State != state {
-			t.Errorf("line %d: %+v, want %s", line, recs[line], state)
+	l := Ledger{ConnectionID: "c1", Scope: "scope1"}
+	a, b, c := RecordKey{"h-a", 1}, RecordKey{"h-b", 1}, RecordKey{"h-a", 2}
+	op := &LedgerOp{Claim: []RecordKey{a, b, c}, Policy: ClaimPolicy{RunID: "run1"}}
+	apply(t, s, l, op)
+	for _, cl := range op.Claims {
+		if !cl.Taken {
+			t.Fatalf("first claim of %v not taken: %+v", cl.Key, cl)
 		}
 	}
-	if r := recs[1]; r.CreatedID != "abc" || r.Status != 200 {
-		t.Errorf("line 1: %+v", r)
+	apply(t, s, l, &LedgerOp{Record: []ImportRecord{
+		{Key: a, State: ImportOK, Status: 200, CreatedID: "abc", Owner: "run1"},
+		{Key: b, State: ImportFailed, Status: 400, Code: "INVALID_PARAMETER", Message: "name is too long", Owner: "run1"},
+	}})
+	// Another process sees every state.
+	other := open(t, home)
+	if r, ok, err := other.ImportOutcome(ctx, l, a); err != nil || !ok || r.State != ImportOK || r.CreatedID != "abc" || r.Status != 200 {
+		t.Errorf("a: %+v %v %v", r, ok, err)
 	}
-	if r := recs[2]; r.Code != "INVALID_PARAMETER" || r.Message != "name is too long" {
-		t.Errorf("line 2: %+v", r)
+	if r, _, _ := other.ImportOutcome(ctx, l, b); r.State != ImportFailed || r.Code != "INVALID_PARAMETER" || r.Message != "name is too long" {
+		t.Errorf("b: %+v", r)
 	}
-	if _, resumed, _ := s.OpenImportRun(ctx, "run2", "c1", "key2"); resumed {
-		t.Error("another key resumed a run")
+	if r, _, _ := other.ImportOutcome(ctx, l, c); r.State != ImportSending || r.Owner != "run1" {
+		t.Errorf("c: %+v", r)
 	}
-	if recs, _ := s.ImportRecords(ctx, "run2"); len(recs) != 0 {
-		t.Errorf("new run has records: %v", recs)
+	if _, ok, _ := other.ImportOutcome(ctx, Ledger{ConnectionID: "c1", Scope: "scope2"}, a); ok {
+		t.Error("another scope sees the record")
+	}
+
+	// A second run: the done record is held, the failed one taken, and the
+	// one left sending by a run that is gone becomes unknown.
+	p2 := ClaimPolicy{RunID: "run2"}
+	if cl := claimOne(t, s, l, a, p2); cl.Taken || cl.Held.State != ImportOK {
+		t.Errorf("done record: %+v", cl)
+	}
+	if cl := claimOne(t, s, l, b, p2); !cl.Taken {
+		t.Errorf("failed record: %+v", cl)
+	}
+	if cl := claimOne(t, s, l, c, p2); cl.Taken || cl.Held.State != ImportUnknown || cl.Held.Code != CodeOutcomeUnknown {
+		t.Errorf("record left sending: %+v", cl)
+	}
+	if r, _, _ := s.ImportOutcome(ctx, l, c); r.State != ImportUnknown {
+		t.Errorf("unknown is not stored: %+v", r)
+	}
+	// --again takes done and unknown records.
+	p3 := ClaimPolicy{RunID: "run3", Again: true}
+	if cl := claimOne(t, s, l, a, p3); !cl.Taken {
+		t.Errorf("again, done: %+v", cl)
+	}
+	if cl := claimOne(t, s, l, c, p3); !cl.Taken {
+		t.Errorf("again, unknown: %+v", cl)
+	}
+	// An outcome is stored only by the run that owns the record.
+	apply(t, s, l, &LedgerOp{Record: []ImportRecord{{Key: a, State: ImportFailed, Owner: "run1"}}})
+	if r, _, _ := s.ImportOutcome(ctx, l, a); r.State != ImportSending || r.Owner != "run3" {
+		t.Errorf("a run that does not own it changed it: %+v", r)
+	}
+	counts, err := s.ImportCounts(ctx, "c1")
+	if err != nil || counts[ImportSending] != 3 {
+		t.Errorf("counts: %v %v", counts, err)
 	}
 }
 
-// TestImportLedgerConcurrentWorkers records outcomes from several
-// goroutines at once, as import workers do: every write lands.
-func TestImportLedgerConcurrentWorkers(t *testing.T) {
+// A record that a live run holds is not taken by another run; once that
+// run is gone, an idempotent run takes it again.
+func TestImportClaimsRespectALiveRun(t *testing.T) {
 	ctx := context.Background()
-	s := open(t, t.TempDir())
+	home := t.TempDir()
+	s := open(t, home)
 	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.OpenImportRun(ctx, "run1", "c1", "key1"); err != nil {
+	l := Ledger{ConnectionID: "c1", Scope: "scope1"}
+	lease, err := s.Acquire(ctx, Owner{Key: "import:x", RunID: "run1", ConnectionID: "c1", What: "import one"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	const workers, each = 4, 25
+	k := RecordKey{"h", 1}
+	if cl := claimOne(t, s, l, k, ClaimPolicy{RunID: "run1"}); !cl.Taken {
+		t.Fatal("not taken")
+	}
+	for _, p := range []ClaimPolicy{{RunID: "run2"}, {RunID: "run2", Again: true}, {RunID: "run2", ResendInFlight: true}} {
+		if cl := claimOne(t, s, l, k, p); cl.Taken || cl.Held.State != ImportSending || cl.Held.Owner != "run1" {
+			t.Errorf("%+v: a live run's record: %+v", p, cl)
+		}
+	}
+	lease.Release()
+	if cl := claimOne(t, s, l, k, ClaimPolicy{RunID: "run2", ResendInFlight: true}); !cl.Taken {
+		t.Errorf("after the run ended: %+v", cl)
+	}
+}
+
+// TestImportLedgerConcurrentClaims has many goroutines and two store
+// handles claim the same records at once: each record is taken once.
+func TestImportLedgerConcurrentClaims(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	stores := []*Store{open(t, home), open(t, home)}
+	if err := stores[0].Create(ctx, conn("c1", "ads")); err != nil {
+		t.Fatal(err)
+	}
+	l := Ledger{ConnectionID: "c1", Scope: "s"}
+	const runs, records = 6, 40
+	var mu sync.Mutex
+	taken := map[RecordKey][]string{}
 	var wg sync.WaitGroup
-	errs := make(chan error, workers*each*2)
-	for w := 0; w < workers; w++ {
+	for r := range runs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < each; i++ {
-				line := int64(w*each + i + 1)
-				if err := s.RecordImports(ctx, "run1", []ImportRecord{{Line: line, State: ImportSending}}); err != nil {
-					errs <- err
+			run := fmt.Sprint("run", r)
+			for i := range records {
+				op := &LedgerOp{Claim: []RecordKey{{fmt.Sprint("h", i), 1}}, Policy: ClaimPolicy{RunID: run}}
+				if err := stores[r%2].ApplyLedger(ctx, l, []*LedgerOp{op}); err != nil {
+					t.Error(err)
+					return
 				}
-				if err := s.RecordImports(ctx, "run1", []ImportRecord{{Line: line, State: ImportOK, CreatedID: fmt.Sprint("id", line)}}); err != nil {
-					errs <- err
+				if op.Claims[0].Taken {
+					mu.Lock()
+					taken[op.Claims[0].Key] = append(taken[op.Claims[0].Key], run)
+					mu.Unlock()
+					// Hold it as a live run would, with a lease row.
+					rec := ImportRecord{Key: op.Claims[0].Key, State: ImportOK, Owner: run}
+					if err := stores[r%2].ApplyLedger(ctx, l, []*LedgerOp{{Record: []ImportRecord{rec}}}); err != nil {
+						t.Error(err)
+					}
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
+	if len(taken) != records {
+		t.Errorf("%d records taken, want %d", len(taken), records)
 	}
-	recs, err := s.ImportRecords(ctx, "run1")
-	if err != nil || len(recs) != workers*each {
-		t.Fatalf("%d records, %v", len(recs), err)
-	}
-	for line, r := range recs {
-		if r.State != ImportOK || r.CreatedID != fmt.Sprint("id", line) {
-			t.Errorf("line %d: %+v", line, r)
+	for k, by := range taken {
+		if len(by) != 1 {
+			t.Errorf("%v taken by %v", k, by)
 		}
 	}
 }

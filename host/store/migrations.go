@@ -102,6 +102,45 @@ var migrations = []string{
 		job_id  TEXT NOT NULL,
 		PRIMARY KEY (run_id, seq)
 	);`,
+	// 5: runs that hold what they work on, records identified by what they
+	// are, and checkpoints that prove their file. The import ledger is now
+	// keyed by the record's content, not by the line of one input file, so
+	// an edited file finds what was done; the line-keyed ledgers of
+	// migration 2 cannot be turned into that (they never stored the
+	// records) and are dropped. A run in progress holds a lease (a row
+	// here and a lock file the kernel releases when the process ends).
+	`DROP TABLE import_records;
+	DROP TABLE import_runs;
+	CREATE TABLE import_ledger (
+		scope         TEXT NOT NULL,
+		record        TEXT NOT NULL,
+		occurrence    INTEGER NOT NULL,
+		connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+		state         TEXT NOT NULL,
+		status        INTEGER NOT NULL DEFAULT 0,
+		created_id    TEXT NOT NULL DEFAULT '',
+		code          TEXT NOT NULL DEFAULT '',
+		message       TEXT NOT NULL DEFAULT '',
+		owner         TEXT NOT NULL DEFAULT '',
+		updated_at    INTEGER NOT NULL,
+		PRIMARY KEY (scope, record, occurrence)
+	);
+	CREATE INDEX import_ledger_connection ON import_ledger (connection_id, state);
+	CREATE TABLE run_leases (
+		key           TEXT PRIMARY KEY,
+		connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+		run_id        TEXT NOT NULL,
+		what          TEXT NOT NULL,
+		pid           INTEGER NOT NULL,
+		host          TEXT NOT NULL,
+		started_at    INTEGER NOT NULL
+	);
+	CREATE INDEX run_leases_connection ON run_leases (connection_id);
+	CREATE INDEX run_leases_run ON run_leases (run_id);
+	ALTER TABLE export_runs ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+	ALTER TABLE export_runs ADD COLUMN what TEXT NOT NULL DEFAULT '';
+	ALTER TABLE report_runs ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+	ALTER TABLE report_runs ADD COLUMN what TEXT NOT NULL DEFAULT '';`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

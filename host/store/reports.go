@@ -23,6 +23,8 @@ type ReportRun struct {
 	Rows         int64
 	Jobs         map[int]string // the API's job id by place in the plan
 	Done         bool           // the output file is complete and in place
+	Digest       string         // the SHA-256 (hex) of the first Offset bytes; "" in older checkpoints
+	What         string         // the command, for people
 	StartedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -31,9 +33,9 @@ type ReportRun struct {
 func (s *Store) ReportRun(ctx context.Context, runKey string) (ReportRun, error) {
 	r := ReportRun{Jobs: map[int]string{}}
 	var started, updated int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, connection_id, run_key, out_path, byte_offset, jobs_done, rows, done, started_at, updated_at
+	err := s.db.QueryRowContext(ctx, `SELECT id, connection_id, run_key, out_path, byte_offset, jobs_done, rows, done, digest, what, started_at, updated_at
 		FROM report_runs WHERE run_key = ?`, runKey).Scan(&r.ID, &r.ConnectionID, &r.RunKey, &r.OutPath,
-		&r.Offset, &r.JobsDone, &r.Rows, &r.Done, &started, &updated)
+		&r.Offset, &r.JobsDone, &r.Rows, &r.Done, &r.Digest, &r.What, &started, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNoRun
 	}
@@ -65,8 +67,8 @@ func (s *Store) StartReportRun(ctx context.Context, r ReportRun) error {
 			return err
 		}
 		now := time.Now().UnixNano()
-		_, err := tx.ExecContext(ctx, `INSERT INTO report_runs (id, connection_id, run_key, out_path, started_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, r.ID, r.ConnectionID, r.RunKey, r.OutPath, now, now)
+		_, err := tx.ExecContext(ctx, `INSERT INTO report_runs (id, connection_id, run_key, out_path, what, started_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.ID, r.ConnectionID, r.RunKey, r.OutPath, r.What, now, now)
 		return err
 	})
 }
@@ -85,15 +87,15 @@ func (s *Store) RecordReportJob(ctx context.Context, runID string, seq int, jobI
 }
 
 // CheckpointReport records that the output file holds offset bytes: the
-// rows (rows in all) of the first jobsDone jobs. Call it only after those
-// bytes are synced.
-func (s *Store) CheckpointReport(ctx context.Context, runID string, offset int64, jobsDone int, rows int64) error {
+// rows (rows in all) of the first jobsDone jobs, whose SHA-256 is digest.
+// Call it only after those bytes are synced.
+func (s *Store) CheckpointReport(ctx context.Context, runID string, offset int64, jobsDone int, rows int64, digest string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := touchReport(ctx, tx, runID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE report_runs SET byte_offset = ?, jobs_done = ?, rows = ? WHERE id = ?`,
-			offset, jobsDone, rows, runID)
+		_, err := tx.ExecContext(ctx, `UPDATE report_runs SET byte_offset = ?, jobs_done = ?, rows = ?, digest = ? WHERE id = ?`,
+			offset, jobsDone, rows, digest, runID)
 		return err
 	})
 }

@@ -29,7 +29,7 @@ func TestReportRunCheckpoints(t *testing.T) {
 	if err := s.RecordReportJob(ctx, "r1", 1, "j1b"); err != nil { // created again
 		t.Fatal(err)
 	}
-	if err := s.CheckpointReport(ctx, "r1", 4096, 1, 30); err != nil {
+	if err := s.CheckpointReport(ctx, "r1", 4096, 1, 30, "d1"); err != nil {
 		t.Fatal(err)
 	}
 	// A second process sees the checkpoint and the jobs.
@@ -56,7 +56,7 @@ func TestReportRunCheckpoints(t *testing.T) {
 	if r, _ = s.ReportRun(ctx, "k1"); r.ID != "r2" || r.Done || r.Offset != 0 || len(r.Jobs) != 1 {
 		t.Fatalf("restarted: %+v", r)
 	}
-	if err := s.CheckpointReport(ctx, "r1", 1, 1, 1); !errors.Is(err, ErrNoRun) {
+	if err := s.CheckpointReport(ctx, "r1", 1, 1, 1, ""); !errors.Is(err, ErrNoRun) {
 		t.Errorf("checkpoint of a replaced run: %v", err)
 	}
 	if err := s.DeleteReportRun(ctx, "k1"); err != nil {

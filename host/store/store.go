@@ -61,4 +61,5 @@ func (s *Store) Close() error { return s.db.Close() }
 var (
 	ErrNotFound  = errors.New("no such connection")
 	ErrNameTaken = errors.New("a connection with that name already exists")
+	ErrInUse     = errors.New("a run in progress uses the connection")
 )

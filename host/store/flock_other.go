@@ -1,0 +1,16 @@
+//go:build !unix
+
+package store
+
+import (
+	"errors"
+	"os"
+)
+
+const noFollow = 0
+
+var errLocked = errors.New("locked")
+
+// tryLock does nothing where flock is missing: runs in progress are not
+// detected there, and a lease is always taken.
+func tryLock(*os.File) error { return nil }

@@ -33,13 +33,21 @@ func newExportCmd(f *Factory) *cobra.Command {
 next_cursor until it is null, and write one JSON record per line: the
 elements of each response's data array (--records names another field).
 
-With --out FILE the records go to FILE.part, which is renamed to FILE once
-complete. After each page is synced to disk, the cursor and the file's size
-are checkpointed in the store, so a run that is killed at any moment loses
+With --out FILE the records go to FILE.part (created 0600, never through a
+symbolic link), which is renamed to FILE once complete. After each page is
+synced to disk, the cursor, the file's size and the SHA-256 of its bytes are
+checkpointed in the store, so a run that is killed at any moment loses
 nothing: run the same command with --resume to continue where it stopped;
 every record ends up in the file exactly once. The same command means the
 same connection, path, -F parameters, --records, --max-records and --out.
 Without --resume an unfinished run is an error; --restart starts over.
+--resume refuses, changing nothing, when FILE.part no longer holds the bytes
+the checkpoint vouches for, and when there is nothing to resume.
+
+FILE.part is owned by its run until the run is complete: a command of other
+parameters aimed at it is refused, naming the unfinished run (--restart
+discards that run's progress and takes the file over), and a command aimed
+at an output another integrator is writing is refused, naming that process.
 
 Failed pages are asked for again (the connector also retries 429s, 503s and
 resets itself), rate-limit resets are waited for, and a plugin that dies is

@@ -56,7 +56,10 @@ a crash), the same command with --resume continues where it stopped: it asks
 the API for the jobs it created instead of creating them again (each one
 counts against the account's 100 processing jobs), and writes no row twice.
 --restart forgets the earlier run instead. A report to stdout cannot be
-resumed.`,
+resumed. As with export, FILE.part is created 0600 and never through a
+symbolic link, --resume refuses a part file that no longer holds the bytes
+its checkpoint vouches for (and says so when there is nothing to resume),
+and a part file another unfinished command owns is refused, naming it.`,
 		Example: `  integrator report prod --account 18ce54d4x5t --entity LINE_ITEM --ids 8u94t,8v7jo \
     --start 2026-01-01 --end 2026-05-01 --granularity DAY --metrics ENGAGEMENT,BILLING --out stats.jsonl`,
 		Args: cobra.ExactArgs(1),

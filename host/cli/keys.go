@@ -31,7 +31,14 @@ either every secret moves to the new key or none does.
 
 With a key file, a new random key is made and replaces the key file once the
 secrets are re-sealed. With INTEGRATOR_MASTER_KEY, give the new key in another
-environment variable with --new-key-env, then set INTEGRATOR_MASTER_KEY to it.`,
+environment variable with --new-key-env, then set INTEGRATOR_MASTER_KEY to it.
+
+Two rotations at once are safe: each holds the key lock
+($INTEGRATOR_HOME/master.key.lock) from start to end, so the second waits for
+the first, then rotates the key the first installed. Commands that save a
+connection hold it too, so no secret is sealed under a key being replaced.
+A rotation that was interrupted (its new key is left in master.key.new) is
+finished by the next one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -51,12 +58,11 @@ environment variable with --new-key-env, then set INTEGRATOR_MASTER_KEY to it.`,
 				return err
 			}
 			defer svc.Store.Close()
-			old := svc.Keys.Primary.ID
-			n, k, err := svc.Rotate(ctx, newKey)
+			n, old, k, err := svc.Rotate(ctx, newKey)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", n, old, k.ID)
+			fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", n, old.ID, k.ID)
 			if svc.Keys.FromEnv {
 				fmt.Fprintf(f.IO.ErrOut, "Now set %s to the value of %s; the old key no longer opens the secrets.\n", secrets.KeyEnv, newKeyEnv)
 			} else {

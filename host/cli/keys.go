@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openintegrator/integrator/host/connections"
 	"github.com/openintegrator/integrator/host/secrets"
 )
 
@@ -44,12 +45,8 @@ finished by the next one.`,
 			ctx := cmd.Context()
 			var newKey *secrets.Key
 			if newKeyEnv != "" {
-				text := f.Getenv(newKeyEnv)
-				if text == "" {
-					return fmt.Errorf("--new-key-env %s: the variable is not set or empty", newKeyEnv)
-				}
 				var err error
-				if newKey, err = secrets.ParseKey(text, newKeyEnv); err != nil {
+				if newKey, err = newKeyFromEnv(f.Getenv, newKeyEnv); err != nil {
 					return err
 				}
 			}
@@ -73,4 +70,28 @@ finished by the next one.`,
 	}
 	cmd.Flags().StringVar(&newKeyEnv, "new-key-env", "", "read the new key (base64 of 32 bytes) from environment variable `ENVVAR`")
 	return cmd
+}
+
+// newKeyFromEnv reads --new-key-env NAME. Its messages repeat NAME only
+// when it looks like a variable name: a key pasted in its place is never
+// echoed.
+func newKeyFromEnv(getenv func(string) string, name string) (*secrets.Key, error) {
+	const hidden = " (it is not repeated here, in case it is the key itself)"
+	const example = "export NEW_KEY=...; then integrator keys rotate --new-key-env NEW_KEY"
+	switch {
+	case !connections.ValidEnvName(name):
+		return nil, fmt.Errorf("--new-key-env: its value is not the name of an environment variable, which is letters, digits and _%s. "+
+			"Give the name of a variable that holds the new key: %s", hidden, example)
+	case getenv(name) != "":
+	case connections.Showable(name):
+		return nil, fmt.Errorf("--new-key-env %s: the variable is not set or empty", name)
+	default:
+		return nil, fmt.Errorf("--new-key-env: no environment variable of that name is set%s. "+
+			"Give the name of a variable that holds the new key, not the key: %s", hidden, example)
+	}
+	where := "the variable named by --new-key-env"
+	if connections.Showable(name) {
+		where = name
+	}
+	return secrets.ParseKey(getenv(name), where)
 }

@@ -19,19 +19,19 @@ type KeyMismatchError struct {
 }
 
 func (e *KeyMismatchError) Error() string {
-	stored := strings.Join(e.Stored, ", ")
 	noun := "master key"
 	if len(e.Stored) > 1 {
 		noun = "master keys"
 	}
-	fix := fmt.Sprintf("set %s to the key with id %s (or unset it, if that key is the one in the key file)", secrets.KeyEnv, e.Stored[0])
+	fix := fmt.Sprintf("Set %s to the key with id %s (or unset it, if that key is the one in the key file)", secrets.KeyEnv, e.Stored[0])
 	if !e.Env {
-		fix = fmt.Sprintf("set %s to the key with id %s, or put that key back in %s", secrets.KeyEnv, e.Stored[0], e.Source)
+		fix = fmt.Sprintf("Set %s to the key with id %s, or put that key back in %s,", secrets.KeyEnv, e.Stored[0], e.Source)
 	}
-	return fmt.Sprintf("the master key in use (id %s, from %s) does not open the secrets already stored, which are sealed with %s %s; "+
-		"saving under it would leave secrets sealed under two keys, which no single key opens and 'integrator keys rotate' cannot re-seal. "+
-		"To fix: %s, then run the command again; to change the master key, run 'integrator keys rotate' with the current key. Nothing was changed",
-		e.InUse, e.Source, noun, stored, fix)
+	return fmt.Sprintf("the master key in use (id %s, from %s) does not open the stored secrets, which are sealed with %s %s.\n"+
+		"Saving under it would leave secrets under two keys: no single key would open them all, and 'integrator keys rotate' would fail.\n"+
+		"%s and run the command again; to change the master key, run 'integrator keys rotate' with the current one.\n"+
+		"Nothing was changed.",
+		e.InUse, e.Source, noun, strings.Join(e.Stored, ", "), fix)
 }
 
 // keyCheck accepts stored key ids only when the keyring holds every one

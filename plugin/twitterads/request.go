@@ -32,6 +32,12 @@ type outgoing struct {
 	timeout     time.Duration
 	maxWait     time.Duration
 	maxAttempts int
+	// waitOnly limits retries to answers that ask the client to come back
+	// later (429, 503): Ping sets it, so that a wrong base URI or a server
+	// error still fails at once.
+	waitOnly bool
+	// onWait, when set, is told of each wait before the next attempt.
+	onWait func(reason string, wait time.Duration, attempt int)
 }
 
 // The methods the API uses; HEAD is allowed too.

@@ -87,12 +87,12 @@ func buildRequest(opts *APIOptions, stdin io.Reader) (shared.Request, error) {
 	} else {
 		req.Query = params
 	}
-	for _, h := range opts.Headers {
-		name, value, ok := strings.Cut(h, ":")
-		if !ok || strings.TrimSpace(name) == "" {
-			return req, fmt.Errorf("-H %q: write it as 'Name: value'", h)
+	for i, arg := range opts.Headers {
+		h, err := parseHeader(i+1, arg)
+		if err != nil {
+			return req, err
 		}
-		req.Header = append(req.Header, shared.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+		req.Header = append(req.Header, h)
 	}
 	switch {
 	case opts.Form && opts.Input != "":

@@ -17,12 +17,7 @@ func openConnection(ctx context.Context, f *Factory, name string) (*connections.
 	if err != nil {
 		return nil, store.Connection{}, nil, err
 	}
-	c, err := svc.Store.Get(ctx, name)
-	if err != nil {
-		svc.Store.Close()
-		return nil, store.Connection{}, nil, err
-	}
-	cfg, err := svc.Open(c)
+	c, cfg, err := svc.OpenByName(ctx, name)
 	if err != nil {
 		svc.Store.Close()
 		return nil, store.Connection{}, nil, err

@@ -53,6 +53,9 @@ func connectionsEditRun(ctx context.Context, opts *ConnectionsEditOptions) error
 	if err != nil {
 		return err
 	}
+	if err := svc.CheckKeys(ctx, c.ID); err != nil {
+		return err
+	}
 	inst, err := f.StartPlugin(ctx, c.Type)
 	if err != nil {
 		return err

@@ -84,6 +84,9 @@ func connectionsCreateRun(ctx context.Context, opts *ConnectionsCreateOptions) e
 	if _, err := svc.Store.Get(ctx, opts.Name); err == nil {
 		return fmt.Errorf("%w: %q (names are case-insensitive; use 'integrator connections edit' to change it)", store.ErrNameTaken, opts.Name)
 	}
+	if err := svc.CheckKeys(ctx, ""); err != nil {
+		return err
+	}
 	inst, err := f.StartPlugin(ctx, opts.Type)
 	if err != nil {
 		return err

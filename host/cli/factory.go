@@ -209,7 +209,13 @@ func (f *Factory) Service(ctx context.Context) (*connections.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &connections.Service{Store: st, Keys: keys}, nil
+	return &connections.Service{Store: st, Keys: keys, Waiting: func(mode secrets.LockMode) {
+		if mode == secrets.Exclusive {
+			fmt.Fprintln(f.IO.ErrOut, "Waiting for the key lock: another integrator process is rotating the master key or saving a connection...")
+		} else {
+			fmt.Fprintln(f.IO.ErrOut, "Waiting for the key lock: another integrator process is rotating the master key...")
+		}
+	}}, nil
 }
 
 // StartPlugin returns a handle to the plugin that serves a connection type,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openintegrator/integrator/host/connections"
 	"github.com/openintegrator/integrator/host/secrets"
 )
 
@@ -31,18 +32,21 @@ either every secret moves to the new key or none does.
 
 With a key file, a new random key is made and replaces the key file once the
 secrets are re-sealed. With INTEGRATOR_MASTER_KEY, give the new key in another
-environment variable with --new-key-env, then set INTEGRATOR_MASTER_KEY to it.`,
+environment variable with --new-key-env, then set INTEGRATOR_MASTER_KEY to it.
+
+Two rotations at once are safe: each holds the key lock
+($INTEGRATOR_HOME/master.key.lock) from start to end, so the second waits for
+the first, then rotates the key the first installed. Commands that save a
+connection hold it too, so no secret is sealed under a key being replaced.
+A rotation that was interrupted (its new key is left in master.key.new) is
+finished by the next one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			var newKey *secrets.Key
 			if newKeyEnv != "" {
-				text := f.Getenv(newKeyEnv)
-				if text == "" {
-					return fmt.Errorf("--new-key-env %s: the variable is not set or empty", newKeyEnv)
-				}
 				var err error
-				if newKey, err = secrets.ParseKey(text, newKeyEnv); err != nil {
+				if newKey, err = newKeyFromEnv(f.Getenv, newKeyEnv); err != nil {
 					return err
 				}
 			}
@@ -51,12 +55,11 @@ environment variable with --new-key-env, then set INTEGRATOR_MASTER_KEY to it.`,
 				return err
 			}
 			defer svc.Store.Close()
-			old := svc.Keys.Primary.ID
-			n, k, err := svc.Rotate(ctx, newKey)
+			n, old, k, err := svc.Rotate(ctx, newKey)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", n, old, k.ID)
+			fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", n, old.ID, k.ID)
 			if svc.Keys.FromEnv {
 				fmt.Fprintf(f.IO.ErrOut, "Now set %s to the value of %s; the old key no longer opens the secrets.\n", secrets.KeyEnv, newKeyEnv)
 			} else {
@@ -67,4 +70,28 @@ environment variable with --new-key-env, then set INTEGRATOR_MASTER_KEY to it.`,
 	}
 	cmd.Flags().StringVar(&newKeyEnv, "new-key-env", "", "read the new key (base64 of 32 bytes) from environment variable `ENVVAR`")
 	return cmd
+}
+
+// newKeyFromEnv reads --new-key-env NAME. Its messages repeat NAME only
+// when it looks like a variable name: a key pasted in its place is never
+// echoed.
+func newKeyFromEnv(getenv func(string) string, name string) (*secrets.Key, error) {
+	const hidden = " (it is not repeated here, in case it is the key itself)"
+	const example = "export NEW_KEY=...; then integrator keys rotate --new-key-env NEW_KEY"
+	switch {
+	case !connections.ValidEnvName(name):
+		return nil, fmt.Errorf("--new-key-env: its value is not the name of an environment variable, which is letters, digits and _%s. "+
+			"Give the name of a variable that holds the new key: %s", hidden, example)
+	case getenv(name) != "":
+	case connections.Showable(name):
+		return nil, fmt.Errorf("--new-key-env %s: the variable is not set or empty", name)
+	default:
+		return nil, fmt.Errorf("--new-key-env: no environment variable of that name is set%s. "+
+			"Give the name of a variable that holds the new key, not the key: %s", hidden, example)
+	}
+	where := "the variable named by --new-key-env"
+	if connections.Showable(name) {
+		where = name
+	}
+	return secrets.ParseKey(getenv(name), where)
 }

@@ -13,9 +13,17 @@ import (
 )
 
 // Service saves and loads connections.
+//
+// Every method that seals (Create, Update, Rotate) or opens (OpenByName)
+// secrets holds the home folder's key lock meanwhile: shared to seal or
+// open, exclusive to rotate, so that no secret is sealed or read under a
+// key a concurrent rotation is replacing.
 type Service struct {
 	Store *store.Store
 	Keys  *secrets.Keyring
+	// Waiting, when set, is called once when the key lock is held by
+	// another process and the call waits for it.
+	Waiting func(mode secrets.LockMode)
 }
 
 // NewID returns a random connection id.
@@ -46,13 +54,20 @@ func (s *Service) split(spec schema.Spec, id string, cfg schema.Config) (schema.
 
 // Create saves a new connection with its secrets sealed, and the test result
 // when there is one.
+//
+// It refuses with a KeyMismatchError, changing nothing, when the master key
+// does not open the secrets already stored.
 func (s *Service) Create(ctx context.Context, spec schema.Spec, name string, cfg schema.Config, test *store.TestResult) (store.Connection, error) {
 	c := store.Connection{ID: NewID(), Name: name, Type: spec.Type}
-	var err error
+	unlock, err := s.lock(ctx, secrets.Shared)
+	if err != nil {
+		return c, err
+	}
+	defer unlock()
 	if c.Values, c.Secrets, err = s.split(spec, c.ID, cfg); err != nil {
 		return c, err
 	}
-	if err := s.Store.Create(ctx, c); err != nil {
+	if err := s.Store.Create(ctx, c, s.keyCheck); err != nil {
 		return c, err
 	}
 	if test != nil {
@@ -61,19 +76,41 @@ func (s *Service) Create(ctx context.Context, spec schema.Spec, name string, cfg
 	return c, nil
 }
 
-// Update replaces the settings of an existing connection.
+// Update replaces the settings of an existing connection. Like Create, it
+// refuses a master key that does not open the other connections' secrets.
 func (s *Service) Update(ctx context.Context, spec schema.Spec, c store.Connection, cfg schema.Config, test *store.TestResult) error {
-	var err error
+	unlock, err := s.lock(ctx, secrets.Shared)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if c.Values, c.Secrets, err = s.split(spec, c.ID, cfg); err != nil {
 		return err
 	}
-	if err := s.Store.Update(ctx, c); err != nil {
+	if err := s.Store.Update(ctx, c, s.keyCheck); err != nil {
 		return err
 	}
 	if test != nil {
 		return s.Store.RecordTest(ctx, c.ID, *test)
 	}
 	return nil
+}
+
+// OpenByName finds a connection by name and opens its secrets, holding the
+// key lock (shared) meanwhile, so that a concurrent key rotation cannot
+// leave it with secrets sealed under a key it has not loaded.
+func (s *Service) OpenByName(ctx context.Context, name string) (store.Connection, schema.Config, error) {
+	unlock, err := s.lock(ctx, secrets.Shared)
+	if err != nil {
+		return store.Connection{}, nil, err
+	}
+	defer unlock()
+	c, err := s.Store.Get(ctx, name)
+	if err != nil {
+		return store.Connection{}, nil, err
+	}
+	cfg, err := s.Open(c)
+	return c, cfg, err
 }
 
 // Open returns the connection's whole config, secrets opened. A secret that
@@ -96,13 +133,26 @@ func (s *Service) Open(c store.Connection) (schema.Config, error) {
 
 // Rotate re-seals every stored secret under a new master key in one
 // transaction, then makes it the primary key. newKey may be nil for a key
-// file keyring (a fresh key is made). It returns the number re-sealed.
-func (s *Service) Rotate(ctx context.Context, newKey *secrets.Key) (int, *secrets.Key, error) {
+// file keyring (a fresh key is made). It returns the number re-sealed and
+// the key it replaced.
+//
+// It holds the key lock exclusively throughout, so a second rotation waits
+// for the first and then rotates the key the first installed.
+func (s *Service) Rotate(ctx context.Context, newKey *secrets.Key) (n int, old, installed *secrets.Key, err error) {
+	unlock, err := s.lock(ctx, secrets.Exclusive)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer unlock()
+	old = s.Keys.Primary
+	if err := s.CheckKeys(ctx, ""); err != nil {
+		return 0, nil, nil, err
+	}
 	r, err := s.Keys.BeginRotation(newKey)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
-	n, err := s.Store.Reseal(ctx, func(b secrets.Binding, old secrets.Sealed) (secrets.Sealed, error) {
+	n, err = s.Store.Reseal(ctx, func(b secrets.Binding, old secrets.Sealed) (secrets.Sealed, error) {
 		pt, err := s.Keys.Open(old, b)
 		if err != nil {
 			return secrets.Sealed{}, fmt.Errorf("connection %s, setting %s: %w", b.ConnectionID, b.Field, err)
@@ -110,7 +160,7 @@ func (s *Service) Rotate(ctx context.Context, newKey *secrets.Key) (int, *secret
 		return r.New.Seal(pt, b)
 	})
 	if err != nil {
-		return 0, nil, errors.Join(errors.New("nothing was changed"), err)
+		return 0, nil, nil, errors.Join(errors.New("nothing was changed"), err)
 	}
-	return n, r.New, r.Commit()
+	return n, old, r.New, r.Commit()
 }

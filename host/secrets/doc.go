@@ -8,6 +8,10 @@
 // with ErrIntegrity instead of yielding garbage.
 //
 // The master key comes from INTEGRATOR_MASTER_KEY (base64 of 32 bytes) or
-// from a key file created with mode 0600 on first use. Package secrets knows
-// nothing of the store or of connectors.
+// from a key file created with mode 0600 on first use. A key rotation
+// writes the new key beside the key file (master.key.new) and renames it
+// over the key file once the caller has re-sealed everything; key files
+// appear whole or not at all. The key lock (master.key.lock, an advisory
+// flock) lets the caller keep rotations apart from each other and from
+// sealing. Package secrets knows nothing of the store or of connectors.
 package secrets

@@ -35,9 +35,19 @@ type TestResult struct {
 // NameKey is the form under which names are unique: case-insensitive.
 func NameKey(name string) string { return strings.ToLower(name) }
 
-// Create saves a new connection, values and secrets in one transaction.
-func (s *Store) Create(ctx context.Context, c Connection) error {
+// A KeyCheck is given the ids of the master keys that sealed the secrets
+// a write keeps (every stored secret but those the write replaces), inside
+// the write's transaction; an error cancels the write, which then changes
+// nothing. No other write can come between the check and the write.
+type KeyCheck func(keyIDs []string) error
+
+// Create saves a new connection, values and secrets in one transaction,
+// after the checks accept the stored secrets' key ids.
+func (s *Store) Create(ctx context.Context, c Connection, checks ...KeyCheck) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := checkKeys(ctx, tx, "", checks); err != nil {
+			return err
+		}
 		now := time.Now().UnixNano()
 		_, err := tx.ExecContext(ctx,
 			`INSERT INTO connections (id, name, name_key, type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -53,9 +63,14 @@ func (s *Store) Create(ctx context.Context, c Connection) error {
 }
 
 // Update replaces a connection's settings and secrets in one transaction.
-// The connection must exist; its id, name and type stay.
-func (s *Store) Update(ctx context.Context, c Connection) error {
+// The connection must exist; its id, name and type stay. The checks see
+// the key ids of every other connection's secrets: this one's are
+// replaced.
+func (s *Store) Update(ctx context.Context, c Connection, checks ...KeyCheck) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := checkKeys(ctx, tx, c.ID, checks); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE connections SET updated_at = ?, test_ok = NULL, test_at = NULL, test_note = NULL WHERE id = ?`,
 			time.Now().UnixNano(), c.ID)
 		if err != nil {
@@ -71,6 +86,52 @@ func (s *Store) Update(ctx context.Context, c Connection) error {
 		}
 		return putSettings(ctx, tx, c)
 	})
+}
+
+// KeyIDs returns the ids of the master keys that sealed the stored
+// secrets, sorted, leaving out those of connection id except (which may be
+// "").
+func (s *Store) KeyIDs(ctx context.Context, except string) ([]string, error) {
+	return keyIDs(ctx, s.db, except)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// keyIDs lists the distinct key ids of the stored secrets, leaving out
+// those of connection except.
+func keyIDs(ctx context.Context, q querier, except string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT key_id FROM connection_secrets WHERE connection_id <> ? ORDER BY key_id`, except)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func checkKeys(ctx context.Context, tx *sql.Tx, except string, checks []KeyCheck) error {
+	if len(checks) == 0 {
+		return nil
+	}
+	ids, err := keyIDs(ctx, tx, except)
+	if err != nil {
+		return err
+	}
+	for _, check := range checks {
+		if err := check(ids); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func putSettings(ctx context.Context, tx *sql.Tx, c Connection) error {

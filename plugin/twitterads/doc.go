@@ -58,6 +58,11 @@
 // the reused nonce (401), the connector retries, signed anew. It never
 // replays a POST that was written.
 //
+// The connection test (Ping) retries only answers that ask to come back
+// later, 429 and 503, at most PingAttempts requests within PingTimeout,
+// and logs each wait as a warning so that the host shows it; a network
+// error or another 5xx fails the test at once.
+//
 // # Errors
 //
 // API errors (the "errors" array of an answer of 400 or more with a JSON
@@ -66,6 +71,7 @@
 // diagnostic's field; at most 1 MiB of the body is read for that, and the
 // caller still receives the whole body. Failures without an answer have
 // status 0 and a diagnostic naming the host and the cause (codes.go lists
-// every code). Logs (debug level) hold the method, host, path, status,
-// attempt and waits; never a header, a credential, a nonce or a signature.
+// every code). Logs (debug level; a connection test's waits at warning
+// level) hold the method, host, path, status, attempt and waits; never a
+// header, a credential, a nonce or a signature.
 package twitterads

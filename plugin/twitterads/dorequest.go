@@ -86,12 +86,18 @@ func (c *Connector) send(ctx context.Context, o *outgoing) (*shared.Response, er
 		default:
 			wait, why, give = c.judge(o, resp, replayed)
 		}
+		if o.waitOnly && why != "429" && why != "503" {
+			why = ""
+		}
 		if why != "" && attempt < o.maxAttempts && waited+wait <= o.maxWait && c.now().Add(wait).Before(deadline) {
 			if resp != nil {
 				discard(resp.Body)
 			}
 			c.log.Debug("waiting before the next attempt", "method", o.method, "path", o.target.url.Path,
 				"attempt", attempt, "reason", why, "wait", wait)
+			if o.onWait != nil {
+				o.onWait(why, wait, attempt)
+			}
 			start := c.now()
 			serr := c.sleep(callCtx, wait)
 			waited += c.now().Sub(start)

@@ -65,6 +65,7 @@ func TestRefusedRequestsSendNothing(t *testing.T) {
 		{"plain http to a remote host", simConfig(srv), shared.Request{URL: "http://ads-api.x.com/12/accounts"}, CodeInsecureURL},
 		{"CR LF in the path", simConfig(srv), shared.Request{URL: "accounts\r\nX: y"}, CodeControlCharacter},
 		{"LF in a header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("X-A", "1\nX-B: 2")}, CodeControlCharacter},
+		{"SOH in a header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("X-A", "a\x01b")}, CodeControlCharacter},
 		{"dot dot", simConfig(srv), shared.Request{URL: "accounts/../../x"}, CodeDotSegment},
 		{"Authorization header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("Authorization", "Bearer x")}, CodeHeaderNotAllowed},
 		{"POST to the download host", simConfig(srv), shared.Request{Method: "POST", URL: srv.DownloadURL + "/x"}, CodeMethodNotAllowed},

@@ -14,28 +14,44 @@ import (
 	"github.com/openintegrator/integrator/shared"
 )
 
-// PingTimeout bounds a connection test.
+// PingTimeout bounds a connection test, its waits included.
 const PingTimeout = 30 * time.Second
 
-// Ping tests the settings with one GET: /<version>/accounts/<account_id>
+// PingAttempts bounds the requests of a connection test.
+const PingAttempts = 3
+
+// Ping tests the settings with a GET: /<version>/accounts/<account_id>
 // when an account id is set (proving access to that account), else
-// /<version>/accounts?count=1. It is never retried, since GET /accounts
-// allows only 5 requests per 15 minutes. Invalid settings are reported
-// without any network call. A 429 means the credentials were accepted:
-// the result is ok, with a warning.
+// /<version>/accounts?count=1. Invalid settings are reported without any
+// network call.
+//
+// An answer that asks to come back later, 429 or 503, is waited out and
+// the request sent again (at most PingAttempts in all) when the wait
+// (the rate limit's reset, Retry-After, else a short backoff) ends within
+// PingTimeout and the caller's deadline; each wait is logged as a warning,
+// which the host shows. Nothing else is retried: a wrong base URI or a
+// 5xx fails at once. A 429 still standing after that means the credentials
+// were accepted (the API limits a known user): the result is ok, with a
+// warning. GET /accounts allows only 5 requests per 15 minutes, so its
+// spent budget resets too late to be waited for.
 func (c *Connector) Ping(ctx context.Context, cfg schema.Config) (shared.PingResult, error) {
 	s, ds := parseSettings(cfg)
 	if ds.HasError() {
 		return shared.PingResult{Diagnostics: ds}, nil
 	}
 	req := shared.Request{Method: http.MethodGet, URL: "accounts", Query: []shared.Param{{Key: "count", Value: "1"}},
-		Timeout: PingTimeout, MaxAttempts: 1}
+		Timeout: PingTimeout, MaxWait: PingTimeout, MaxAttempts: PingAttempts}
 	if s.account != "" {
 		req.URL, req.Query = "accounts/"+url.PathEscape(s.account), nil
 	}
 	o, d := s.prepare(req, c.userAgent())
 	if d != nil {
 		return shared.PingResult{Diagnostics: append(ds, *d)}, nil
+	}
+	o.waitOnly = true
+	o.onWait = func(reason string, wait time.Duration, attempt int) {
+		c.log.Warn(fmt.Sprintf("connection test: the API answered %s; waiting %s, then trying again (attempt %d of %d)",
+			waitReason(reason), wait.Round(10*time.Millisecond), attempt+1, o.maxAttempts))
 	}
 	start := c.now()
 	resp, err := c.send(ctx, o)
@@ -45,11 +61,22 @@ func (c *Connector) Ping(ctx context.Context, cfg schema.Config) (shared.PingRes
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorPeek))
 	res := interpretPing(s, o, resp.ResponseHead, body)
-	res.Latency = c.now().Sub(start)
+	res.Latency = c.now().Sub(start) - resp.Waited // the requests' time, not the waits between them
 	res.Diagnostics = append(ds, res.Diagnostics...)
-	res.Facts = append([]shared.Fact{{Key: "latency", Value: res.Latency.Round(time.Millisecond / 10).String()}}, res.Facts...)
+	facts := []shared.Fact{{Key: "latency", Value: res.Latency.Round(time.Millisecond / 10).String()}}
+	if resp.Attempts > 1 {
+		facts = append(facts, shared.Fact{Key: "attempts", Value: fmt.Sprintf("%d (waited %s in all)", resp.Attempts, resp.Waited.Round(10*time.Millisecond))})
+	}
+	res.Facts = append(facts, res.Facts...)
 	c.log.Debug("ping", "status", resp.Status, "ok", res.OK, "latency", res.Latency)
 	return res, nil
+}
+
+func waitReason(why string) string {
+	if why == "429" {
+		return "429 (rate limited)"
+	}
+	return "503 (unavailable)"
 }
 
 // pingBody is what Ping reads of an answer.

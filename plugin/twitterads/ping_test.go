@@ -141,14 +141,19 @@ func TestPingFacts(t *testing.T) {
 	}
 }
 
-func TestPingDoesNotRetry429(t *testing.T) {
+// TestPingRetries429AtMostPingAttempts: a 429 whose reset is near is
+// waited for, but at most PingAttempts requests are sent (GET /accounts
+// allows only 5 per 15 minutes); one still throttled is ok, with a warning.
+func TestPingRetries429AtMostPingAttempts(t *testing.T) {
 	srv := newSim(t, twitteradssim.WithFaults(twitteradssim.Faults{{Kind: twitteradssim.FaultTooManyRequests, RetryAfter: 50 * time.Millisecond}}))
-	r, err := New(nil).Ping(context.Background(), simConfig(srv))
+	c := New(nil)
+	c.sleep = func(context.Context, time.Duration) error { return nil }
+	r, err := c.Ping(context.Background(), simConfig(srv))
 	if err != nil || !r.OK {
 		t.Fatalf("%v %v", err, r.Diagnostics)
 	}
-	if n := srv.Counts().Requests["GET /accounts"]; n != 1 {
-		t.Errorf("GET /accounts sent %d times, want 1", n)
+	if n := srv.Counts().Requests["GET /accounts"]; n != PingAttempts {
+		t.Errorf("GET /accounts sent %d times, want %d", n, PingAttempts)
 	}
 	if d, ok := find(r.Diagnostics, CodeThrottled); !ok || !strings.Contains(d.Summary, "resets at") {
 		t.Errorf("diagnostics %v", r.Diagnostics)

@@ -32,6 +32,12 @@ type outgoing struct {
 	timeout     time.Duration
 	maxWait     time.Duration
 	maxAttempts int
+	// waitOnly limits retries to answers that ask the client to come back
+	// later (429, 503): Ping sets it, so that a wrong base URI or a server
+	// error still fails at once.
+	waitOnly bool
+	// onWait, when set, is told of each wait before the next attempt.
+	onWait func(reason string, wait time.Duration, attempt int)
 }
 
 // The methods the API uses; HEAD is allowed too.
@@ -110,9 +116,14 @@ func (s settings) prepare(req shared.Request, userAgent string) (*outgoing, *sch
 func buildHeader(in []shared.Header, userAgent string) (http.Header, *schema.Diagnostic) {
 	h := make(http.Header, len(in)+1)
 	for _, f := range in {
-		if hasControl(f.Name) || strings.ContainsAny(f.Value, "\r\n\x00") {
-			return nil, refuse(CodeControlCharacter, "remove line breaks from header names and values",
-				"header %q contains a line break or another control character", clipName(f.Name))
+		if hasControl(f.Name) {
+			return nil, refuse(CodeControlCharacter, "remove line breaks and other control characters from header names",
+				"header name %q contains a line break or another control character", clipName(f.Name))
+		}
+		if i, c, ok := controlInValue(f.Value); ok {
+			// The value is not quoted: it may be a credential.
+			return nil, refuse(CodeControlCharacter, "remove line breaks and other control characters from header values; only tab is allowed",
+				"the value of header %q has a control character (%#02x) at byte %d", clipName(f.Name), c, i+1)
 		}
 		if !validToken(f.Name) {
 			return nil, refuse(CodeInvalidHeader, "header names are letters, digits and !#$%&'*+-.^_`|~",
@@ -128,6 +139,19 @@ func buildHeader(in []shared.Header, userAgent string) (http.Header, *schema.Dia
 		h["User-Agent"] = []string{userAgent}
 	}
 	return h, nil
+}
+
+// controlInValue finds the first byte a header value may not hold: a
+// control character other than horizontal tab (RFC 9110, section 5.5),
+// DEL included. Go's HTTP client refuses such a value only once it
+// sends, as a network error.
+func controlInValue(v string) (int, byte, bool) {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < 0x20 && c != '\t') || c == 0x7f {
+			return i, c, true
+		}
+	}
+	return 0, 0, false
 }
 
 func validToken(s string) bool {

@@ -115,6 +115,10 @@ func TestPrepareRefuses(t *testing.T) {
 		{"CR LF in the path", "", shared.Request{URL: "accounts\r\nX-Injected: 1"}, CodeControlCharacter},
 		{"LF in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "a\nb")}, CodeControlCharacter},
 		{"CR in a header name", "", shared.Request{URL: "accounts", Header: headers("X-A\r", "a")}, CodeControlCharacter},
+		{"SOH in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "a\x01b")}, CodeControlCharacter},
+		{"NUL in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "a\x00")}, CodeControlCharacter},
+		{"ESC in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "\x1b[31m")}, CodeControlCharacter},
+		{"DEL in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "a\x7f")}, CodeControlCharacter},
 		{"bad header name", "", shared.Request{URL: "accounts", Header: headers("X A", "a")}, CodeInvalidHeader},
 		{"Authorization header", "", shared.Request{URL: "accounts", Header: headers("authorization", "OAuth x")}, CodeHeaderNotAllowed},
 		{"Host header", "", shared.Request{URL: "accounts", Header: headers("Host", "evil.example")}, CodeHeaderNotAllowed},
@@ -140,6 +144,25 @@ func TestPrepareRefuses(t *testing.T) {
 				t.Errorf("got %+v, want code %s with a summary and a detail", *d, tt.code)
 			}
 		})
+	}
+}
+
+// TestHeaderValueRefusalNamesThePlaceNotTheValue: a header value may be a
+// credential, so the refusal names the header, the byte and its place,
+// never the value; a tab is a legal part of a value.
+func TestHeaderValueRefusalNamesThePlaceNotTheValue(t *testing.T) {
+	s := mustSettings(t)
+	_, d := s.prepare(shared.Request{URL: "accounts", Header: headers("X-Api-Key", "s3cr3t\x01tail")}, "test")
+	if d == nil {
+		t.Fatal("not refused")
+	}
+	if msg := d.Error(); !strings.Contains(msg, `"X-Api-Key"`) || !strings.Contains(msg, "0x01") || !strings.Contains(msg, "byte 7") ||
+		strings.Contains(msg, "s3cr3t") || strings.Contains(msg, "tail") {
+		t.Errorf("message: %s", msg)
+	}
+	o, d := s.prepare(shared.Request{URL: "accounts", Header: headers("X-A", "a\tb")}, "test")
+	if d != nil || o.header.Get("X-A") != "a\tb" {
+		t.Errorf("a tab in a value: %v", d)
 	}
 }
 

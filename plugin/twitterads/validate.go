@@ -16,6 +16,7 @@ const (
 	CodeAccessTokenForm        = "access_token_form"
 	CodeInsecureBaseURI        = "insecure_base_uri"
 	CodeBaseURIExtra           = "base_uri_extra"
+	CodeBaseURIDotSegment      = "base_uri_dot_segment"
 	CodeAPIVersion             = "api_version_not_a_number"
 	CodeAccountID              = "account_id_form"
 )
@@ -74,17 +75,30 @@ func checkBaseURI(raw string) schema.Diagnostics {
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
 		ds = append(ds, schema.Errorf(KeyBaseURI, CodeInsecureBaseURI,
 			"use https://; plain http is allowed only for loopback addresses such as 127.0.0.1, for local testing",
-			"Base URI %q is not https", raw))
+			"Base URI %q is not https", shownURI(u)))
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
 		ds = append(ds, schema.Errorf(KeyBaseURI, CodeBaseURIExtra, "remove everything from ? or # on",
-			"Base URI %q has a query or a fragment", raw))
+			"Base URI %q has a query or a fragment", shownURI(u)))
 	}
 	if u.User != nil {
 		ds = append(ds, schema.Errorf(KeyBaseURI, CodeBaseURIExtra, "remove the user@ part; credentials go in their own fields",
 			"Base URI has user information"))
 	}
+	if hasDotSegment(u) {
+		ds = append(ds, schema.Errorf(KeyBaseURI, CodeBaseURIDotSegment,
+			"write the path without . and .. segments (also none written as %2e): servers resolve them differently, so requests could reach another path than the one shown",
+			"Base URI %q has a . or .. path segment", shownURI(u)))
+	}
 	return ds
+}
+
+// shownURI is a base URI for a message: without its user information,
+// which may hold a password, and without its query and fragment.
+func shownURI(u *url.URL) string {
+	v := *u
+	v.User, v.RawQuery, v.ForceQuery, v.Fragment, v.RawFragment = nil, "", false, "", ""
+	return v.String()
 }
 
 // IsLoopback reports whether host names this machine: localhost or a

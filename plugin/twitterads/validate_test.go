@@ -55,6 +55,12 @@ func TestValidate(t *testing.T) {
 		{"base uri with query", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/?a=b"), []at{{KeyBaseURI, CodeBaseURIExtra}}},
 		{"base uri with fragment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/#x"), []at{{KeyBaseURI, CodeBaseURIExtra}}},
 		{"base uri not a url", set(goodConfig(), KeyBaseURI, "ads-api.x.com"), []at{{KeyBaseURI, schema.CodeInvalidURL}}},
+		{"base uri with a .. segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/../b"), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
+		{"base uri ending in ..", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/.."), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
+		{"base uri with a . segment", set(goodConfig(), KeyBaseURI, "http://127.0.0.1:9/./api"), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
+		{"base uri with an encoded .. segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/%2e%2E/b"), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
+		{"base uri with an encoded . segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/%2E/b"), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
+		{"base uri with dots inside segments", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/v1.2/..x/x../.well"), nil},
 		{"api version not a number", set(goodConfig(), KeyAPIVersion, "v12"), []at{{KeyAPIVersion, CodeAPIVersion}}},
 		{"account id with capitals", set(goodConfig(), KeyAccountID, "18CE54"), []at{{KeyAccountID, CodeAccountID}}},
 		{"unknown key", set(goodConfig(), "bearer_token", "x"), []at{{"bearer_token", schema.CodeUnknownKey}}},
@@ -81,6 +87,23 @@ func TestValidate(t *testing.T) {
 				t.Errorf("diagnostics (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestBaseURIMessagesHideUserInformation: a base URI refused for another
+// reason is shown without the password its user@ part may hold.
+func TestBaseURIMessagesHideUserInformation(t *testing.T) {
+	ds := validate(set(goodConfig(), KeyBaseURI, "http://ann:pa55word@ads.example.com/a/../b?k=v"))
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.Code)
+		if strings.Contains(d.Error(), "pa55word") {
+			t.Errorf("diagnostic shows the password: %s", d.Error())
+		}
+	}
+	want := []string{CodeInsecureBaseURI, CodeBaseURIExtra, CodeBaseURIExtra, CodeBaseURIDotSegment}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("codes (-want +got):\n%s", diff)
 	}
 }
 

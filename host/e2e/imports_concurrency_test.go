@@ -142,10 +142,11 @@ func TestEditedFileIsNotANewImport(t *testing.T) {
 	}
 }
 
-// TestImportOfRecordsTooLargeToSend has a 200 MB line and a record whose
-// query string would be 8 MiB among ordinary ones: both fail with the
-// limit named, nothing else is harmed, the results and error files are
-// written, and the host's memory stays far below the line's size.
+// TestImportOfRecordsTooLargeToSend has a 200 MB line, an 8 MiB one and
+// a record whose query string would be 512 KiB among ordinary ones: each
+// fails with the limit named (never unknown), nothing else is harmed, the
+// results and error files are written, and the host's memory stays far
+// below the long line's size.
 func TestImportOfRecordsTooLargeToSend(t *testing.T) {
 	t.Parallel()
 	sim, home := flowHome(t, "--write-limit", "-1")
@@ -165,29 +166,32 @@ func TestImportOfRecordsTooLargeToSend(t *testing.T) {
 	}
 	fmt.Fprintln(f, `"}`)
 	fmt.Fprintln(f, lines[1])
+	fmt.Fprintf(f, `{"account_id":%q,"name":"large 8 MiB","objective":"%s"}`+"\n", sim.AccountID, strings.Repeat("e", 8<<20))
 	fmt.Fprintf(f, `{"account_id":%q,"name":"large query","funding_instrument_id":%q,"daily_budget_amount_local_micro":1000000,"objective":"%s"}`+"\n",
-		sim.AccountID, fi, strings.Repeat("q", 8<<20))
+		sim.AccountID, fi, strings.Repeat("q", 512<<10))
 	fmt.Fprintln(f, lines[2])
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	results, errs := filepath.Join(dir, "results.jsonl"), filepath.Join(dir, "errors.jsonl")
-	r, rss := integratorRSS(t, home, importArgs(in, "--max-record-size", "16MiB", "--results", results, "--errors", errs)...)
-	if r.code != 1 || !strings.Contains(r.stderr, "Imported 5 records: 3 ok, 2 failed, 0 unknown") {
+	r, rss := integratorRSS(t, home, importArgs(in, "--results", results, "--errors", errs)...)
+	if r.code != 1 || !strings.Contains(r.stderr, "Imported 6 records: 3 ok, 3 failed, 0 unknown") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	res := jsonLines(t, results)
-	if len(res) != 5 {
+	if len(res) != 6 {
 		t.Fatalf("%d results", len(res))
 	}
-	if x := res[1]; x["code"] != "too_large" || !strings.Contains(x["message"].(string), "--max-record-size") {
-		t.Errorf("the 200 MB line: %v", x)
+	for _, i := range []int{1, 3} {
+		if x := res[i]; x["code"] != "too_large" || !strings.Contains(x["message"].(string), "--max-record-size") {
+			t.Errorf("line %d: %v", i+1, x)
+		}
 	}
-	if x := res[3]; x["code"] != "too_large" || !strings.Contains(x["message"].(string), "--as form or --as json") {
-		t.Errorf("the 8 MiB query: %v", x)
+	if x := res[4]; x["code"] != "too_large" || !strings.Contains(x["message"].(string), "--as form or --as json") {
+		t.Errorf("the 512 KiB query: %v", x)
 	}
 	if got := fileSize(errs); got < 208<<20 {
-		t.Errorf("the error file holds %d bytes: the two lines are not in it as they were", got)
+		t.Errorf("the error file holds %d bytes: the three lines are not in it as they were", got)
 	}
 	if rss > 150<<20 {
 		t.Errorf("the host's peak memory was %d MiB for a 200 MB line", rss>>20)

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -201,12 +203,17 @@ func (f *Factory) Service(ctx context.Context) (*connections.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := secrets.Load(f.Getenv, h)
+	st, err := store.Open(ctx, h)
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, h)
+	if err := checkKeyFileKept(ctx, f.Getenv, h, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	keys, err := secrets.Load(f.Getenv, h)
 	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	return &connections.Service{Store: st, Keys: keys, Waiting: func(mode secrets.LockMode) {
@@ -249,4 +256,23 @@ func (f *Factory) StartPlugin(ctx context.Context, typ string) (*plugins.Handle,
 		return nil, fmt.Errorf("plugin %s: %w", c.Path, err)
 	}
 	return h, nil
+}
+
+// checkKeyFileKept refuses to go on when the key file is missing but the
+// store holds secrets: a new key (which secrets.Load would make) could
+// never open them, and the next save would seal under it.
+func checkKeyFileKept(ctx context.Context, getenv func(string) string, home string, st *store.Store) error {
+	if getenv(secrets.KeyEnv) != "" {
+		return nil
+	}
+	path := secrets.KeyFilePath(home)
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	ids, err := st.KeyIDs(ctx, "")
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return fmt.Errorf("the master key file %s is missing, but the store holds secrets sealed under %s: put the key file back from your backup, or set %s to that key. integrator makes no new key, which could never open them",
+		path, strings.Join(ids, ", "), secrets.KeyEnv)
 }

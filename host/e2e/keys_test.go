@@ -218,3 +218,32 @@ func TestPastedSecretsAreNeverEchoed(t *testing.T) {
 		t.Errorf("connections: %v", list)
 	}
 }
+
+// TestMissingKeyFileIsNotReplaced: with the key file gone and secrets in
+// the store, no command makes a new key (which could never open them):
+// each says to put the key back, and nothing changes.
+func TestMissingKeyFileIsNotReplaced(t *testing.T) {
+	sim := launchSimulator(t)
+	env, _ := secretEnv(sim)
+	home := t.TempDir()
+	mustRun(t, home, env, createArgs(sim, "a", "--no-test")...)
+	key, err := os.ReadFile(filepath.Join(home, "master.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := masterKeyID(t, string(key))
+	if err := os.Rename(filepath.Join(home, "master.key"), filepath.Join(t.TempDir(), "backup")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{createArgs(sim, "b", "--no-test"), {"connections", "test", "a"}, {"keys", "rotate"}} {
+		r := integrator(t, home, env, args...)
+		if r.code == 0 || !strings.Contains(r.stderr, "master key file") || !strings.Contains(r.stderr, id) {
+			t.Errorf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+		if _, err := os.Stat(filepath.Join(home, "master.key")); !os.IsNotExist(err) {
+			t.Fatalf("%v made a new key file", args)
+		}
+	}
+	writeFile(t, filepath.Join(home, "master.key"), string(key))
+	mustRun(t, home, env, "connections", "test", "a")
+}

@@ -251,7 +251,7 @@ func (im *Import) lease(ctx context.Context, scope, hash, runID string) (*store.
 				im.In, busy)
 		}
 		if !noted {
-			im.Progress.Note("Waiting for another run of this import to end: %v", busy)
+			im.Progress.Alert("Waiting for another run of this import to end: %v", busy)
 			noted = true
 		}
 		if err := sleep(ctx, im.heldPoll); err != nil {
@@ -279,7 +279,7 @@ func (im *Import) grace(stop context.Context, abort context.CancelCauseFunc, don
 	}
 	if n := im.inflight.Load(); n > 0 {
 		im.Progress.Clear()
-		im.Progress.Note("Stopping: no new record is sent; waiting up to %s for the %s in flight, so that their outcome is known (Ctrl-C again stops at once)",
+		im.Progress.Alert("Stopping: no new record is sent; waiting up to %s for the %s in flight, so that their outcome is known (Ctrl-C again stops at once)",
 			im.StopGrace, plural(int(n), "request"))
 	}
 	t := time.NewTimer(im.StopGrace)

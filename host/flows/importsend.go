@@ -21,7 +21,7 @@ func (im *Import) send(stop, reqs context.Context, lg *ledger, u *unit, w *resul
 	noted := false
 	for err == nil && len(held) > 0 {
 		if !noted {
-			im.Progress.Note("%s another run is sending (%s); waiting for their outcome",
+			im.Progress.Alert("%s another run is sending (%s); waiting for their outcome",
 				plural(len(held), "record"), held[0].holder)
 			noted = true
 		}

@@ -93,6 +93,22 @@ func (p *Progress) Note(format string, args ...any) {
 	}
 }
 
+// Alert writes a line that stays whatever the mode, even none: a wait
+// the user must know of, such as a stopping run waiting for its requests.
+func (p *Progress) Alert(format string, args ...any) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	status := p.status
+	p.clear()
+	fmt.Fprintf(p.w, format+"\n", args...)
+	if status != "" {
+		p.show(status)
+	}
+}
+
 // Done writes the final status as a line that stays.
 func (p *Progress) Done(format string, args ...any) {
 	if p == nil || p.mode == ProgressNone {

@@ -24,6 +24,7 @@ type Export struct {
 	RecordsField string // the response field holding the records (default "data")
 	Out          string // a file, or "-" for Stdout (which cannot be resumed)
 	MaxRecords   int64  // stop after this many records; 0: all
+	MaxPageBytes int64  // refuse a page whose body is longer; 0: DefaultMaxPageBytes
 	Resume       bool   // continue an unfinished run of the same command
 	Restart      bool   // forget an unfinished run of the same command
 
@@ -230,7 +231,7 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 			return serr
 		}
 		if err != nil {
-			return err
+			return x.stoppedAt(err, st)
 		}
 		if pg.total >= 0 {
 			st.total = pg.total

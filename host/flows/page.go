@@ -60,7 +60,7 @@ func readPage(r io.Reader, field string, limit int64, buf *bytes.Buffer) (page, 
 		switch key {
 		case field:
 			found = true
-			if err := readRecords(s, c, limit, buf, &pg); err != nil || pg.cut {
+			if err := readRecords(s, field, c, limit, buf, &pg); err != nil || pg.cut {
 				return pg, err
 			}
 		case "next_cursor", "total_count":
@@ -122,13 +122,14 @@ func (pg *page) set(key string, raw []byte) error {
 	return nil
 }
 
-// readRecords reads the records array, whose first token is c.
-func readRecords(s *jsonScanner, c byte, limit int64, buf *bytes.Buffer, pg *page) error {
+// readRecords reads the records array in field, whose first token is c.
+func readRecords(s *jsonScanner, field string, c byte, limit int64, buf *bytes.Buffer, pg *page) error {
 	if c == 'n' { // "data": null is an empty page
 		return s.scalar(c, nil)
 	}
 	if c != '[' {
-		return errors.New("the records field is not an array")
+		return fmt.Errorf("the response's %q field holds %s, not a list of records: export a path that answers a list, or name the field that holds the records with --records",
+			field, jsonKind(c))
 	}
 	for first := true; ; first = false {
 		c, err := s.token()
@@ -159,4 +160,19 @@ func readRecords(s *jsonScanner, c byte, limit int64, buf *bytes.Buffer, pg *pag
 			return fmt.Errorf("%w: %q between records", errSyntax, c)
 		}
 	}
+}
+
+// jsonKind names the kind of JSON value that starts with c.
+func jsonKind(c byte) string {
+	switch {
+	case c == '{':
+		return "an object"
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "true or false"
+	case c == '-' || c >= '0' && c <= '9':
+		return "a number"
+	}
+	return fmt.Sprintf("%q", c)
 }

@@ -209,6 +209,10 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 	if st.complete() || (x.MaxRecords > 0 && records >= x.MaxRecords) {
 		return nil
 	}
+	seen := cursorSet{} // every cursor followed in this run
+	if cursor != nil {
+		seen.add(*cursor)
+	}
 	var bufs [2]bytes.Buffer
 	var saving chan error // the save in flight, if any
 	wait := func() error {
@@ -243,14 +247,15 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 		if pg.cut || (x.MaxRecords > 0 && records+pg.records >= x.MaxRecords) {
 			next = nil
 		}
-		if next != nil && cursor != nil && *next == *cursor {
-			return fmt.Errorf("the API answered cursor %q with the same cursor again; stopping so as not to loop", *next)
+		if next != nil && seen.has(*next) {
+			return x.stoppedAt(cycleError(*next, st.pages+1), st)
 		}
 		saving = make(chan error, 1)
 		go func(b []byte, next *string, n int64) { saving <- save(b, next, n) }(buf.Bytes(), next, pg.records)
 		if next == nil {
 			return wait()
 		}
+		seen.add(*next)
 		cursor, records, first = next, records+pg.records, false
 	}
 }

@@ -146,6 +146,80 @@ func TestExportStoppedMidwaySaysWhatIsSaved(t *testing.T) {
 	}
 }
 
+// cycleAPI serves one record per page and a next_cursor from next; it
+// answers 500 after 50 requests, so that a loop ends the test instead of
+// running for ever.
+type cycleAPI struct {
+	next  map[string]string // cursor ("" for the first page) -> next_cursor
+	calls atomic.Int32
+}
+
+func (a *cycleAPI) serve(req shared.Request) (*shared.Response, error) {
+	if a.calls.Add(1) > 50 {
+		return answer(404, `{}`), nil
+	}
+	cursor := ""
+	for _, q := range req.Query {
+		if q.Key == "cursor" {
+			cursor = q.Value
+		}
+	}
+	return answer(200, fmt.Sprintf(`{"data":[{"page":%q}],"next_cursor":%q}`, cursor, a.next[cursor])), nil
+}
+
+// A cursor cycle of any length stops the export with a clear error; the
+// page that pointed back is not saved, so no record is written twice.
+func TestExportStopsOnACursorCycle(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		next  map[string]string
+		pages int // pages saved before the cycle
+	}{
+		{"A→A", map[string]string{"": "A", "A": "A"}, 1},
+		{"A→B→A", map[string]string{"": "A", "A": "B", "B": "A"}, 2},
+		{"A→B→C→D→B", map[string]string{"": "A", "A": "B", "B": "C", "C": "D", "D": "B"}, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			api := &cycleAPI{next: tt.next}
+			p, _ := fakePlugin(api.serve)
+			out := filepath.Join(t.TempDir(), "o.jsonl")
+			x := testExport(t, testStore(t), p, out)
+			_, err := x.Run(context.Background())
+			if err == nil || !strings.Contains(err.Error(), "cursor cycle") || !strings.Contains(err.Error(), "a cursor this export has already followed") {
+				t.Fatalf("err = %v", err)
+			}
+			if int(api.calls.Load()) != tt.pages+1 {
+				t.Errorf("%d requests, want %d", api.calls.Load(), tt.pages+1)
+			}
+			var want strings.Builder
+			cursor := ""
+			for i := 0; i < tt.pages; i++ {
+				fmt.Fprintf(&want, `{"page":%q}`+"\n", cursor)
+				cursor = tt.next[cursor]
+			}
+			if got := readFile(t, out+".part"); got != want.String() {
+				t.Errorf("saved:\n%s\nwant\n%s", got, want.String())
+			}
+			if !strings.Contains(err.Error(), "--restart") || strings.Contains(err.Error(), "--resume continues") {
+				t.Errorf("the error should send the user to --restart, not --resume:\n%v", err)
+			}
+		})
+	}
+}
+
+// To stdout too, the cycle stops the export.
+func TestExportToStdoutStopsOnACursorCycle(t *testing.T) {
+	api := &cycleAPI{next: map[string]string{"": "A", "A": "B", "B": "A"}}
+	p, _ := fakePlugin(api.serve)
+	var stdout bytes.Buffer
+	x := testExport(t, testStore(t), p, "-")
+	x.Stdout = &stdout
+	_, err := x.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "cursor cycle") || stdout.String() != `{"page":""}`+"\n"+`{"page":"A"}`+"\n" {
+		t.Errorf("err = %v, stdout:\n%s", err, stdout.String())
+	}
+}
+
 // endless is a list response that never ends: `{"data":[1,1,1,...`. It
 // counts the bytes read from it.
 type endless struct {

@@ -60,5 +60,8 @@ func (x *Export) stoppedAt(err error, st *exportState) error {
 		return err
 	}
 	how := "once the cause is fixed, --resume continues from there (or --restart starts over)"
+	if errors.Is(err, errCursorCycle) {
+		how = "--resume would meet the cycle again: start over with --restart once the API answers without it"
+	}
 	return final(fmt.Errorf("%w\n%s records in %s pages are saved; %s", err, count(st.records), count(st.pages), how))
 }

@@ -1,0 +1,25 @@
+package cli
+
+import "github.com/openintegrator/integrator/host/flows"
+
+// sizeValue is a flag that holds a byte count, written as 67108864,
+// 64MiB or 128MB (see flows.ParseSize).
+type sizeValue struct{ n *int64 }
+
+func (v sizeValue) String() string {
+	if v.n == nil {
+		return ""
+	}
+	return flows.FormatSize(*v.n)
+}
+
+func (v sizeValue) Set(s string) error {
+	n, err := flows.ParseSize(s)
+	if err != nil {
+		return err
+	}
+	*v.n = n
+	return nil
+}
+
+func (v sizeValue) Type() string { return "SIZE" }

@@ -28,7 +28,8 @@ type Export struct {
 	Resume       bool   // continue an unfinished run of the same command
 	Restart      bool   // forget an unfinished run of the same command
 
-	pages pageFetcher
+	pages       pageFetcher
+	invalidUTF8 int64 // records with invalid UTF-8 handed to save in this run
 }
 
 // ExportSummary says what an export did.
@@ -40,6 +41,10 @@ type ExportSummary struct {
 	Resumed  bool // it continued an earlier run
 	Restarts int  // plugin restarts
 	Elapsed  time.Duration
+	// InvalidUTF8 counts the records this run wrote whose strings hold
+	// bytes that are not valid UTF-8: they are written as the API sent
+	// them, byte for byte.
+	InvalidUTF8 int64
 }
 
 // exportState is how far a run has got: what is durable in the output.
@@ -69,6 +74,7 @@ func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
 		x.RecordsField = "data"
 	}
 	x.pages.init(x)
+	x.invalidUTF8 = 0
 	noteRestarts(x.Plugin, x.Progress)
 	var sum ExportSummary
 	var err error
@@ -79,6 +85,7 @@ func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
 	}
 	sum.Restarts = x.Plugin.Restarts()
 	sum.Elapsed = time.Since(start)
+	sum.InvalidUTF8 = x.invalidUTF8
 	return sum, err
 }
 
@@ -250,6 +257,7 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 		if next != nil && seen.has(*next) {
 			return x.stoppedAt(cycleError(*next, st.pages+1), st)
 		}
+		x.noteInvalidUTF8(pg, records)
 		saving = make(chan error, 1)
 		go func(b []byte, next *string, n int64) { saving <- save(b, next, n) }(buf.Bytes(), next, pg.records)
 		if next == nil {

@@ -93,6 +93,23 @@ func (p *Progress) Note(format string, args ...any) {
 	}
 }
 
+// Warn writes "warning: " and a line that stays, whatever the mode, none
+// included: a warning about the data belongs in a script's log as much as
+// on a person's screen.
+func (p *Progress) Warn(format string, args ...any) {
+	if p == nil || p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	status := p.status
+	p.clear()
+	fmt.Fprintf(p.w, "warning: "+format+"\n", args...)
+	if status != "" {
+		p.show(status)
+	}
+}
+
 // Done writes the final status as a line that stays.
 func (p *Progress) Done(format string, args ...any) {
 	if p == nil || p.mode == ProgressNone {

@@ -53,7 +53,14 @@ than 408 and 429 (a wrong path, an account you cannot use), a path that
 answers one object rather than a list, or a list in another field than
 --records names; a next_cursor that the export has already followed (a
 cursor cycle, which would loop for ever); a page whose answer is larger than
---max-page-size (default 64MiB; the host holds up to twice that in memory).`,
+--max-page-size (default 64MiB; the host holds up to twice that in memory).
+
+Records are written byte for byte as the API sent them, only without the
+whitespace between values. A record whose strings hold bytes that are not
+valid UTF-8 is kept as it is, neither repaired nor refused: a warning on
+stderr names the first such line (whatever --progress says), and another
+after the summary counts them. Check them before handing the file to a tool
+that rejects invalid UTF-8.`,
 		Example: `  integrator export prod accounts/18ce54d4x5t/campaigns -F count=1000 --out campaigns.jsonl
   integrator export prod accounts/18ce54d4x5t/campaigns -F count=1000 --out campaigns.jsonl --resume
   integrator export prod accounts/18ce54d4x5t/line_items -F with_deleted=true --max-records 50`,
@@ -115,5 +122,8 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 		what += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
 	}
 	pr.Done("%s in %s", what, sum.Elapsed.Round(1e7))
+	if sum.InvalidUTF8 > 0 {
+		pr.Warn("%d of the records this run exported hold bytes that are not valid UTF-8; they are kept as the API sent them, byte for byte", sum.InvalidUTF8)
+	}
 	return nil
 }

@@ -19,13 +19,14 @@ type ExportOptions struct {
 	Records    string
 	Out        string
 	MaxRecords int64
+	MaxPage    int64
 	Resume     bool
 	Restart    bool
 	Progress   string
 }
 
 func newExportCmd(f *Factory) *cobra.Command {
-	opts := &ExportOptions{F: f}
+	opts := &ExportOptions{F: f, MaxPage: flows.DefaultMaxPageBytes}
 	cmd := &cobra.Command{
 		Use:   "export NAME PATH",
 		Short: "Export every record of a list endpoint as JSON Lines",
@@ -52,7 +53,22 @@ at an output another integrator is writing is refused, naming that process.
 Failed pages are asked for again (the connector also retries 429s, 503s and
 resets itself), rate-limit resets are waited for, and a plugin that dies is
 started again. Output to stdout (the default, or --out -) cannot be resumed.
-Use -F count=1000 for the largest pages the X Ads API gives.`,
+Use -F count=1000 for the largest pages the X Ads API gives.
+
+Only what can succeed later is tried again. An answer that asking again
+cannot change stops the export at once with the API's message: a 4xx other
+than 408 and 429 (a wrong path, an account you cannot use), a path that
+answers one object rather than a list, or a list in another field than
+--records names; a next_cursor that the export has already followed (a
+cursor cycle, which would loop for ever); a page whose answer is larger than
+--max-page-size (default 64MiB; the host holds up to twice that in memory).
+
+Records are written byte for byte as the API sent them, only without the
+whitespace between values. A record whose strings hold bytes that are not
+valid UTF-8 is kept as it is, neither repaired nor refused: a warning on
+stderr names the first such line (whatever --progress says), and another
+after the summary counts them. Check them before handing the file to a tool
+that rejects invalid UTF-8.`,
 		Example: `  integrator export prod accounts/18ce54d4x5t/campaigns -F count=1000 --out campaigns.jsonl
   integrator export prod accounts/18ce54d4x5t/campaigns -F count=1000 --out campaigns.jsonl --resume
   integrator export prod accounts/18ce54d4x5t/line_items -F with_deleted=true --max-records 50`,
@@ -66,6 +82,7 @@ Use -F count=1000 for the largest pages the X Ads API gives.`,
 	cmd.Flags().StringVar(&opts.Records, "records", "data", "the response `FIELD` that holds the records")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "-", "write to `FILE` (resumable), or - for stdout")
 	cmd.Flags().Int64Var(&opts.MaxRecords, "max-records", 0, "stop after `N` records (0: all)")
+	cmd.Flags().Var(sizeValue{&opts.MaxPage}, "max-page-size", "refuse a page whose answer is larger than `SIZE` (bytes, or e.g. 128MiB, 1GB)")
 	cmd.Flags().BoolVar(&opts.Resume, "resume", false, "continue an unfinished run of the same command")
 	cmd.Flags().BoolVar(&opts.Restart, "restart", false, "forget an unfinished run of the same command and start over")
 	progressFlag(cmd, &opts.Progress)
@@ -89,7 +106,7 @@ func exportJob(opts *ExportOptions) (*flows.Export, error) {
 		return nil, errors.New("--resume and --restart need --out FILE: an export to stdout cannot be resumed")
 	}
 	return &flows.Export{Path: opts.Path, Params: params, RecordsField: opts.Records, Out: opts.Out,
-		MaxRecords: opts.MaxRecords, Resume: opts.Resume, Restart: opts.Restart}, nil
+		MaxRecords: opts.MaxRecords, MaxPageBytes: opts.MaxPage, Resume: opts.Resume, Restart: opts.Restart}, nil
 }
 
 func exportRun(ctx context.Context, opts *ExportOptions) error {
@@ -113,5 +130,8 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 		what += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
 	}
 	pr.Done("%s in %s", what, sum.Elapsed.Round(1e7))
+	if sum.InvalidUTF8 > 0 {
+		pr.Warn("%d of the records this run exported hold bytes that are not valid UTF-8; they are kept as the API sent them, byte for byte", sum.InvalidUTF8)
+	}
 	return nil
 }

@@ -40,7 +40,7 @@ func TestExportJob(t *testing.T) {
 
 func TestImportJob(t *testing.T) {
 	im, err := importJob(&ImportOptions{Method: "post", PathTemplate: "accounts/{account_id}/campaigns", In: "in.jsonl", As: "JSON",
-		Concurrency: 8, Results: "-", Errors: "err.jsonl", Batch: 40, MaxRecord: "2MiB", Again: true, Wait: true}, false)
+		Concurrency: 8, Results: "-", Errors: "err.jsonl", Batch: 40, MaxRecord: 2 << 20, Again: true, Wait: true}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +55,7 @@ func TestImportJob(t *testing.T) {
 	}{
 		{ImportOptions{Method: "POST"}, false, "--in FILE is required"},
 		{ImportOptions{Method: "POST", In: "x", Batch: 10}, true, "--batch needs --batch-path"},
-		{ImportOptions{Method: "POST", In: "x", Results: "r", Errors: "r", MaxRecord: "1MiB"}, false, "name the same file"},
-		{ImportOptions{Method: "POST", In: "x", MaxRecord: "big"}, false, `--max-record-size "big"`},
+		{ImportOptions{Method: "POST", In: "x", Results: "r", Errors: "r"}, false, "name the same file"},
 	}
 	for _, b := range bad {
 		if _, err := importJob(&b.opts, b.batchSet); err == nil || !strings.Contains(err.Error(), b.want) {

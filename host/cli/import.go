@@ -27,7 +27,7 @@ type ImportOptions struct {
 	Progress     string
 	Again        bool
 	Wait         bool
-	MaxRecord    string
+	MaxRecord    int64
 }
 
 func newImportCmd(f *Factory) *cobra.Command {
@@ -111,7 +111,8 @@ The exit status is 1 when any record failed or has an unknown outcome
 	cmd.Flags().StringVar(&opts.Errors, "errors", "", "copy the input lines of records that failed or whose outcome is unknown to `FILE`")
 	cmd.Flags().BoolVar(&opts.Again, "again", false, "send records that are done (in the ledger as ok or unknown) again, on purpose")
 	cmd.Flags().BoolVar(&opts.Wait, "wait", false, "wait for another run of the same import to end, instead of refusing")
-	cmd.Flags().StringVar(&opts.MaxRecord, "max-record-size", "1MiB", "fail input lines longer than `SIZE` (bytes, or with KiB, MiB, kB, MB) without reading them; at most 32MiB")
+	opts.MaxRecord = flows.DefaultMaxRecordBytes
+	cmd.Flags().Var(sizeValue{&opts.MaxRecord}, "max-record-size", "fail input lines longer than this (bytes, or with a unit: 512KiB, 2MiB), without reading them; at most 32MiB")
 	progressFlag(cmd, &opts.Progress)
 	_ = cmd.MarkFlagRequired("method")
 	_ = cmd.MarkFlagRequired("in")
@@ -129,13 +130,12 @@ func importJob(opts *ImportOptions, batchSet bool) (*flows.Import, error) {
 	case opts.Errors != "" && opts.Errors == opts.Results:
 		return nil, errors.New("--results and --errors name the same file")
 	}
-	maxRecord, err := parseSize("--max-record-size", opts.MaxRecord)
-	if err != nil {
-		return nil, err
+	if opts.MaxRecord == 0 {
+		opts.MaxRecord = flows.DefaultMaxRecordBytes
 	}
 	return &flows.Import{Method: method, PathTemplate: opts.PathTemplate, In: opts.In, As: strings.ToLower(opts.As),
 		BatchPath: opts.BatchPath, Batch: opts.Batch, Concurrency: opts.Concurrency, Results: opts.Results, Errors: opts.Errors,
-		Again: opts.Again, Wait: opts.Wait, MaxRecordBytes: int(min(maxRecord, 1<<40))}, nil
+		Again: opts.Again, Wait: opts.Wait, MaxRecordBytes: int(min(opts.MaxRecord, 1<<40))}, nil
 }
 
 func importRun(ctx context.Context, opts *ImportOptions) error {

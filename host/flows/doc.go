@@ -12,7 +12,11 @@
 //     exactly once; the last step renames OUT.part to OUT. A page is
 //     synced and checkpointed while the next one is fetched, checkpoints
 //     still in order. Records are split out of each answer in one pass
-//     (jsonscan.go), without decoding them.
+//     (jsonscan.go), without decoding them, and keep their bytes, invalid
+//     UTF-8 included (counted in the summary, not repaired). Only what can
+//     succeed later is asked for again: an answer that cannot change (a
+//     4xx, a path that is no list, a page over its size limit, a
+//     next_cursor already followed in this run) stops the export at once.
 //   - An import keeps a ledger (import_runs, import_records): a record is
 //     marked "sending" before its request and gets its final state after;
 //     concurrent workers share ledger commits. Re-running the same import

@@ -25,10 +25,12 @@ type Export struct {
 	RecordsField string // the response field holding the records (default "data")
 	Out          string // a file, or "-" for Stdout (which cannot be resumed)
 	MaxRecords   int64  // stop after this many records; 0: all
+	MaxPageBytes int64  // refuse a page whose body is longer; 0: DefaultMaxPageBytes
 	Resume       bool   // continue an unfinished run of the same command
 	Restart      bool   // forget an unfinished run of the same command
 
-	pages pageFetcher
+	pages       pageFetcher
+	invalidUTF8 int64 // records with invalid UTF-8 handed to save in this run
 }
 
 // ExportSummary says what an export did.
@@ -40,6 +42,10 @@ type ExportSummary struct {
 	Resumed  bool // it continued an earlier run
 	Restarts int  // plugin restarts
 	Elapsed  time.Duration
+	// InvalidUTF8 counts the records this run wrote whose strings hold
+	// bytes that are not valid UTF-8: they are written as the API sent
+	// them, byte for byte.
+	InvalidUTF8 int64
 }
 
 // exportState is how far a run has got: what is durable in the output.
@@ -50,7 +56,8 @@ type exportState struct {
 	records int64
 	pages   int64
 	total   int64
-	placed  bool // the output is complete and in place already
+	placed  bool      // the output is complete and in place already
+	seen    cursorSet // the cursors followed before a resume
 }
 
 func (s exportState) complete() bool { return s.pages > 0 && s.cursor == nil }
@@ -69,6 +76,7 @@ func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
 		x.RecordsField = "data"
 	}
 	x.pages.init(x)
+	x.invalidUTF8 = 0
 	noteRestarts(x.Plugin, x.Progress)
 	var sum ExportSummary
 	var err error
@@ -79,6 +87,7 @@ func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
 	}
 	sum.Restarts = x.Plugin.Restarts()
 	sum.Elapsed = time.Since(start)
+	sum.InvalidUTF8 = x.invalidUTF8
 	return sum, err
 }
 
@@ -129,7 +138,12 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 		// st moves on only once the checkpoint holds: what is reported
 		// as saved is what a resumed run finds.
 		offset, recs, pages := st.offset+int64(len(b)), st.records+records, st.pages+1
-		if err := x.Store.CheckpointExport(ctx, st.runID, next, offset, recs, pages, st.total, f.digest()); err != nil {
+		var followed []byte
+		if next != nil {
+			k := cursorKey(*next)
+			followed = k[:]
+		}
+		if err := x.Store.CheckpointExport(ctx, st.runID, next, offset, recs, pages, st.total, f.digest(), followed); err != nil {
 			return fmt.Errorf("saving the checkpoint: %w", err)
 		}
 		st.offset, st.records, st.pages, st.cursor = offset, recs, pages, next
@@ -204,8 +218,18 @@ func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (expor
 		if err := f.resumeAt(run.Offset, run.Digest); err != nil {
 			return exportState{}, false, err
 		}
+		followed, err := x.Store.ExportCursors(ctx, run.ID)
+		if err != nil {
+			return exportState{}, false, err
+		}
+		seen := cursorSet{}
+		for _, h := range followed {
+			if len(h) == 16 {
+				seen[[16]byte(h)] = struct{}{}
+			}
+		}
 		x.Progress.Note("Resuming the export to %s after %s in %s", out, plural64(run.Records, "record"), plural64(run.Pages, "page"))
-		return exportState{runID: run.ID, cursor: run.Cursor, offset: run.Offset, records: run.Records, pages: run.Pages, total: run.Total}, true, nil
+		return exportState{runID: run.ID, cursor: run.Cursor, offset: run.Offset, records: run.Records, pages: run.Pages, total: run.Total, seen: seen}, true, nil
 	case x.Resume && !x.Restart:
 		if err == nil && run.Done {
 			return exportState{}, false, fmt.Errorf("%w: the export to %s finished at %s; run it without --resume to export again", ErrNothingToResume, out, run.UpdatedAt.Format(time.DateTime))
@@ -254,6 +278,13 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 	if st.complete() || (x.MaxRecords > 0 && records >= x.MaxRecords) {
 		return nil
 	}
+	seen := st.seen // every cursor followed, by this run and the runs it resumes
+	if seen == nil {
+		seen = cursorSet{}
+	}
+	if cursor != nil {
+		seen.add(*cursor)
+	}
 	var bufs [2]bytes.Buffer
 	var saving chan error // the save in flight, if any
 	wait := func() error {
@@ -276,7 +307,7 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 			return serr
 		}
 		if err != nil {
-			return err
+			return x.stoppedAt(err, st)
 		}
 		if pg.total >= 0 {
 			st.total = pg.total
@@ -288,14 +319,16 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 		if pg.cut || (x.MaxRecords > 0 && records+pg.records >= x.MaxRecords) {
 			next = nil
 		}
-		if next != nil && cursor != nil && *next == *cursor {
-			return fmt.Errorf("the API answered cursor %q with the same cursor again; stopping so as not to loop", *next)
+		if next != nil && seen.has(*next) {
+			return x.stoppedAt(cycleError(*next, st.pages+1), st)
 		}
+		x.noteInvalidUTF8(pg, records)
 		saving = make(chan error, 1)
 		go func(b []byte, next *string, n int64) { saving <- save(b, next, n) }(buf.Bytes(), next, pg.records)
 		if next == nil {
 			return wait()
 		}
+		seen.add(*next)
 		cursor, records, first = next, records+pg.records, false
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // decodeAll decodes one JSON value keeping numbers as written.
@@ -44,7 +45,8 @@ func topLevelKeys(b []byte) ([]string, bool) {
 // be exactly pg.records lines, each one complete JSON value. For a
 // well-formed response (one JSON object, each key once) it must agree
 // with encoding/json: the records, in order (as many as the limit allows),
-// next_cursor and total_count.
+// next_cursor and total_count. Records keep their bytes, valid UTF-8 or
+// not, and the records counted as invalid UTF-8 are the lines that are.
 func FuzzReadPage(f *testing.F) {
 	f.Add([]byte(`{"data":[{"id":"a"},{"id":"b","n":1.50}],"next_cursor":"c2","total_count":2,"request":{"params":{}}}`), "data", uint8(0))
 	f.Add([]byte(`{"next_cursor":null,"data":[]}`), "data", uint8(1))
@@ -55,6 +57,7 @@ func FuzzReadPage(f *testing.F) {
 	f.Add([]byte(`{"data":[1] , "next_cursor": true}`), "data", uint8(0))
 	f.Add([]byte(`[{"data":[]}]`), "data", uint8(0))
 	f.Add([]byte(`{"data":[1,2,3]} trailing`), "data", uint8(2))
+	f.Add([]byte("{\"data\":[{\"n\":\"caf\xe9\"},\"\xf0\x9f\x9a\x80\",{\"k\xff\":[\"\x80\"]}],\"next_cursor\":\"\xfe\"}"), "data", uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, field string, lim uint8) {
 		limit := int64(lim % 6)
 		var buf bytes.Buffer
@@ -71,6 +74,15 @@ func FuzzReadPage(f *testing.F) {
 			if !strings.HasSuffix(l, "\n") || strings.ContainsAny(strings.TrimSuffix(l, "\n"), "\r\n") || !json.Valid([]byte(l)) {
 				t.Fatalf("line %q is not one JSON value on one line", l)
 			}
+		}
+		bad := int64(0)
+		for _, l := range lines {
+			if !utf8.ValidString(l) {
+				bad++
+			}
+		}
+		if bad != pg.badUTF8 {
+			t.Fatalf("%d lines are not valid UTF-8, %d records were counted so", bad, pg.badUTF8)
 		}
 		if limit > 0 && pg.records > limit {
 			t.Fatalf("%d records kept with a limit of %d", pg.records, limit)

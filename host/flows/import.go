@@ -100,7 +100,7 @@ func (im *Import) defaults() error {
 		im.MaxRecordBytes = DefaultMaxRecordBytes
 	}
 	if im.MaxRecordBytes < 1 || im.MaxRecordBytes > shared.MaxRequestBody {
-		return fmt.Errorf("--max-record-size %s: use 1 byte to %s (the largest request body)", size(int64(im.MaxRecordBytes)), size(shared.MaxRequestBody))
+		return fmt.Errorf("--max-record-size %s: use 1 byte to %s (the largest request body)", approxSize(int64(im.MaxRecordBytes)), approxSize(shared.MaxRequestBody))
 	}
 	if im.StopGrace == 0 {
 		im.StopGrace = 30 * time.Second
@@ -340,7 +340,7 @@ func (im *Import) produce(ctx context.Context, in *os.File, lg *ledger, path tem
 		if ln.long {
 			it.src = io.NewSectionReader(in, ln.offset, ln.size)
 			failed(it, CodeTooLarge, fmt.Sprintf("the record is %s, more than the %s a record may be (--max-record-size); it was not read or sent",
-				size(ln.size), size(int64(im.MaxRecordBytes))))
+				approxSize(ln.size), approxSize(int64(im.MaxRecordBytes))))
 			continue
 		}
 		fields, canon, err := readRecord(it.raw)
@@ -382,7 +382,7 @@ func (im *Import) produce(ctx context.Context, in *os.File, lg *ledger, path tem
 		it.fields = rest
 		n := opSize(rest)
 		if n > shared.MaxRequestBody-64 {
-			failed(it, CodeTooLarge, fmt.Sprintf("its batch operation would be %s, more than the %s a request body may be; it was not sent", size(int64(n)), size(shared.MaxRequestBody)))
+			failed(it, CodeTooLarge, fmt.Sprintf("its batch operation would be %s, more than the %s a request body may be; it was not sent", approxSize(int64(n)), approxSize(shared.MaxRequestBody)))
 			continue
 		}
 		if len(batch) > 0 && (bp != batchPath || len(batch) >= im.Batch || batchBytes+n > shared.MaxRequestBody-64) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // jsonScanner reads JSON values from a stream in one pass, copying each
@@ -19,6 +20,10 @@ type jsonScanner struct {
 	end int
 	err error  // of the reader, once it failed or ended
 	lit []byte // the literal being read
+	// badUTF8 is set when a string copied to a buffer held bytes that
+	// are not valid UTF-8. They are copied as they are: the caller
+	// decides what to make of them.
+	badUTF8 bool
 }
 
 func newJSONScanner(r io.Reader) *jsonScanner {
@@ -163,12 +168,17 @@ func put(dst *bytes.Buffer, c byte) {
 	}
 }
 
-// str copies a string whose opening quote was read.
+// str copies a string whose opening quote was read. A string it copies
+// (not one it skips) is checked for UTF-8: escapes are ASCII, so the
+// bytes as they are must be valid UTF-8.
 func (s *jsonScanner) str(dst *bytes.Buffer) error {
+	mark := 0
 	if dst != nil {
 		dst.WriteByte('"')
+		mark = dst.Len()
 	}
-	esc := 0 // 1 after a backslash; 2..5 while reading the hex digits of \uXXXX
+	esc := 0      // 1 after a backslash; 2..5 while reading the hex digits of \uXXXX
+	high := false // a byte of 0x80 or more: not all ASCII
 	for {
 		if s.pos == s.end && !s.fill() {
 			return s.fail()
@@ -199,6 +209,8 @@ func (s *jsonScanner) str(dst *bytes.Buffer) error {
 				goto end
 			case c < ' ':
 				return fmt.Errorf("%w: control character %#x in a string", errSyntax, c)
+			case c >= utf8.RuneSelf:
+				high = true
 			}
 			i++
 		}
@@ -210,6 +222,9 @@ func (s *jsonScanner) str(dst *bytes.Buffer) error {
 		if i < s.end { // the closing quote
 			s.pos++
 			if dst != nil {
+				if high && !utf8.Valid(dst.Bytes()[mark:]) {
+					s.badUTF8 = true
+				}
 				dst.WriteByte('"')
 			}
 			return nil

@@ -33,10 +33,10 @@ func checkRequestSize(req shared.Request) error {
 	}
 	if n > MaxURLBytes {
 		return &tooLargeError{fmt.Sprintf("its path and query string would be %s, more than the %s a URL may be here; it was not sent: send its fields in the body with --as form or --as json",
-			size(int64(n)), size(MaxURLBytes))}
+			approxSize(int64(n)), approxSize(MaxURLBytes))}
 	}
 	if len(req.Body) > shared.MaxRequestBody {
-		return &tooLargeError{fmt.Sprintf("its body would be %s, more than the %s a request body may be; it was not sent", size(int64(len(req.Body))), size(shared.MaxRequestBody))}
+		return &tooLargeError{fmt.Sprintf("its body would be %s, more than the %s a request body may be; it was not sent", approxSize(int64(len(req.Body))), approxSize(shared.MaxRequestBody))}
 	}
 	return nil
 }
@@ -59,8 +59,9 @@ func opSize(fs []field) int {
 	return n
 }
 
-// size writes a byte count for people: 512 B, 64 KiB, 1.5 MiB.
-func size(n int64) string {
+// approxSize writes a byte count for people, rounded: 512 B, 64 KiB,
+// 1.5 MiB (FormatSize writes it exactly, as a flag takes it).
+func approxSize(n int64) string {
 	switch {
 	case n < 1<<10:
 		return fmt.Sprintf("%d B", n)

@@ -51,7 +51,7 @@ func ownedError(path string, owners []store.Unfinished, restart bool) error {
 		if what == "" {
 			what = "an " + u.Kind + " (by an older integrator)"
 		}
-		fmt.Fprintf(&b, "; %s, stopped at %s with %s saved", what, u.UpdatedAt.Format(time.DateTime), size(u.Offset))
+		fmt.Fprintf(&b, "; %s, stopped at %s with %s saved", what, u.UpdatedAt.Format(time.DateTime), approxSize(u.Offset))
 	}
 	way := "continue it with its own command and --resume, or choose another output file"
 	if restart {

@@ -10,17 +10,21 @@ import (
 
 // page is one list response, its records already turned into JSON Lines.
 type page struct {
-	lines   []byte  // one compact JSON value per line
-	records int64   // lines in lines
-	next    *string // next_cursor; nil when null or absent
-	total   int64   // total_count; -1 when absent
-	cut     bool    // reading stopped at the record limit
+	lines    []byte  // one compact JSON value per line
+	records  int64   // lines in lines
+	next     *string // next_cursor; nil when null or absent
+	total    int64   // total_count; -1 when absent
+	cut      bool    // reading stopped at the record limit
+	badUTF8  int64   // records with strings that are not valid UTF-8, kept as they are
+	firstBad int64   // the index of the first of them in the page
 }
 
 // readPage reads a list response from r: an object whose field holds an
 // array of records, with next_cursor and total_count beside it, in any
 // order. Records are appended to buf as JSON Lines; at most limit are
-// kept (0: no limit), and reading stops there.
+// kept (0: no limit), and reading stops there. Each record keeps the
+// bytes of its strings exactly, even those that are not valid UTF-8: such
+// records are counted, not repaired or refused.
 func readPage(r io.Reader, field string, limit int64, buf *bytes.Buffer) (page, error) {
 	pg := page{total: -1}
 	s := newJSONScanner(r)
@@ -60,7 +64,7 @@ func readPage(r io.Reader, field string, limit int64, buf *bytes.Buffer) (page, 
 		switch key {
 		case field:
 			found = true
-			if err := readRecords(s, c, limit, buf, &pg); err != nil || pg.cut {
+			if err := readRecords(s, field, c, limit, buf, &pg); err != nil || pg.cut {
 				return pg, err
 			}
 		case "next_cursor", "total_count":
@@ -122,13 +126,14 @@ func (pg *page) set(key string, raw []byte) error {
 	return nil
 }
 
-// readRecords reads the records array, whose first token is c.
-func readRecords(s *jsonScanner, c byte, limit int64, buf *bytes.Buffer, pg *page) error {
+// readRecords reads the records array in field, whose first token is c.
+func readRecords(s *jsonScanner, field string, c byte, limit int64, buf *bytes.Buffer, pg *page) error {
 	if c == 'n' { // "data": null is an empty page
 		return s.scalar(c, nil)
 	}
 	if c != '[' {
-		return errors.New("the records field is not an array")
+		return fmt.Errorf("the response's %q field holds %s, not a list of records: export a path that answers a list, or name the field that holds the records with --records",
+			field, jsonKind(c))
 	}
 	for first := true; ; first = false {
 		c, err := s.token()
@@ -143,11 +148,18 @@ func readRecords(s *jsonScanner, c byte, limit int64, buf *bytes.Buffer, pg *pag
 			return nil
 		}
 		mark := buf.Len()
+		s.badUTF8 = false
 		if err := s.value(c, buf); err != nil {
 			buf.Truncate(mark) // no part of a record
 			return err
 		}
 		buf.WriteByte('\n')
+		if s.badUTF8 {
+			if pg.badUTF8 == 0 {
+				pg.firstBad = pg.records
+			}
+			pg.badUTF8++
+		}
 		pg.records++
 		if c, err = s.token(); err != nil {
 			return err
@@ -159,4 +171,19 @@ func readRecords(s *jsonScanner, c byte, limit int64, buf *bytes.Buffer, pg *pag
 			return fmt.Errorf("%w: %q between records", errSyntax, c)
 		}
 	}
+}
+
+// jsonKind names the kind of JSON value that starts with c.
+func jsonKind(c byte) string {
+	switch {
+	case c == '{':
+		return "an object"
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "true or false"
+	case c == '-' || c >= '0' && c <= '9':
+		return "a number"
+	}
+	return fmt.Sprintf("%q", c)
 }

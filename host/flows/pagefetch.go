@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -24,6 +25,8 @@ type pageFetcher struct {
 	// rateWaits bounds the waits for a rate limit the connector did not
 	// wait for itself (its reset was too far away).
 	rateWaits int
+	// maxBytes bounds a page's body (Export.MaxPageBytes).
+	maxBytes int64
 	// connectorAttempts is the connector's own attempts per request.
 	connectorAttempts int
 	askTotal          bool
@@ -52,6 +55,10 @@ func (pf *pageFetcher) init(x *Export) {
 	if pf.connectorAttempts == 0 {
 		pf.connectorAttempts = 10
 	}
+	pf.maxBytes = x.MaxPageBytes
+	if pf.maxBytes <= 0 {
+		pf.maxBytes = DefaultMaxPageBytes
+	}
 	pf.askTotal = x.Progress != nil && x.Progress.mode != ProgressNone && !hasParam(x.Params, "with_total_count")
 }
 
@@ -65,7 +72,11 @@ func hasParam(ps []shared.Param, key string) bool {
 }
 
 // fetch gets the page at cursor (the first page when first), keeping at
-// most limit records (0: all) in buf.
+// most limit records (0: all) in buf. Only what can succeed later is
+// tried again: no answer, a 5xx or 408, a rate limit, a body that broke
+// off, a plugin that died. An answer that asking again cannot change (a
+// 4xx, a request the connector refuses, a complete answer that is no
+// list, a page over the size limit) is a final error at once.
 func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, limit int64, buf *bytes.Buffer) (page, error) {
 	x := pf.x
 	req := shared.Request{Method: http.MethodGet, URL: x.Path, MaxAttempts: pf.connectorAttempts}
@@ -107,15 +118,22 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 		switch st := resp.Status; {
 		case st >= 200 && st < 300:
 			buf.Reset()
-			pg, err := readPage(resp.Body, x.RecordsField, limit, buf)
+			body := &pageBody{r: resp.Body, left: pf.maxBytes}
+			pg, err := readPage(body, x.RecordsField, limit, buf)
 			resp.Body.Close()
-			if err == nil {
+			switch {
+			case err == nil:
 				return pg, nil
-			}
-			if ctx.Err() != nil {
+			case ctx.Err() != nil:
 				return page{}, ctx.Err()
+			case body.over:
+				return page{}, final(tooLarge(pf.maxBytes))
+			case body.broke == nil && !errors.Is(err, io.ErrUnexpectedEOF):
+				// The answer came, whole or as far as it makes sense, and
+				// is no list of records: it will not be one next time.
+				return page{}, final(fmt.Errorf("reading the page: %w", err))
 			}
-			if !PluginDown(err) {
+			if !PluginDown(err) { // the answer broke off
 				failures++
 			}
 			last = fmt.Errorf("reading the page: %w", err)
@@ -126,17 +144,17 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 				return page{}, fmt.Errorf("still rate limited after %d waits: %w", waits-1, answerError(resp.ResponseHead))
 			}
 			continue // the limiter waits for the reset
-		case st == 0 || st >= 500:
-			resp.Body.Close()
-			failures, last = failures+1, answerError(resp.ResponseHead)
-			continue
 		case askTotal && st == http.StatusBadRequest && aboutField(resp.Diagnostics, "with_total_count"):
 			resp.Body.Close()
 			askTotal, pf.askTotal = false, false // this endpoint has no total count
 			continue
-		default:
+		case finalStatus(st) || refused(resp.ResponseHead):
 			resp.Body.Close()
-			return page{}, answerError(resp.ResponseHead)
+			return page{}, final(answerError(resp.ResponseHead))
+		default: // no answer, a 5xx, a 408
+			resp.Body.Close()
+			failures, last = failures+1, answerError(resp.ResponseHead)
+			continue
 		}
 	}
 }

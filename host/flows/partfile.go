@@ -141,9 +141,9 @@ func (p *partFile) resumeAt(size int64, digest string) error {
 // size2 is a byte count with its exact number.
 func size2(n int64) string {
 	if n < 1<<10 {
-		return size(n)
+		return approxSize(n)
 	}
-	return fmt.Sprintf("%s (%d bytes)", size(n), n)
+	return fmt.Sprintf("%s (%d bytes)", approxSize(n), n)
 }
 
 // commit syncs the file and renames it to its final name, durably. The

@@ -95,15 +95,22 @@ func (p *Progress) Note(format string, args ...any) {
 
 // Alert writes a line that stays whatever the mode, even none: a wait
 // the user must know of, such as a stopping run waiting for its requests.
-func (p *Progress) Alert(format string, args ...any) {
-	if p == nil {
+func (p *Progress) Alert(format string, args ...any) { p.always("", format, args...) }
+
+// Warn writes "warning: " and a line that stays, whatever the mode, none
+// included: a warning about the data belongs in a script's log as much as
+// on a person's screen.
+func (p *Progress) Warn(format string, args ...any) { p.always("warning: ", format, args...) }
+
+func (p *Progress) always(prefix, format string, args ...any) {
+	if p == nil || p.w == nil {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	status := p.status
 	p.clear()
-	fmt.Fprintf(p.w, format+"\n", args...)
+	fmt.Fprintf(p.w, prefix+format+"\n", args...)
 	if status != "" {
 		p.show(status)
 	}

@@ -8,6 +8,15 @@ type StoppedError struct {
 	Kept string
 }
 
-func (e *StoppedError) Error() string { return e.Err.Error() + "\n" + e.Kept }
+// Error is Err and Kept, except for an answer that asking again cannot
+// change (a 4xx, a path that is no list, a cursor cycle, a page over its
+// limit): then it is Err alone, which says what is saved if anything is,
+// since advice to continue with --resume would only meet the same answer.
+func (e *StoppedError) Error() string {
+	if isFinal(e.Err) {
+		return e.Err.Error()
+	}
+	return e.Err.Error() + "\n" + e.Kept
+}
 
 func (e *StoppedError) Unwrap() error { return e.Err }

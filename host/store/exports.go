@@ -79,10 +79,44 @@ func (s *Store) StartExportRun(ctx context.Context, r ExportRun) error {
 // CheckpointExport records that the output file holds offset bytes of
 // whole pages (records and pages in all), that the next page starts at
 // cursor (nil: there is none), the API's total count (-1: unknown), and
-// the SHA-256 of those bytes. Call it only after they are synced.
-func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages, total int64, digest string) error {
-	return s.updateExport(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, digest = ?, updated_at = ? WHERE id = ?`,
-		nullString(cursor), offset, records, pages, total, digest, time.Now().UnixNano(), id)
+// the SHA-256 of those bytes; followed, when not nil, is a hash of cursor
+// to remember as followed (see ExportCursors). Call it only after the
+// bytes are synced.
+func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages, total int64, digest string, followed []byte) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, digest = ?, updated_at = ? WHERE id = ?`,
+			nullString(cursor), offset, records, pages, total, digest, time.Now().UnixNano(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("export run %s: %w", id, ErrNoRun)
+		}
+		if followed == nil {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO export_cursors (run_id, hash) VALUES (?, ?)`, id, followed)
+		return err
+	})
+}
+
+// ExportCursors returns the hashes of the cursors a run's checkpoints
+// recorded as followed.
+func (s *Store) ExportCursors(ctx context.Context, id string) ([][]byte, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT hash FROM export_cursors WHERE run_id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var h []byte
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 // FinishExportRun marks a run done: its output file is complete and in place.

@@ -26,7 +26,7 @@ func TestExportRunCheckpoints(t *testing.T) {
 		t.Fatalf("new run: %+v %v", r, err)
 	}
 	next := "c-200"
-	if err := s.CheckpointExport(ctx, "r1", &next, 4096, 200, 1, 250, "d1"); err != nil {
+	if err := s.CheckpointExport(ctx, "r1", &next, 4096, 200, 1, 250, "d1", []byte("h-200")); err != nil {
 		t.Fatal(err)
 	}
 	// A second process sees the checkpoint.
@@ -34,11 +34,14 @@ func TestExportRunCheckpoints(t *testing.T) {
 	if err != nil || r.Cursor == nil || *r.Cursor != "c-200" || r.Offset != 4096 || r.Records != 200 || r.Pages != 1 || r.Total != 250 || r.Digest != "d1" || r.Complete() {
 		t.Fatalf("after a page: %+v %v", r, err)
 	}
-	if err := s.CheckpointExport(ctx, "r1", nil, 5000, 250, 2, -1, "d2"); err != nil {
+	if err := s.CheckpointExport(ctx, "r1", nil, 5000, 250, 2, -1, "d2", nil); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ = s.ExportRun(ctx, "k1"); !r.Complete() || r.Done {
 		t.Fatalf("after the last page: %+v", r)
+	}
+	if hs, err := s.ExportCursors(ctx, "r1"); err != nil || len(hs) != 1 || string(hs[0]) != "h-200" {
+		t.Fatalf("cursors followed: %q %v", hs, err)
 	}
 	if err := s.FinishExportRun(ctx, "r1"); err != nil {
 		t.Fatal(err)
@@ -53,7 +56,7 @@ func TestExportRunCheckpoints(t *testing.T) {
 	if r, _ = s.ExportRun(ctx, "k1"); r.ID != "r2" || r.Done || r.Offset != 0 {
 		t.Fatalf("restarted: %+v", r)
 	}
-	if err := s.CheckpointExport(ctx, "nope", nil, 1, 1, 1, -1, ""); !errors.Is(err, ErrNoRun) {
+	if err := s.CheckpointExport(ctx, "nope", nil, 1, 1, 1, -1, "", []byte("x")); !errors.Is(err, ErrNoRun) {
 		t.Errorf("checkpoint of a missing run: %v", err)
 	}
 	if err := s.DeleteExportRun(ctx, "k1"); err != nil {

@@ -103,7 +103,8 @@ var migrations = []string{
 		PRIMARY KEY (run_id, seq)
 	);`,
 	// 5: runs that hold what they work on, records identified by what they
-	// are, and checkpoints that prove their file. The import ledger is now
+	// are, checkpoints that prove their file, and the cursors an export
+	// followed (hashed), so that a cursor cycle is found across resumes. The import ledger is now
 	// keyed by the record's content, not by the line of one input file, so
 	// an edited file finds what was done; the line-keyed ledgers of
 	// migration 2 cannot be turned into that (they never stored the
@@ -137,6 +138,11 @@ var migrations = []string{
 	);
 	CREATE INDEX run_leases_connection ON run_leases (connection_id);
 	CREATE INDEX run_leases_run ON run_leases (run_id);
+	CREATE TABLE export_cursors (
+		run_id TEXT NOT NULL REFERENCES export_runs(id) ON DELETE CASCADE,
+		hash   BLOB NOT NULL,
+		PRIMARY KEY (run_id, hash)
+	) WITHOUT ROWID;
 	ALTER TABLE export_runs ADD COLUMN digest TEXT NOT NULL DEFAULT '';
 	ALTER TABLE export_runs ADD COLUMN what TEXT NOT NULL DEFAULT '';
 	ALTER TABLE report_runs ADD COLUMN digest TEXT NOT NULL DEFAULT '';

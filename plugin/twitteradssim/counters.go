@@ -12,15 +12,22 @@ type Counts struct {
 	// "POST /accounts/:account_id/campaigns", "GET /accounts", ... Requests
 	// that match no route count as "GET (unmatched)" etc.; the download
 	// host counts as "GET (download)".
-	Requests map[string]int
+	Requests map[string]int `json:"requests"`
 	// Created, Updated and Deleted count entity writes that were applied,
 	// by entity: "campaign", "line item", "promoted tweet", "stats job".
-	Created, Updated, Deleted map[string]int
+	Created map[string]int `json:"created"`
+	Updated map[string]int `json:"updated"`
+	Deleted map[string]int `json:"deleted"`
 	// Faults counts injected faults by kind name ("reset_after", ...).
-	Faults map[string]int
+	Faults map[string]int `json:"faults"`
 	// Downloads counts download attempts answered with the file.
-	Downloads int
+	Downloads int `json:"downloads"`
 }
+
+// countsNow serves GET /<v>/sim/counts: the counters as data, for a test
+// that drives the simulator as a separate process. It is the simulator's
+// own endpoint, signed and counted like the others, and never limited.
+func (s *Server) countsNow(c *call) error { return c.ok(s.counts.snapshot()) }
 
 type counters struct {
 	mu sync.Mutex

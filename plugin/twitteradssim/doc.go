@@ -13,8 +13,9 @@
 // rate-limit headers and 429s; sync stats; async stats jobs whose gzip
 // result lives on a second listener standing for the download host
 // (DownloadURL); and switchable faults (429, 500, 503, connection resets
-// before or after processing, slow answers) with counters to check what
-// the server saw.
+// before or after processing, slow answers, a next_cursor that points
+// back, a name that is not valid UTF-8) with counters to check what the
+// server saw (Counts, or GET /<v>/sim/counts from another process).
 //
 // Seeded data is computed from (seed, index) when read and never stored:
 // only writes are kept, in an overlay, so an account can hold a million

@@ -34,12 +34,26 @@ const (
 	// FaultSlow waits Delay (or until the client gives up), then answers
 	// normally.
 	FaultSlow
+	// FaultCursorCycle answers normally, except that next_cursor is the
+	// cursor the previous matching request carried: a client that follows
+	// it reads a page again, A→B→A, as it would from an API whose paging
+	// is broken. It fires only on a request whose predecessor carried a
+	// cursor.
+	FaultCursorCycle
+	// FaultInvalidUTF8 answers normally, except that the first "name"
+	// string of the body starts with the byte 0xff, which is never valid
+	// UTF-8: as if a name had been stored in another encoding.
+	FaultInvalidUTF8
 )
+
+// LastFaultKind is the last FaultKind, for a loop over all of them.
+const LastFaultKind = FaultInvalidUTF8
 
 var faultNames = map[FaultKind]string{
 	FaultTooManyRequests: "too_many_requests", FaultInternalError: "internal_error",
 	FaultUnavailable: "unavailable", FaultOverCapacity: "over_capacity",
 	FaultResetBefore: "reset_before", FaultResetAfter: "reset_after", FaultSlow: "slow",
+	FaultCursorCycle: "cursor_cycle", FaultInvalidUTF8: "invalid_utf8",
 }
 
 func (k FaultKind) String() string {
@@ -69,6 +83,8 @@ type Fault struct {
 	Times      int
 	RetryAfter time.Duration
 	Delay      time.Duration
+
+	backTo string // FaultCursorCycle: the cursor the answer points back to
 }
 
 // Faults are checked in order; the first that fires decides.
@@ -77,6 +93,7 @@ type Faults []Fault
 type faultState struct {
 	Fault
 	seen, fired int
+	lastCursor  string // the cursor of the last matching request
 }
 
 type faultSet struct {
@@ -118,6 +135,10 @@ func (fs *faultSet) pick(download bool, r *http.Request) (Fault, bool) {
 			fire = fs.rng.Float64() < f.Fraction
 		default:
 			fire = true
+		}
+		if f.Kind == FaultCursorCycle {
+			f.backTo, f.lastCursor = f.lastCursor, r.URL.Query().Get("cursor")
+			fire = fire && f.backTo != ""
 		}
 		if fire {
 			f.fired++

@@ -43,6 +43,8 @@ func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, download boo
 	case FaultResetAfter:
 		serve(newDiscardWriter())
 		resetConn(w)
+	case FaultCursorCycle, FaultInvalidUTF8:
+		serveRewritten(w, serve, func(body []byte) []byte { return f.rewrite(body) })
 	default:
 		s.writeFault(w, f, rt, vars)
 	}

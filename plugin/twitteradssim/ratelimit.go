@@ -23,7 +23,7 @@ type RateLimits struct {
 	Read      Budget // GETs of entities, accounts and stats jobs: 10,000 per 15 minutes
 	SyncStats Budget // GET /stats/accounts/:id: 250 per 15 minutes
 	NoAccount Budget // GETs without an account id (GET /accounts): 5 per 15 minutes
-	Blob      Budget // the simulator's own GET /sim/blob: unlimited
+	Blob      Budget // the simulator's own GET /sim/blob and /sim/counts: unlimited
 }
 
 // DefaultRateLimits returns the API's budgets.

@@ -51,6 +51,7 @@ func (s *Server) buildRoutes() []*route {
 	add(http.MethodPost, "/stats/jobs/accounts/:account_id", classWrite, s.createJob)
 	add(http.MethodGet, "/stats/jobs/accounts/:account_id", classRead, s.listJobs)
 	add(http.MethodGet, "/sim/blob", classBlob, s.blob)
+	add(http.MethodGet, "/sim/counts", classBlob, s.countsNow)
 	return rs
 }
 

@@ -83,7 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	)
 	fs.Func("fault", "inject a fault; repeatable. A `spec` is KIND[,every=N][,fraction=F][,times=N]"+
 		"[,method=M][,path=P][,retry-after=D][,delay=D][,download], KIND one of too_many_requests, "+
-		"internal_error, unavailable, over_capacity, reset_before, reset_after, slow", func(v string) error {
+		"internal_error, unavailable, over_capacity, reset_before, reset_after, slow, cursor_cycle (next_cursor "+
+		"points back to the previous request's cursor), invalid_utf8 (the first \"name\" starts with byte 0xff)", func(v string) error {
 		f, err := parseFault(v)
 		if err == nil {
 			faults = append(faults, f)
@@ -150,7 +151,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func parseFault(v string) (twitteradssim.Fault, error) {
 	parts := strings.Split(v, ",")
 	var f twitteradssim.Fault
-	for k := twitteradssim.FaultTooManyRequests; k <= twitteradssim.FaultSlow; k++ {
+	for k := twitteradssim.FaultTooManyRequests; k <= twitteradssim.LastFaultKind; k++ {
 		if k.String() == parts[0] {
 			f.Kind = k
 		}

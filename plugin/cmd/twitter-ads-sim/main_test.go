@@ -172,6 +172,11 @@ func TestParseFault(t *testing.T) {
 	if err != nil || f != want {
 		t.Errorf("parseFault = %+v, %v", f, err)
 	}
+	for k, name := range map[twitteradssim.FaultKind]string{twitteradssim.FaultCursorCycle: "cursor_cycle", twitteradssim.FaultInvalidUTF8: "invalid_utf8"} {
+		if f, err := parseFault(name + ",path=/campaigns"); err != nil || f.Kind != k || f.Path != "/campaigns" {
+			t.Errorf("parseFault(%q) = %+v, %v", name, f, err)
+		}
+	}
 	for _, bad := range []string{"", "slow,delay=abc", "reset_after,color=red"} {
 		if _, err := parseFault(bad); err == nil {
 			t.Errorf("parseFault(%q) accepted", bad)

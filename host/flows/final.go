@@ -1,0 +1,67 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/openintegrator/integrator/shared"
+)
+
+// finalError is the error of an answer that asking again cannot change:
+// the API refused the request (a 4xx other than 408 and 429), the
+// connector refused to send it, or a complete answer is no list of
+// records. A flow stops at once on it: waiting and retrying would only
+// cost time, and --resume would meet the same answer.
+type finalError struct{ err error }
+
+func (e *finalError) Error() string { return e.err.Error() }
+func (e *finalError) Unwrap() error { return e.err }
+
+// final marks err as an answer that asking again cannot change.
+func final(err error) error { return &finalError{err} }
+
+// isFinal reports whether err, or an error it wraps, is final.
+func isFinal(err error) bool {
+	var f *finalError
+	return errors.As(err, &f)
+}
+
+// finalStatus reports whether an HTTP status says the same request will
+// get the same answer later: any 4xx but 408 (timeout) and 429 (rate
+// limit), and 1xx/3xx (redirects are never followed).
+func finalStatus(st int) bool {
+	switch {
+	case st == http.StatusRequestTimeout, st == http.StatusTooManyRequests:
+		return false
+	case st >= 500 || st == 0 || st >= 200 && st < 300:
+		return false
+	}
+	return true
+}
+
+// refused reports whether a response without an HTTP answer says the
+// connector would not send the request as it is (a URL it refuses, a
+// signing failure): an error with a code that is not a network
+// failure's. A failure without a code may be the network's, so it is not.
+func refused(h shared.ResponseHead) bool {
+	if h.Status != 0 {
+		return false
+	}
+	code, _ := firstError(h)
+	return code != "no_answer" && code != "error" && !retryCodes[code]
+}
+
+// stoppedAt adds to a final error of an export to a file what it has
+// saved: asking again will not help, so the way on is to fix the cause
+// first, which --resume cannot do.
+func (x *Export) stoppedAt(err error, st *exportState) error {
+	if !isFinal(err) || st.pages == 0 || x.Out == "" || x.Out == "-" {
+		return err
+	}
+	how := "once the cause is fixed, --resume continues from there (or --restart starts over)"
+	if errors.Is(err, errCursorCycle) {
+		how = "--resume would meet the cycle again: start over with --restart once the API answers without it"
+	}
+	return final(fmt.Errorf("%w\n%s records in %s pages are saved; %s", err, count(st.records), count(st.pages), how))
+}

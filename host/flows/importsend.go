@@ -162,6 +162,16 @@ func (im *Import) sendUnit(stop, reqs context.Context, lg *ledger, u *unit, w *r
 				return held, nil
 			}
 			u, claimed = nu, true
+			if im.lim.holding() {
+				// A wait began while the records were claimed: they wait
+				// unclaimed, as below.
+				if _, err := im.record(lg, u, verdict{state: store.ImportFailed, code: "rate_limited",
+					message: "not sent yet: waiting for the rate limit", pending: true}, w); err != nil {
+					return held, err
+				}
+				claimed = false
+				continue
+			}
 		}
 		req := u.req
 		req.MaxAttempts = 1

@@ -42,6 +42,13 @@ func (l *limiter) wait(ctx context.Context) error {
 	}
 }
 
+// holding reports whether a wait is in force now.
+func (l *limiter) holding() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return time.Now().Before(l.until)
+}
+
 // hold makes every sender wait until t.
 func (l *limiter) hold(t time.Time, why string) {
 	l.mu.Lock()

@@ -16,6 +16,8 @@ const groupWatched = true
 // plugin when the thread that started it ends; Start keeps that thread
 // alive while the plugin runs, so in effect the plugin dies with the host,
 // even when the host is killed with SIGKILL and has no chance to stop it.
+// (A plugin built on this package turns that signal into SIGTERM, to end
+// its own processes first; see guardTree.)
 func setProcAttrs(cmd *exec.Cmd) {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}

@@ -123,6 +123,16 @@ func (f *Factory) ClientOptions() shared.ClientOptions {
 	}
 }
 
+// ExecCache returns the cache of verified plugin binaries the plugins run
+// from: <home>/plugin-cache.
+func (f *Factory) ExecCache() (*plugins.ExecCache, error) {
+	h, err := f.HomeDir()
+	if err != nil {
+		return nil, err
+	}
+	return plugins.NewExecCache(filepath.Join(h, "plugin-cache")), nil
+}
+
 // LogDir is where the plugins' logs are kept: <home>/logs/<type>.log.
 func (f *Factory) LogDir() (string, error) {
 	h, err := f.HomeDir()
@@ -160,8 +170,13 @@ func (f *Factory) Supervisor() (*plugins.Supervisor, error) {
 		if err != nil {
 			return nil, err
 		}
+		cache, err := f.ExecCache()
+		if err != nil {
+			return nil, err
+		}
 		f.supervisor = plugins.NewSupervisor(plugins.SupervisorConfig{
 			Client: f.ClientOptions(),
+			Cache:  cache,
 			LogDir: logDir,
 			Logger: f.Logger(),
 		})
@@ -177,7 +192,11 @@ func (f *Factory) LoadPlugins(ctx context.Context, cands []plugins.Candidate, us
 	if err != nil {
 		return nil, err
 	}
-	return plugins.Load(ctx, cands, plugins.LoadOptions{Client: f.ClientOptions(), Trust: tr, UseCache: useCache}), nil
+	cache, err := f.ExecCache()
+	if err != nil {
+		return nil, err
+	}
+	return plugins.Load(ctx, cands, plugins.LoadOptions{Client: f.ClientOptions(), Cache: cache, Trust: tr, UseCache: useCache}), nil
 }
 
 // Close stops every plugin process this host started and closes what the

@@ -43,6 +43,9 @@ protocol. STATUS is ok, error (REASON says why), untrusted (the file is
 not the binary trusted for its type: see 'integrator plugins trust') or
 shadowed (a plugin of the same type in an earlier folder is used instead).
 
+A plugin runs from a private copy of the bytes whose checksum was
+checked, kept in the plugin-cache folder of INTEGRATOR_HOME.
+
 With --json, each plugin has its type, path, status, version, protocol,
 sha256 (of the file), trusted (whether that is the trusted checksum of
 its type) and, when it is not, trusted_sha256.`,
@@ -197,8 +200,12 @@ func pluginsTrustRun(ctx context.Context, opts *PluginsTrustOptions) error {
 	}
 	if out.Changed {
 		o := f.ClientOptions()
+		cache, err := f.ExecCache()
+		if err != nil {
+			return err
+		}
 		o.Checksum = v.Checksum()
-		inst, err := plugins.Start(ctx, c, o)
+		inst, err := plugins.Start(ctx, c, cache, o)
 		if err != nil {
 			return fmt.Errorf("plugin %s: %w; it was not trusted", c.Path, err)
 		}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -133,6 +134,39 @@ func TestPluginRunsFromAPrivateVerifiedCopy(t *testing.T) {
 	}
 	_ = host.cmd.Process.Kill()
 	host.wait(t, 10*time.Second)
+}
+
+// plugins list reports where a plugin path that is a symlink points.
+func TestPluginsListResolvesSymlinks(t *testing.T) {
+	store := t.TempDir()
+	target := filepath.Join(store, "twitter-ads-build")
+	copyFile(t, filepath.Join(bin, "plugins", svPluginFile), target, 0o755)
+	dir := t.TempDir()
+	link := filepath.Join(dir, svPluginFile)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	pd := []string{"--plugin-dir", dir}
+	r := mustRun(t, home, nil, append(pd, "plugins", "list", "--json")...)
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) == 0 {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	if p := list[0]; p["path"] != link || p["resolved_path"] != target || p["status"] != "ok" {
+		t.Errorf("plugins list --json: %v", p)
+	}
+	r = mustRun(t, home, nil, append(pd, "plugins", "list")...)
+	if !strings.Contains(r.stdout, link+" -> "+target) {
+		t.Errorf("plugins list does not show where the symlink points:\n%s", r.stdout)
+	}
+
+	// A plain file has no resolved path.
+	dir2, plugin := svPluginDir(t)
+	r = mustRun(t, t.TempDir(), nil, "--plugin-dir", dir2, "plugins", "list", "--json")
+	if strings.Contains(r.stdout, "resolved_path") || !strings.Contains(r.stdout, plugin) {
+		t.Errorf("plugins list --json of a plain file:\n%s", r.stdout)
+	}
 }
 
 // On a home whose filesystem is mounted noexec, the verified copies cannot

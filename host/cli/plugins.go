@@ -208,7 +208,10 @@ func pluginsTrustRun(ctx context.Context, opts *PluginsTrustOptions) error {
 		out.Version, out.Protocol = r.Version, r.Protocol
 	}
 	if out.Changed {
-		o := f.ClientOptions()
+		o, err := f.ClientOptions()
+		if err != nil {
+			return err
+		}
 		cache, err := f.ExecCache()
 		if err != nil {
 			return err

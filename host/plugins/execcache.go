@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 )
 
 // ExecCache is the host's private folder of verified plugin binaries. The
@@ -102,11 +103,16 @@ func (c *ExecCache) Copy(src, name, sum string) (string, error) {
 // returns the file's path when the bytes have sum; the file is read-only
 // and was hashed again from disk.
 func copyVerified(src, dir, sum string) (path string, err error) {
-	in, err := os.Open(src)
+	// Without waiting: a FIFO put in the file's place must not hold the
+	// host.
+	in, err := os.OpenFile(src, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return "", err
 	}
 	defer in.Close()
+	if info, err := in.Stat(); err != nil || !info.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is not a regular file", src)
+	}
 	out, err := os.CreateTemp(dir, ".copy-*") // O_EXCL, mode 0600
 	if err != nil {
 		return "", fmt.Errorf("copying %s into the plugin cache: %w", src, err)

@@ -15,10 +15,10 @@ import (
 
 // Trust decides whether a plugin binary may run. The first binary loaded
 // for a connector type is trusted and its SHA-256 recorded (trust on first
-// use); from then on only a file with that checksum runs, and every start
-// hands the checksum to go-plugin, which hashes the file again just before
-// it executes it. The user trusts a changed binary explicitly (plugins
-// trust).
+// use); from then on only a file with that checksum runs: every start runs
+// a copy of the bytes that were hashed (see ExecCache), so a file changed
+// after Check does not run. The user trusts a changed binary explicitly
+// (plugins trust).
 type Trust struct {
 	Store *store.Store
 }

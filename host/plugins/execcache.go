@@ -3,13 +3,13 @@ package plugins
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // ExecCache is the host's private folder of verified plugin binaries. The
@@ -158,8 +158,10 @@ func (c *ExecCache) Discard(path string) {
 }
 
 // prune removes the copies named name of other checksums than keep, and
-// their folders once empty. A host still running an old copy keeps it: a
-// running program's file may be removed.
+// the folders they leave empty once those are a while old: a folder just
+// made is empty until the copy another start is making is moved into it.
+// A host still running an old copy keeps it: a running program's file may
+// be removed.
 func (c *ExecCache) prune(name, keep string) {
 	entries, err := os.ReadDir(c.dir)
 	if err != nil {
@@ -173,11 +175,15 @@ func (c *ExecCache) prune(name, keep string) {
 			continue
 		}
 		dir := filepath.Join(c.dir, e.Name())
-		if err := os.Remove(filepath.Join(dir, name)); err == nil || errors.Is(err, os.ErrNotExist) {
+		_ = os.Remove(filepath.Join(dir, name))
+		if info, err := os.Lstat(dir); err == nil && time.Since(info.ModTime()) > pruneAfter {
 			_ = os.Remove(dir) // only when empty
 		}
 	}
 }
+
+// pruneAfter is how old an empty folder of the cache must be to be removed.
+const pruneAfter = time.Minute
 
 // privateDir makes the folder dir (and its parents) when missing, and
 // checks that it is a folder of the user's, not a symlink, that no one else

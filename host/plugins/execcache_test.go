@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func sumOf(b []byte) string {
@@ -91,6 +92,19 @@ func TestExecCacheReplacesAndPrunes(t *testing.T) {
 	if err := os.WriteFile(src, v2, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Another start is making a copy of other bytes: its folder is empty
+	// for now, and must stay. An empty folder left long ago goes.
+	making := filepath.Join(c.Dir(), sumOf([]byte("being copied")))
+	left := filepath.Join(c.Dir(), sumOf([]byte("long gone")))
+	for _, d := range []string{making, left} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(left, long, long); err != nil {
+		t.Fatal(err)
+	}
 	planted := filepath.Join(c.Dir(), sumOf(v2), "p")
 	if err := os.MkdirAll(filepath.Dir(planted), 0o700); err != nil {
 		t.Fatal(err)
@@ -110,6 +124,12 @@ func TestExecCacheReplacesAndPrunes(t *testing.T) {
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("the copy under another name was removed: %v", err)
+	}
+	if _, err := os.Stat(making); err != nil {
+		t.Errorf("the folder of a copy being made was removed: %v", err)
+	}
+	if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an empty folder left long ago stays: %v", err)
 	}
 }
 

@@ -17,12 +17,14 @@ import (
 )
 
 // procRunner runs a plugin process for go-plugin (ClientConfig.RunnerFunc)
-// in place of go-plugin's own runner, for three things that one cannot do:
+// in place of go-plugin's own runner, for what that one does not do:
 //
 //   - the plugin runs in a process group of its own, and when the plugin
 //     process exits (or is stopped) the whole group is killed, so the
 //     processes it started end with it. The group is killed before the
 //     plugin is reaped, so its id cannot belong to anyone else yet;
+//   - a process that escaped the group cannot keep the host waiting by
+//     holding the plugin's output pipes (see releasePipes);
 //   - the checksum is checked on the file the process is started from,
 //     just before it is started (go-plugin's SecureConfig does not work
 //     with a runner);

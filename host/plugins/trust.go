@@ -43,7 +43,7 @@ func (v Verdict) CachedSpec() (schema.Spec, bool) {
 	return decodeSpec(v.Record.SpecJSON)
 }
 
-// Checksum returns the file's SHA-256 as go-plugin's SecureConfig wants it.
+// Checksum returns the file's SHA-256 as shared.ClientOptions wants it.
 func (v Verdict) Checksum() []byte {
 	b, _ := hex.DecodeString(v.SHA256)
 	return b

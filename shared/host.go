@@ -2,7 +2,6 @@ package shared
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-plugin/runner"
 	"google.golang.org/grpc"
 
 	"github.com/openintegrator/integrator/schema"
@@ -61,6 +61,14 @@ type ClientOptions struct {
 	// Stderr receives everything the plugin writes to stderr, log lines
 	// included, a line at a time.
 	Stderr io.Writer
+	// Argv0 is the program name the plugin is started with (what ps
+	// shows), when it runs from another path than the one the user knows
+	// it by, such as a verified copy. "" means the path.
+	Argv0 string
+	// SocketDir is a private folder (0700) in which each plugin process
+	// gets a folder of its own (0700) for its Unix socket, removed when
+	// the process is stopped. "" means os.TempDir().
+	SocketDir string
 }
 
 func (o ClientOptions) startTimeout() time.Duration {
@@ -71,9 +79,10 @@ func (o ClientOptions) startTimeout() time.Duration {
 }
 
 // NewClient returns a go-plugin client for the plugin binary at path. Every
-// call builds a fresh ClientConfig, exec.Cmd and SecureConfig: go-plugin can
-// use none of them twice. The client speaks gRPC only, with mutual TLS, and
-// the plugin gets only the environment in o.Env.
+// call builds a fresh ClientConfig and exec.Cmd: go-plugin can use neither
+// twice. The client speaks gRPC only, with mutual TLS, and the plugin gets
+// only the environment in o.Env. The plugin runs in a process group of its
+// own, which is killed when the plugin exits or is stopped (see procRunner).
 //
 // On Linux the plugin gets SIGKILL when the OS thread that starts it ends
 // (the parent-death signal belongs to a thread, not a process). Start keeps
@@ -85,14 +94,18 @@ func NewClient(path string, o ClientOptions) *plugin.Client {
 	return c
 }
 
-// newClient builds the client; ending ctx kills the process.
+// newClient builds the client; ending ctx kills the process and its group.
 func newClient(ctx context.Context, path string, o ClientOptions) (*plugin.Client, *exec.Cmd) {
 	cmd := exec.CommandContext(ctx, path)
+	if o.Argv0 != "" {
+		cmd.Args[0] = o.Argv0
+	}
 	cmd.Env = append([]string(nil), o.Env...)
 	if !slices.ContainsFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "GOMAXPROCS=") }) {
 		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(PluginProcs))
 	}
-	setParentDeathSignal(cmd)
+	setProcAttrs(cmd)
+	r := newProcRunner(cmd, o.Checksum)
 	logger := o.Logger
 	if logger == nil {
 		logger = hclog.NewNullLogger()
@@ -100,7 +113,12 @@ func newClient(ctx context.Context, path string, o ClientOptions) (*plugin.Clien
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: VersionedPlugins(nil),
-		Cmd:              cmd,
+		RunnerFunc: func(l hclog.Logger, spec *exec.Cmd, socketDir string) (runner.Runner, error) {
+			return r.attach(spec, socketDir, l)
+		},
+		// go-plugin makes the socket folder (0700) inside TempDir, tells the
+		// plugin through PLUGIN_UNIX_SOCKET_DIR and removes it on Kill.
+		UnixSocketConfig: &plugin.UnixSocketConfig{TempDir: o.SocketDir},
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		SkipHostEnv:      true,
@@ -108,9 +126,6 @@ func newClient(ctx context.Context, path string, o ClientOptions) (*plugin.Clien
 		Logger:           logger,
 		Stderr:           o.Stderr,
 		GRPCDialOptions:  dialOptions(),
-	}
-	if o.Checksum != nil {
-		cfg.SecureConfig = &plugin.SecureConfig{Checksum: o.Checksum, Hash: sha256.New()}
 	}
 	return plugin.NewClient(cfg), cmd
 }

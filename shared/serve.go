@@ -47,8 +47,16 @@ func WithLogger(l hclog.Logger) ServeOpt {
 // stopping it) exits within parentPoll. On Linux the host's parent-death
 // signal usually comes first; this watch covers the other systems and the
 // cases the signal misses.
+//
+// A plugin leaves none of its own processes behind: when its host dies,
+// and when it stops, it kills its process group and, on Linux, every
+// process orphaned below it (see guardTree, which package initialization
+// runs in a plugin process).
 func Serve(impl Connector, opts ...ServeOpt) {
-	go watchParent(parentPoll, func() { os.Exit(exitOrphaned) })
+	go watchParent(parentPoll, func() {
+		endTree(true)
+		os.Exit(exitOrphaned)
+	})
 	cfg := &plugin.ServeConfig{
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: VersionedPlugins(impl),
@@ -61,6 +69,7 @@ func Serve(impl Connector, opts ...ServeOpt) {
 		cfg.Logger = NewPluginLogger("plugin")
 	}
 	plugin.Serve(cfg)
+	endTreeOnStop()
 }
 
 // newGRPCServer sets the message size limits on purpose: requests may carry

@@ -39,6 +39,9 @@ type Factory struct {
 	mu         sync.Mutex
 	supervisor *plugins.Supervisor
 	trustStore *store.Store
+
+	runMu  sync.Mutex
+	runDir *plugins.RunDir // this process's folder for plugin sockets
 }
 
 // NewFactory returns a Factory for the real process.
@@ -116,13 +119,49 @@ func (f *Factory) Candidates() ([]plugins.Candidate, []string, error) {
 	return cands, dirs, err
 }
 
-// ClientOptions returns how plugins are started: the host's logger, and only
-// the environment a plugin needs.
-func (f *Factory) ClientOptions() shared.ClientOptions {
-	return shared.ClientOptions{
-		Logger: f.Logger().Named("plugin"),
-		Env:    plugins.Env(f.Getenv, f.LogLevel),
+// ClientOptions returns how plugins are started: the host's logger, only
+// the environment a plugin needs, and this process's private folder for
+// their sockets (made on first use; the folders of hosts that were killed
+// are removed then).
+func (f *Factory) ClientOptions() (shared.ClientOptions, error) {
+	dir, err := f.socketDir()
+	if err != nil {
+		return shared.ClientOptions{}, err
 	}
+	return shared.ClientOptions{
+		Logger:    f.Logger().Named("plugin"),
+		Env:       plugins.Env(f.Getenv, f.LogLevel),
+		SocketDir: dir,
+	}, nil
+}
+
+func (f *Factory) socketDir() (string, error) {
+	f.runMu.Lock()
+	defer f.runMu.Unlock()
+	if f.runDir == nil {
+		h, err := f.HomeDir()
+		if err != nil {
+			return "", err
+		}
+		base, err := plugins.RunBase(f.Getenv, h)
+		if err != nil {
+			return "", err
+		}
+		if f.runDir, err = plugins.OpenRunDir(base); err != nil {
+			return "", err
+		}
+	}
+	return f.runDir.Path, nil
+}
+
+// ExecCache returns the cache of verified plugin binaries the plugins run
+// from: <home>/plugin-cache.
+func (f *Factory) ExecCache() (*plugins.ExecCache, error) {
+	h, err := f.HomeDir()
+	if err != nil {
+		return nil, err
+	}
+	return plugins.NewExecCache(filepath.Join(h, "plugin-cache")), nil
 }
 
 // LogDir is where the plugins' logs are kept: <home>/logs/<type>.log.
@@ -162,8 +201,17 @@ func (f *Factory) Supervisor() (*plugins.Supervisor, error) {
 		if err != nil {
 			return nil, err
 		}
+		co, err := f.ClientOptions()
+		if err != nil {
+			return nil, err
+		}
+		cache, err := f.ExecCache()
+		if err != nil {
+			return nil, err
+		}
 		f.supervisor = plugins.NewSupervisor(plugins.SupervisorConfig{
-			Client: f.ClientOptions(),
+			Client: co,
+			Cache:  cache,
 			LogDir: logDir,
 			Logger: f.Logger(),
 		})
@@ -179,7 +227,15 @@ func (f *Factory) LoadPlugins(ctx context.Context, cands []plugins.Candidate, us
 	if err != nil {
 		return nil, err
 	}
-	return plugins.Load(ctx, cands, plugins.LoadOptions{Client: f.ClientOptions(), Trust: tr, UseCache: useCache}), nil
+	co, err := f.ClientOptions()
+	if err != nil {
+		return nil, err
+	}
+	cache, err := f.ExecCache()
+	if err != nil {
+		return nil, err
+	}
+	return plugins.Load(ctx, cands, plugins.LoadOptions{Client: co, Cache: cache, Trust: tr, UseCache: useCache}), nil
 }
 
 // Close stops every plugin process this host started and closes what the
@@ -194,6 +250,12 @@ func (f *Factory) Close() {
 	if st != nil {
 		st.Close()
 	}
+	f.runMu.Lock()
+	if f.runDir != nil {
+		f.runDir.Close()
+		f.runDir = nil
+	}
+	f.runMu.Unlock()
 }
 
 // Service opens the connection store and the master key. Close the store

@@ -43,9 +43,15 @@ protocol. STATUS is ok, error (REASON says why), untrusted (the file is
 not the binary trusted for its type: see 'integrator plugins trust') or
 shadowed (a plugin of the same type in an earlier folder is used instead).
 
-With --json, each plugin has its type, path, status, version, protocol,
-sha256 (of the file), trusted (whether that is the trusted checksum of
-its type) and, when it is not, trusted_sha256.`,
+A path that is a symlink is shown with the file it leads to (PATH ->
+TARGET). Whatever the path, a plugin runs from a private copy of the
+bytes whose checksum was checked, kept in the plugin-cache folder of
+INTEGRATOR_HOME.
+
+With --json, each plugin has its type, path, resolved_path (when path is
+a symlink: the file it leads to), status, version, protocol, sha256 (of
+the file), trusted (whether that is the trusted checksum of its type)
+and, when it is not, trusted_sha256.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return pluginsListRun(cmd.Context(), opts) },
 	}
@@ -56,6 +62,7 @@ its type) and, when it is not, trusted_sha256.`,
 type pluginJSON struct {
 	Type          string `json:"type"`
 	Path          string `json:"path"`
+	ResolvedPath  string `json:"resolved_path,omitempty"` // where path, a symlink, leads
 	Status        string `json:"status"`
 	Name          string `json:"name,omitempty"`
 	Version       string `json:"version,omitempty"`
@@ -80,7 +87,8 @@ func pluginsListRun(ctx context.Context, opts *PluginsListOptions) error {
 	}
 	list := []pluginJSON{}
 	for _, p := range loaded {
-		pj := pluginJSON{Type: p.Type, Path: p.Path, SHA256: p.SHA256, Trusted: p.Trusted, TrustedSHA256: p.TrustedSHA256, ShadowedBy: p.ShadowedBy}
+		pj := pluginJSON{Type: p.Type, Path: p.Path, ResolvedPath: p.ResolvedPath, SHA256: p.SHA256, Trusted: p.Trusted,
+			TrustedSHA256: p.TrustedSHA256, ShadowedBy: p.ShadowedBy}
 		if p.SHA256 != "" {
 			pj.Checksum = "sha256:" + p.SHA256
 		}
@@ -111,7 +119,11 @@ func pluginsListRun(ctx context.Context, opts *PluginsListOptions) error {
 		if p.ShadowedBy != "" {
 			reason = "shadowed by " + p.ShadowedBy
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Type, p.Status, p.Version, shortSum(p.SHA256), p.Path, reason)
+		path := p.Path
+		if p.ResolvedPath != "" {
+			path += " -> " + p.ResolvedPath
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Type, p.Status, p.Version, shortSum(p.SHA256), path, reason)
 	}
 	return tw.Flush()
 }
@@ -196,9 +208,16 @@ func pluginsTrustRun(ctx context.Context, opts *PluginsTrustOptions) error {
 		out.Version, out.Protocol = r.Version, r.Protocol
 	}
 	if out.Changed {
-		o := f.ClientOptions()
+		o, err := f.ClientOptions()
+		if err != nil {
+			return err
+		}
+		cache, err := f.ExecCache()
+		if err != nil {
+			return err
+		}
 		o.Checksum = v.Checksum()
-		inst, err := plugins.Start(ctx, c, o)
+		inst, err := plugins.Start(ctx, c, cache, o)
 		if err != nil {
 			return fmt.Errorf("plugin %s: %w; it was not trusted", c.Path, err)
 		}

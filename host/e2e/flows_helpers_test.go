@@ -111,7 +111,7 @@ func pluginChildren(pid int) []int {
 		if err != nil {
 			continue
 		}
-		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err != nil || exe != plugin {
+		if svArgv0(child) != plugin {
 			continue
 		}
 		if parentOf(child) == pid {

@@ -267,11 +267,7 @@ func watchPluginProcesses(limit time.Duration) []string {
 	for ctx.Err() == nil {
 		entries, _ := os.ReadDir("/proc")
 		for _, e := range entries {
-			if _, err := strconv.Atoi(e.Name()); err != nil {
-				continue
-			}
-			exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-			if err != nil || exe != plugin {
+			if pid, err := strconv.Atoi(e.Name()); err != nil || svArgv0(pid) != plugin {
 				continue
 			}
 			cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))

@@ -141,7 +141,7 @@ func svPluginChild(t *testing.T, parent int, path string, limit time.Duration) i
 			if err != nil {
 				continue
 			}
-			if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err != nil || exe != path {
+			if svArgv0(pid) != path {
 				continue
 			}
 			if ppid, ok := svParentOf(pid); ok && ppid == parent && svAlive(pid) {
@@ -152,6 +152,15 @@ func svPluginChild(t *testing.T, parent int, path string, limit time.Duration) i
 	}
 	t.Fatalf("no process of %s under pid %d within %s", path, parent, limit)
 	return 0
+}
+
+// svArgv0 returns the program name a process was started with. The host
+// runs a verified copy of a plugin binary, named after the file in the
+// plugin folder: /proc/PID/exe is the copy, argv[0] the plugin's path.
+func svArgv0(pid int) string {
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	name, _, _ := strings.Cut(string(b), "\x00")
+	return name
 }
 
 // svProcStat returns the fields of /proc/<pid>/stat after the command name.

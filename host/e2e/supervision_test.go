@@ -121,7 +121,7 @@ func countPluginRuns(path string, stop <-chan struct{}) int {
 	for {
 		entries, _ := os.ReadDir("/proc")
 		for _, e := range entries {
-			if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && exe == path {
+			if pid, err := strconv.Atoi(e.Name()); err == nil && svArgv0(pid) == path {
 				pids[e.Name()] = true
 			}
 		}

@@ -19,6 +19,10 @@ const Prefix = "integrator-connector-"
 type Candidate struct {
 	Type string // from the file name
 	Path string
+	// ResolvedPath is the file Path leads to when Path is a symlink (at
+	// discovery: the link may change later; what runs is the verified
+	// copy of the bytes that were read), "" otherwise.
+	ResolvedPath string
 	// Problem says why the file cannot be used, before it is started; "" when
 	// it looks usable.
 	Problem string
@@ -95,6 +99,11 @@ func inspect(path string) Candidate {
 	if !schema.ValidType(c.Type) {
 		c.Problem = fmt.Sprintf("the name is not %s<type> with a type of lower-case words joined by hyphens", Prefix)
 		return c
+	}
+	if l, err := os.Lstat(path); err == nil && l.Mode()&fs.ModeSymlink != 0 {
+		if real, err := filepath.EvalSymlinks(path); err == nil {
+			c.ResolvedPath = real
+		}
 	}
 	info, err := os.Stat(path) // follows symlinks
 	switch {

@@ -7,8 +7,10 @@
 //
 // Trust is on first use: the first load records the binary's SHA-256 (and
 // its schema, so listing types need not start it again); every later start
-// passes that checksum to go-plugin's SecureConfig, and a changed binary is
-// refused until `integrator plugins trust TYPE` records the new one.
+// runs a private copy of the file's bytes that have that checksum
+// (ExecCache), never the file itself, and a changed binary is refused until
+// `integrator plugins trust TYPE` records the new one. Plugin sockets live
+// in a private folder of each host process (RunDir).
 //
 // The Supervisor keeps one process per type for the life of a host process,
 // shared by concurrent calls: a crash fails the calls in flight with a clear

@@ -119,7 +119,7 @@ func (s *Supervisor) launch(t Target) (*proc, error) {
 			o.Stderr = io.MultiWriter(p.stderr, l)
 		}
 	}
-	inst, err := Start(s.ctx, t.Candidate, o)
+	inst, err := Start(s.ctx, t.Candidate, s.cfg.Cache, o)
 	if err != nil {
 		p.log.event("plugin failed to start", "path", t.Path, "error", err.Error())
 		p.log.Close()

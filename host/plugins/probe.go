@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -35,7 +36,9 @@ func (p Plugin) OK() bool { return p.Err == nil && p.ShadowedBy == "" }
 // LoadOptions says how Load treats the candidates.
 type LoadOptions struct {
 	Client shared.ClientOptions
-	Trust  *Trust
+	// Cache holds the verified copies the plugins run from.
+	Cache *ExecCache
+	Trust *Trust
 	// UseCache takes the schema of a trusted binary from the cache instead
 	// of starting it. Without it every usable plugin is started.
 	UseCache bool
@@ -92,7 +95,7 @@ func loadOne(ctx context.Context, c Candidate, o LoadOptions) Plugin {
 	}
 	co := o.Client
 	co.Checksum = v.Checksum()
-	inst, err := Start(ctx, c, co)
+	inst, err := Start(ctx, c, o.Cache, co)
 	if err != nil {
 		p.Err = err
 		return p
@@ -108,9 +111,24 @@ func loadOne(ctx context.Context, c Candidate, o LoadOptions) Plugin {
 }
 
 // Start starts the candidate's plugin and checks that the type it reports is
-// the one its file name promises. Set o.Checksum to the trusted checksum:
-// a file that no longer has it is refused.
-func Start(ctx context.Context, c Candidate, o shared.ClientOptions) (*shared.Instance, error) {
+// the one its file name promises. o.Checksum is the trusted checksum: the
+// plugin runs from a copy in cache of the file's bytes that have it (see
+// ExecCache), never from the file itself, and a file that no longer has it
+// is refused.
+func Start(ctx context.Context, c Candidate, cache *ExecCache, o shared.ClientOptions) (*shared.Instance, error) {
+	if cache == nil || len(o.Checksum) == 0 {
+		return nil, errors.New("a plugin is started only from a verified copy: give the cache and the checksum")
+	}
+	sum := hex.EncodeToString(o.Checksum)
+	path, err := cache.Copy(c.Path, Prefix+c.Type, sum)
+	if mismatch := (*CopyMismatchError)(nil); errors.As(err, &mismatch) {
+		return nil, fmt.Errorf("it changed after it was checked (sha256 was %s, is now %s): "+
+			"if you installed a new version yourself, run 'integrator plugins trust %s'", short(sum), short(mismatch.Got), c.Type)
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.Argv0 = c.Path
 	if o.Logger != nil {
 		o.Logger = quietLogger{o.Logger}
 	}
@@ -120,11 +138,12 @@ func Start(ctx context.Context, c Candidate, o shared.ClientOptions) (*shared.In
 	} else {
 		o.Stderr = stderr
 	}
-	inst, err := shared.Start(ctx, c.Path, o)
+	inst, err := shared.Start(ctx, path, o)
 	switch {
 	case errors.Is(err, shared.ErrChecksumMismatch):
-		return nil, fmt.Errorf("it changed after it was checked (its sha256 is no longer %x): "+
-			"if you installed a new version yourself, run 'integrator plugins trust %s'", o.Checksum[:6], c.Type)
+		cache.Discard(path)
+		return nil, fmt.Errorf("its verified copy %s no longer has sha256 %s: it was removed, and is made again "+
+			"from %s at the next start", path, short(sum), c.Path)
 	case err != nil && ctx.Err() != nil:
 		return nil, err
 	case err != nil:

@@ -26,6 +26,8 @@ type SupervisorConfig struct {
 	// Client is how processes are started. Its Checksum and Stderr are
 	// set per start.
 	Client shared.ClientOptions
+	// Cache holds the verified copies the plugins run from.
+	Cache *ExecCache
 	// IdleTimeout stops a process that has had no handle and no call for
 	// that long. 0 means DefaultIdleTimeout; a negative value never stops.
 	IdleTimeout time.Duration

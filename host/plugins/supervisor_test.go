@@ -64,6 +64,7 @@ func target(t *testing.T, path string) Target {
 func newSupervisor(t *testing.T, cfg SupervisorConfig) *Supervisor {
 	t.Helper()
 	cfg.Client.Env = []string{shared.LogLevelEnv + "=warn"}
+	cfg.Cache = NewExecCache(filepath.Join(t.TempDir(), "cache"))
 	s := NewSupervisor(cfg)
 	t.Cleanup(s.Shutdown)
 	return s
@@ -106,18 +107,20 @@ func get(ctx context.Context, h *Handle, api string) error {
 	return nil
 }
 
-// pluginProcesses counts the live processes running the binary at path.
+// pluginProcesses counts the live processes of the plugin binary at path.
 func pluginProcesses(path string) int {
 	entries, _ := os.ReadDir("/proc")
 	n := 0
 	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
 			continue
 		}
-		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && exe == path {
-			if pid, _ := strconv.Atoi(e.Name()); alive(pid) {
-				n++
-			}
+		// The supervisor runs a verified copy of the binary, with the
+		// binary's path as argv[0].
+		cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if name, _, _ := strings.Cut(string(cmdline), "\x00"); name == path && alive(pid) {
+			n++
 		}
 	}
 	return n
@@ -355,7 +358,7 @@ func TestShutdownStopsEveryProcess(t *testing.T) {
 		}
 	}))
 	t.Cleanup(api.Close)
-	s := NewSupervisor(SupervisorConfig{})
+	s := NewSupervisor(SupervisorConfig{Cache: NewExecCache(filepath.Join(t.TempDir(), "cache"))})
 	ctx := testCtx(t)
 	h, err := s.Acquire(ctx, target(t, pluginBin))
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/schema"
@@ -15,10 +16,10 @@ import (
 
 // Trust decides whether a plugin binary may run. The first binary loaded
 // for a connector type is trusted and its SHA-256 recorded (trust on first
-// use); from then on only a file with that checksum runs, and every start
-// hands the checksum to go-plugin, which hashes the file again just before
-// it executes it. The user trusts a changed binary explicitly (plugins
-// trust).
+// use); from then on only a file with that checksum runs: every start runs
+// a copy of the bytes that were hashed (see ExecCache), so a file changed
+// after Check does not run. The user trusts a changed binary explicitly
+// (plugins trust).
 type Trust struct {
 	Store *store.Store
 }
@@ -42,7 +43,7 @@ func (v Verdict) CachedSpec() (schema.Spec, bool) {
 	return decodeSpec(v.Record.SpecJSON)
 }
 
-// Checksum returns the file's SHA-256 as go-plugin's SecureConfig wants it.
+// Checksum returns the file's SHA-256 as shared.ClientOptions wants it.
 func (v Verdict) Checksum() []byte {
 	b, _ := hex.DecodeString(v.SHA256)
 	return b
@@ -140,11 +141,14 @@ func (t *Trust) TrustNow(ctx context.Context, c Candidate, sum string, spec sche
 }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a FIFO does not hold the host
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is not a regular file", path)
+	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", fmt.Errorf("reading %s: %w", path, err)

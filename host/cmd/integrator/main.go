@@ -12,6 +12,7 @@ import (
 
 	"github.com/openintegrator/integrator/host/cli"
 	"github.com/openintegrator/integrator/host/flows"
+	"github.com/openintegrator/integrator/shared"
 )
 
 func main() {
@@ -22,7 +23,7 @@ func run() int {
 	// SIGINT or SIGTERM cancels the command's context; the command returns
 	// and every plugin is stopped below. A second signal ends the host at
 	// once: the plugins then die with it (the parent-death signal on Linux,
-	// their parent watch elsewhere).
+	// their parent watch elsewhere), ending their own processes first.
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 1)
@@ -39,9 +40,13 @@ func run() int {
 		}
 	}()
 
+	// Processes a plugin started and left orphaned come to this process
+	// (Linux), to be ended below with the plugins.
+	shared.AdoptOrphans()
 	f := cli.NewFactory()
 	err := cli.NewRootCmd(f).ExecuteContext(ctx)
-	f.Close() // stops every plugin process this host started
+	f.Close()           // stops every plugin process this host started
+	shared.EndOrphans() // and whatever they left behind
 	select {
 	case <-caught:
 		fmt.Fprintf(os.Stderr, "error: stopped by %v\n", got)

@@ -1,0 +1,13 @@
+//go:build !unix
+
+package shared
+
+import "os/exec"
+
+const groupWatched = false
+
+func setProcAttrs(*exec.Cmd) {}
+
+func waitExited(int) bool { return false }
+
+func killGroup(int) {}

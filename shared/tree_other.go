@@ -1,0 +1,7 @@
+//go:build !unix
+
+package shared
+
+func endTreeOnStop() {}
+
+func endTree(bool) {}

@@ -154,6 +154,17 @@ func (f *Factory) socketDir() (string, error) {
 	return f.runDir.Path, nil
 }
 
+// startOptions is what starting a plugin takes: the client options and
+// the cache of verified binaries.
+func (f *Factory) startOptions() (shared.ClientOptions, *plugins.ExecCache, error) {
+	co, err := f.ClientOptions()
+	if err != nil {
+		return co, nil, err
+	}
+	cache, err := f.ExecCache()
+	return co, cache, err
+}
+
 // ExecCache returns the cache of verified plugin binaries the plugins run
 // from: <home>/plugin-cache.
 func (f *Factory) ExecCache() (*plugins.ExecCache, error) {
@@ -201,11 +212,7 @@ func (f *Factory) Supervisor() (*plugins.Supervisor, error) {
 		if err != nil {
 			return nil, err
 		}
-		co, err := f.ClientOptions()
-		if err != nil {
-			return nil, err
-		}
-		cache, err := f.ExecCache()
+		co, cache, err := f.startOptions()
 		if err != nil {
 			return nil, err
 		}
@@ -227,11 +234,7 @@ func (f *Factory) LoadPlugins(ctx context.Context, cands []plugins.Candidate, us
 	if err != nil {
 		return nil, err
 	}
-	co, err := f.ClientOptions()
-	if err != nil {
-		return nil, err
-	}
-	cache, err := f.ExecCache()
+	co, cache, err := f.startOptions()
 	if err != nil {
 		return nil, err
 	}

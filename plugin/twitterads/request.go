@@ -120,12 +120,12 @@ func buildHeader(in []shared.Header, userAgent string) (http.Header, *schema.Dia
 			return nil, refuse(CodeControlCharacter, "remove line breaks and other control characters from header names",
 				"header name %q contains a line break or another control character", clipName(f.Name))
 		}
-		if i, c, ok := controlInValue(f.Value); ok {
+		if i, c, ok := shared.HeaderValueControl(f.Value); ok {
 			// The value is not quoted: it may be a credential.
 			return nil, refuse(CodeControlCharacter, "remove line breaks and other control characters from header values; only tab is allowed",
 				"the value of header %q has a control character (%#02x) at byte %d", clipName(f.Name), c, i+1)
 		}
-		if !validToken(f.Name) {
+		if !shared.HeaderNameValid(f.Name) {
 			return nil, refuse(CodeInvalidHeader, "header names are letters, digits and !#$%&'*+-.^_`|~",
 				"header name %q is not valid", clipName(f.Name))
 		}
@@ -139,33 +139,6 @@ func buildHeader(in []shared.Header, userAgent string) (http.Header, *schema.Dia
 		h["User-Agent"] = []string{userAgent}
 	}
 	return h, nil
-}
-
-// controlInValue finds the first byte a header value may not hold: a
-// control character other than horizontal tab (RFC 9110, section 5.5),
-// DEL included. Go's HTTP client refuses such a value only once it
-// sends, as a network error.
-func controlInValue(v string) (int, byte, bool) {
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; (c < 0x20 && c != '\t') || c == 0x7f {
-			return i, c, true
-		}
-	}
-	return 0, 0, false
-}
-
-func validToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
-			continue
-		}
-		return false
-	}
-	return true
 }
 
 // clipName shortens a header name for a message and hides control

@@ -299,3 +299,52 @@ func connectionsTo(t *testing.T, rawURL string) int {
 	}
 	return n
 }
+
+// TestImportAfterTheHostIsKilled kills an import with SIGKILL while its
+// requests are out: the next run takes over the killed run's lease at
+// once, reports the records that were in flight as unknown (never sending
+// them again), sends the rest, and no campaign is created twice.
+func TestImportAfterTheHostIsKilled(t *testing.T) {
+	t.Parallel()
+	sim, home := flowHome(t, "--write-limit", "-1", "--fault", "slow,delay=300ms,method=POST")
+	fi := fundingInstrument(t, home, sim)
+	in, _ := campaignLines(t, sim, fi, "killed", 40)
+	run := startIntegrator(t, home, importArgs(in, "--concurrency", "4")...)
+	var plugins []int
+	waitFor(t, 60*time.Second, "a few records to be sent", func() bool {
+		if run.exited() {
+			t.Fatalf("the import ended before it could be killed\n%s", run.stderr.String())
+		}
+		plugins = pluginChildren(run.cmd.Process.Pid)
+		return connectionsTo(t, sim.URL) >= 4 && len(campaignNames(t, home, sim)) >= 8
+	})
+	kill(t, run.cmd.Process.Pid)
+	run.wait(t, 10*time.Second)
+	for _, pid := range plugins {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	results := filepath.Join(t.TempDir(), "results.jsonl")
+	r := integrator(t, home, nil, importArgs(in, "--results", results)...)
+	if strings.Contains(r.stderr, "in progress") {
+		t.Fatalf("the killed run's lease was not taken over:\n%s", r.stderr)
+	}
+	unknown := 0
+	for _, x := range jsonLines(t, results) {
+		switch x["result"] {
+		case "unknown":
+			unknown++
+		case "ok":
+		default:
+			t.Errorf("result %v", x)
+		}
+	}
+	if unknown > 4 {
+		t.Errorf("%d unknown outcomes: at most the 4 requests in flight may be", unknown)
+	}
+	if (r.code == 0) != (unknown == 0) {
+		t.Errorf("exit %d with %d unknown\n%s", r.code, unknown, r.stderr)
+	}
+	if n := checkOnce(t, campaignNames(t, home, sim), "killed"); n < 40-unknown {
+		t.Errorf("%d campaigns, %d unknown: records were lost", n, unknown)
+	}
+}

@@ -28,7 +28,7 @@ work is listed: exports and reports that stopped before their end (their
 --resume would find nothing to continue, even after a connection of the same
 name is created again), and imported records that a stopped run left in
 flight or whose outcome is unknown (forgetting them means an import through
-another connection would send them again). Their FILE.part files are left
+a connection created again under this name would send them again). Their FILE.part files are left
 where they are.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -98,7 +98,7 @@ func connectionsDeleteRun(ctx context.Context, f *Factory, name string, force bo
 		fmt.Fprintf(f.IO.ErrOut, "Forgotten with it:\n  - %s\n", strings.Join(work, "\n  - "))
 	}
 	if done := counts[store.ImportOK]; done > 0 {
-		fmt.Fprintf(f.IO.ErrOut, "Its import ledger of %s applied is deleted too: an import through another connection sends them again.\n", plural(int(done), "record"))
+		fmt.Fprintf(f.IO.ErrOut, "Its import ledger of %s applied is deleted too: an import through a connection created again under this name would send them again.\n", plural(int(done), "record"))
 	}
 	return nil
 }

@@ -119,7 +119,7 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	what := fmt.Sprintf("Exported %d records in %d pages", sum.Records, sum.Pages)
+	what := fmt.Sprintf("Exported %s in %s", plural(int(sum.Records), "record"), plural(int(sum.Pages), "page"))
 	if sum.Out != "-" {
 		what += " to " + sum.Out
 	}

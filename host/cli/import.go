@@ -62,8 +62,9 @@ record's canonical JSON (keys sorted, no spacing; values as written), with
 its occurrence number (the second identical line of a file is a second
 record). So an import run again, with the same file or with an edited one
 (a malformed line fixed, lines added, moved or removed), skips every record
-that is done and says how many it skipped; --again sends them anyway, on
-purpose. A record that failed is sent again.
+that is done (its result line says "earlier": true, and the summary on
+stderr, shown on a terminal or with --progress plain, counts them); --again
+sends them anyway, on purpose. A record that failed is sent again.
 
 A create (POST) whose outcome is unknown (the connection broke after it was
 sent, or a run stopped while it was out) is never sent again by itself: a
@@ -149,7 +150,12 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 		return err
 	}
 	line := fmt.Sprintf("Imported %s: %d ok, %d failed, %d unknown", records(sum.Records), sum.OK, sum.Failed, sum.Unknown)
-	if sum.Earlier > 0 {
+	if sum.Earlier > 0 && sum.Earlier == sum.Records {
+		line = fmt.Sprintf("Nothing sent: all %s were done before, skipped (--again sends them)", records(sum.Records))
+		if sum.Records == 1 {
+			line = "Nothing sent: the 1 record was done before, skipped (--again sends it)"
+		}
+	} else if sum.Earlier > 0 {
 		line += fmt.Sprintf("; %s done before, skipped", records(sum.Earlier))
 		if sum.EarlierUnknown > 0 {
 			line += fmt.Sprintf(" (%d of them with an unknown outcome)", sum.EarlierUnknown)

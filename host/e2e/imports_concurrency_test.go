@@ -83,7 +83,7 @@ func TestTwoImportsOfOneFileAtOnce(t *testing.T) {
 		t.Fatalf("waiting run: exit %d\n%s", code, waiter.stderr.String())
 	}
 	if !strings.Contains(waiter.stderr.String(), "Waiting for another run of this import to end") ||
-		!strings.Contains(waiter.stderr.String(), "500 records done before, skipped") {
+		!strings.Contains(waiter.stderr.String(), "Nothing sent: all 500 records were done before, skipped") {
 		t.Errorf("waiting run's stderr:\n%s", waiter.stderr.String())
 	}
 	res := jsonLines(t, filepath.Join(dir, "first.jsonl"))

@@ -120,6 +120,7 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 	defer f.Close()
 	st, resumed, err := x.begin(ctx, key, out, f)
 	if err != nil {
+		f.release()
 		return sum, err
 	}
 	sum.Resumed = resumed

@@ -21,6 +21,7 @@ type partFile struct {
 	*os.File
 	final string
 	sum   hash.Hash // of the file's bytes from the start to where writing is
+	fresh bool      // openPart made it: nothing was there before
 }
 
 // errBusy means another process holds the lock on the output.
@@ -36,6 +37,7 @@ func openPart(final string) (*partFile, error) {
 	if isSymlink(name) {
 		return nil, symlink
 	}
+	_, statErr := os.Lstat(name)
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|noFollow, 0o600)
 	if err != nil {
 		if isSymlink(name) { // put there since the check above
@@ -65,7 +67,7 @@ func openPart(final string) (*partFile, error) {
 		}
 		return nil, fmt.Errorf("locking %s: %w", name, err)
 	}
-	return &partFile{File: f, final: final, sum: sha256.New()}, nil
+	return &partFile{File: f, final: final, sum: sha256.New(), fresh: errors.Is(statErr, os.ErrNotExist)}, nil
 }
 
 func isSymlink(name string) bool {
@@ -160,6 +162,16 @@ func (p *partFile) commit() error {
 		return err
 	}
 	return p.Close()
+}
+
+// release closes the file of a run that did not start, removing it when
+// openPart made it: a refused command leaves nothing behind.
+func (p *partFile) release() {
+	if p.fresh {
+		p.abandon()
+		return
+	}
+	p.Close()
 }
 
 // abandon closes the file and removes it.

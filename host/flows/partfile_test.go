@@ -217,3 +217,18 @@ func TestOutputsAreOwnerOnly(t *testing.T) {
 		t.Errorf("an older part file kept mode %v", info.Mode().Perm())
 	}
 }
+
+// A refused command leaves no part file it made behind, and keeps one it
+// did not make.
+func TestRefusedExportLeavesNoPartFile(t *testing.T) {
+	p, _ := fakePlugin(func(req shared.Request) (*shared.Response, error) { return nil, errBoom })
+	out := filepath.Join(t.TempDir(), "out.jsonl")
+	x := testExport(t, testStore(t), p, out)
+	x.Resume = true
+	if _, err := x.Run(context.Background()); !errors.Is(err, ErrNothingToResume) {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(out + ".part"); !os.IsNotExist(err) {
+		t.Errorf("the refused --resume left %s.part: %v", out, err)
+	}
+}

@@ -101,7 +101,7 @@ func (r *Report) open(ctx context.Context, jobs int) (*reportOut, reportState, e
 	out.Writer, out.part = f, f
 	st, err = r.begin(ctx, path, f, jobs)
 	if err != nil {
-		f.Close()
+		f.release()
 		out.lease.Release()
 		return nil, st, err
 	}

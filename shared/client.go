@@ -41,6 +41,8 @@ func callError(method string, err error) error {
 		return fmt.Errorf("%s: %w", method, context.Canceled)
 	case codes.DeadlineExceeded:
 		return fmt.Errorf("%s: %w", method, context.DeadlineExceeded)
+	case codes.Unimplemented:
+		return fmt.Errorf("%s: %w (upgrade the plugin, or it lacks the capability)", method, ErrUnsupported)
 	default:
 		return fmt.Errorf("%s: plugin error: %s", method, st.Message())
 	}
@@ -88,15 +90,28 @@ func (c *client) DoRequest(ctx context.Context, cfg schema.Config, req Request) 
 		cancel()
 		return nil, callError("DoRequest", err)
 	}
+	return receiveResponse("DoRequest", stream, cancel)
+}
+
+// responseReceiver is the receiving side of a stream of DoRequestResponse
+// messages: DoRequest's, or FetchReportJob's.
+type responseReceiver interface {
+	Recv() (*pb.DoRequestResponse, error)
+	RecvMsg(m any) error
+}
+
+// receiveResponse reads the head of a response stream and returns the
+// response, whose body reads the chunks; cancel ends the stream.
+func receiveResponse(method string, stream responseReceiver, cancel context.CancelFunc) (*Response, error) {
 	first, err := stream.Recv()
 	if err != nil {
 		cancel()
-		return nil, callError("DoRequest", err)
+		return nil, callError(method, err)
 	}
 	head := first.GetHead()
 	if head == nil {
 		cancel()
-		return nil, errors.New("DoRequest: the plugin sent body data before the response head")
+		return nil, fmt.Errorf("%s: the plugin sent body data before the response head", method)
 	}
 	resp := &Response{ResponseHead: headFromProto(head)}
 	if head.GetBodyComplete() {
@@ -107,14 +122,15 @@ func (c *client) DoRequest(ctx context.Context, cfg schema.Config, req Request) 
 		resp.Body = io.NopCloser(bytes.NewReader(head.GetBodyStart()))
 		return resp, nil
 	}
-	resp.Body = &streamBody{stream: stream, cancel: cancel, pending: head.GetBodyStart()}
+	resp.Body = &streamBody{method: method, stream: stream, cancel: cancel, pending: head.GetBodyStart()}
 	return resp, nil
 }
 
 // streamBody reads the body chunks of a DoRequest stream. Close may be
 // called while another goroutine is in Read, to abort it.
 type streamBody struct {
-	stream  pb.Connector_DoRequestClient
+	method  string
+	stream  responseReceiver
 	msg     pb.DoRequestResponse // every chunk is received into it (see codec)
 	cancel  context.CancelFunc
 	closed  atomic.Bool
@@ -137,9 +153,9 @@ func (b *streamBody) Read(p []byte) (int, error) {
 		case err == io.EOF:
 			b.err = io.EOF
 		case err != nil:
-			b.err = callError("DoRequest body", err)
+			b.err = callError(b.method+" body", err)
 		case b.msg.GetHead() != nil:
-			b.err = errors.New("DoRequest: the plugin sent a second response head")
+			b.err = fmt.Errorf("%s: the plugin sent a second response head", b.method)
 		default:
 			b.pending = b.msg.GetChunk()
 		}

@@ -74,15 +74,26 @@ func (s *server) Ping(ctx context.Context, req *pb.PingRequest) (*pb.PingRespons
 func (s *server) DoRequest(req *pb.DoRequestRequest, stream pb.Connector_DoRequestServer) error {
 	r := requestFromProto(req.GetRequest())
 	if len(r.Body) > MaxRequestBody {
-		return sendHeadOnly(req, stream, headToProto(bodyTooLarge(len(r.Body))))
+		return sendHeadOnly(req.GetBodyInHead(), stream, headToProto(bodyTooLarge(len(r.Body))))
 	}
 	resp, err := s.impl.DoRequest(stream.Context(), configFromProto(req.GetConfig()), r)
 	if err != nil {
 		return internal("DoRequest", err)
 	}
+	return sendResponse(stream, req.GetBodyInHead(), resp)
+}
+
+// responseStream is the sending side of a stream of DoRequestResponse
+// messages: DoRequest's, or FetchReportJob's.
+type responseStream interface {
+	Send(*pb.DoRequestResponse) error
+}
+
+// sendResponse streams resp: the head, then the body in chunks.
+func sendResponse(stream responseStream, bodyInHead bool, resp *Response) error {
 	head := headToProto(resp.ResponseHead)
 	if resp.Body == nil {
-		return sendHeadOnly(req, stream, head)
+		return sendHeadOnly(bodyInHead, stream, head)
 	}
 	defer resp.Body.Close()
 	// The head carries what the first Read of the body returns. A small
@@ -97,7 +108,8 @@ func (s *server) DoRequest(req *pb.DoRequestRequest, stream pb.Connector_DoReque
 	// on at once.
 	buf := make([]byte, firstChunk)
 	var n int // a host that predates body_in_head gets the body in chunks only
-	if req.GetBodyInHead() {
+	var err error
+	if bodyInHead {
 		n, err = resp.Body.Read(buf)
 		head.BodyStart = buf[:n]
 		head.BodyComplete = err == io.EOF
@@ -127,14 +139,14 @@ func (s *server) DoRequest(req *pb.DoRequestRequest, stream pb.Connector_DoReque
 	}
 }
 
-func sendHead(stream pb.Connector_DoRequestServer, h *pb.ResponseHead) error {
+func sendHead(stream responseStream, h *pb.ResponseHead) error {
 	return stream.Send(&pb.DoRequestResponse{Part: &pb.DoRequestResponse_Head{Head: h}})
 }
 
 // sendHeadOnly answers with a head and no body: complete at once for a
 // host that reads body_complete, an empty stream for an older one.
-func sendHeadOnly(req *pb.DoRequestRequest, stream pb.Connector_DoRequestServer, h *pb.ResponseHead) error {
-	h.BodyComplete = req.GetBodyInHead()
+func sendHeadOnly(bodyInHead bool, stream responseStream, h *pb.ResponseHead) error {
+	h.BodyComplete = bodyInHead
 	return sendHead(stream, h)
 }
 

@@ -190,6 +190,123 @@ func (Severity) EnumDescriptor() ([]byte, []int) {
 	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{2}
 }
 
+type PagingStyle int32
+
+const (
+	PagingStyle_PAGING_STYLE_UNSPECIFIED PagingStyle = 0
+	// One answer holds the whole list.
+	PagingStyle_PAGING_STYLE_NONE PagingStyle = 1
+	// The answer names the next page's cursor; the next request carries it.
+	PagingStyle_PAGING_STYLE_CURSOR PagingStyle = 2
+	// The answer holds the next page's URL.
+	PagingStyle_PAGING_STYLE_NEXT_URL PagingStyle = 3
+	// Pages are numbered.
+	PagingStyle_PAGING_STYLE_PAGE PagingStyle = 4
+	// A Link header with rel="next" names the next page (RFC 8288).
+	PagingStyle_PAGING_STYLE_LINK_HEADER PagingStyle = 5
+)
+
+// Enum value maps for PagingStyle.
+var (
+	PagingStyle_name = map[int32]string{
+		0: "PAGING_STYLE_UNSPECIFIED",
+		1: "PAGING_STYLE_NONE",
+		2: "PAGING_STYLE_CURSOR",
+		3: "PAGING_STYLE_NEXT_URL",
+		4: "PAGING_STYLE_PAGE",
+		5: "PAGING_STYLE_LINK_HEADER",
+	}
+	PagingStyle_value = map[string]int32{
+		"PAGING_STYLE_UNSPECIFIED": 0,
+		"PAGING_STYLE_NONE":        1,
+		"PAGING_STYLE_CURSOR":      2,
+		"PAGING_STYLE_NEXT_URL":    3,
+		"PAGING_STYLE_PAGE":        4,
+		"PAGING_STYLE_LINK_HEADER": 5,
+	}
+)
+
+func (x PagingStyle) Enum() *PagingStyle {
+	p := new(PagingStyle)
+	*p = x
+	return p
+}
+
+func (x PagingStyle) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PagingStyle) Descriptor() protoreflect.EnumDescriptor {
+	return file_shared_proto_connectorv1_connector_proto_enumTypes[3].Descriptor()
+}
+
+func (PagingStyle) Type() protoreflect.EnumType {
+	return &file_shared_proto_connectorv1_connector_proto_enumTypes[3]
+}
+
+func (x PagingStyle) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PagingStyle.Descriptor instead.
+func (PagingStyle) EnumDescriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{3}
+}
+
+type JobState int32
+
+const (
+	JobState_JOB_STATE_UNSPECIFIED JobState = 0
+	JobState_JOB_STATE_PROCESSING  JobState = 1
+	// Done; url says where the result is, once it is known.
+	JobState_JOB_STATE_SUCCESS JobState = 2
+	// Failed, expired or cancelled: it will not finish.
+	JobState_JOB_STATE_FAILED JobState = 3
+)
+
+// Enum value maps for JobState.
+var (
+	JobState_name = map[int32]string{
+		0: "JOB_STATE_UNSPECIFIED",
+		1: "JOB_STATE_PROCESSING",
+		2: "JOB_STATE_SUCCESS",
+		3: "JOB_STATE_FAILED",
+	}
+	JobState_value = map[string]int32{
+		"JOB_STATE_UNSPECIFIED": 0,
+		"JOB_STATE_PROCESSING":  1,
+		"JOB_STATE_SUCCESS":     2,
+		"JOB_STATE_FAILED":      3,
+	}
+)
+
+func (x JobState) Enum() *JobState {
+	p := new(JobState)
+	*p = x
+	return p
+}
+
+func (x JobState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (JobState) Descriptor() protoreflect.EnumDescriptor {
+	return file_shared_proto_connectorv1_connector_proto_enumTypes[4].Descriptor()
+}
+
+func (JobState) Type() protoreflect.EnumType {
+	return &file_shared_proto_connectorv1_connector_proto_enumTypes[4]
+}
+
+func (x JobState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use JobState.Descriptor instead.
+func (JobState) EnumDescriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{4}
+}
+
 type Field struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
@@ -1454,6 +1571,747 @@ func (*DoRequestResponse_Head) isDoRequestResponse_Part() {}
 
 func (*DoRequestResponse_Chunk) isDoRequestResponse_Part() {}
 
+type DescribeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Config        *Config                `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeRequest) Reset() {
+	*x = DescribeRequest{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeRequest) ProtoMessage() {}
+
+func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeRequest.ProtoReflect.Descriptor instead.
+func (*DescribeRequest) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *DescribeRequest) GetConfig() *Config {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+type DescribeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// How the API's lists page; absent: the connector pages no list.
+	Paging *Paging `protobuf:"bytes,1,opt,name=paging,proto3" json:"paging,omitempty"`
+	// The API's async reports; absent: it has none.
+	Reports *Reports `protobuf:"bytes,2,opt,name=reports,proto3" json:"reports,omitempty"`
+	// Settings that keep the connector from describing the API.
+	Diagnostics   []*Diagnostic `protobuf:"bytes,3,rep,name=diagnostics,proto3" json:"diagnostics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeResponse) Reset() {
+	*x = DescribeResponse{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeResponse) ProtoMessage() {}
+
+func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeResponse.ProtoReflect.Descriptor instead.
+func (*DescribeResponse) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *DescribeResponse) GetPaging() *Paging {
+	if x != nil {
+		return x.Paging
+	}
+	return nil
+}
+
+func (x *DescribeResponse) GetReports() *Reports {
+	if x != nil {
+		return x.Reports
+	}
+	return nil
+}
+
+func (x *DescribeResponse) GetDiagnostics() []*Diagnostic {
+	if x != nil {
+		return x.Diagnostics
+	}
+	return nil
+}
+
+type Paging struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Style PagingStyle            `protobuf:"varint,1,opt,name=style,proto3,enum=integrator.connector.v1.PagingStyle" json:"style,omitempty"`
+	// The answer's field that holds a page's records.
+	RecordsField string `protobuf:"bytes,2,opt,name=records_field,json=recordsField,proto3" json:"records_field,omitempty"`
+	// Cursor paging: the query parameter that carries the cursor, and the
+	// answer's field with the next one (null or absent on the last page).
+	CursorParam     string `protobuf:"bytes,3,opt,name=cursor_param,json=cursorParam,proto3" json:"cursor_param,omitempty"`
+	NextCursorField string `protobuf:"bytes,4,opt,name=next_cursor_field,json=nextCursorField,proto3" json:"next_cursor_field,omitempty"`
+	// Next-URL paging: the answer's field with the next page's URL.
+	NextUrlField string `protobuf:"bytes,5,opt,name=next_url_field,json=nextUrlField,proto3" json:"next_url_field,omitempty"`
+	// Page paging: the page number's parameter and the first page's number;
+	// a page with fewer records than page_size (or none) is the last.
+	PageParam     string `protobuf:"bytes,6,opt,name=page_param,json=pageParam,proto3" json:"page_param,omitempty"`
+	FirstPage     int64  `protobuf:"varint,7,opt,name=first_page,json=firstPage,proto3" json:"first_page,omitempty"`
+	PageSizeParam string `protobuf:"bytes,8,opt,name=page_size_param,json=pageSizeParam,proto3" json:"page_size_param,omitempty"`
+	// The answer's field with the number of records in the whole list, if
+	// the API gives it, and the parameter that asks for it (on the first
+	// request only).
+	TotalField    string      `protobuf:"bytes,9,opt,name=total_field,json=totalField,proto3" json:"total_field,omitempty"`
+	TotalParam    *QueryParam `protobuf:"bytes,10,opt,name=total_param,json=totalParam,proto3" json:"total_param,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Paging) Reset() {
+	*x = Paging{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Paging) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Paging) ProtoMessage() {}
+
+func (x *Paging) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Paging.ProtoReflect.Descriptor instead.
+func (*Paging) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *Paging) GetStyle() PagingStyle {
+	if x != nil {
+		return x.Style
+	}
+	return PagingStyle_PAGING_STYLE_UNSPECIFIED
+}
+
+func (x *Paging) GetRecordsField() string {
+	if x != nil {
+		return x.RecordsField
+	}
+	return ""
+}
+
+func (x *Paging) GetCursorParam() string {
+	if x != nil {
+		return x.CursorParam
+	}
+	return ""
+}
+
+func (x *Paging) GetNextCursorField() string {
+	if x != nil {
+		return x.NextCursorField
+	}
+	return ""
+}
+
+func (x *Paging) GetNextUrlField() string {
+	if x != nil {
+		return x.NextUrlField
+	}
+	return ""
+}
+
+func (x *Paging) GetPageParam() string {
+	if x != nil {
+		return x.PageParam
+	}
+	return ""
+}
+
+func (x *Paging) GetFirstPage() int64 {
+	if x != nil {
+		return x.FirstPage
+	}
+	return 0
+}
+
+func (x *Paging) GetPageSizeParam() string {
+	if x != nil {
+		return x.PageSizeParam
+	}
+	return ""
+}
+
+func (x *Paging) GetTotalField() string {
+	if x != nil {
+		return x.TotalField
+	}
+	return ""
+}
+
+func (x *Paging) GetTotalParam() *QueryParam {
+	if x != nil {
+		return x.TotalParam
+	}
+	return nil
+}
+
+type Reports struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What one job may cover.
+	MaxWindowSeconds          int64 `protobuf:"varint,1,opt,name=max_window_seconds,json=maxWindowSeconds,proto3" json:"max_window_seconds,omitempty"`
+	MaxSegmentedWindowSeconds int64 `protobuf:"varint,2,opt,name=max_segmented_window_seconds,json=maxSegmentedWindowSeconds,proto3" json:"max_segmented_window_seconds,omitempty"`
+	MaxIds                    int32 `protobuf:"varint,3,opt,name=max_ids,json=maxIds,proto3" json:"max_ids,omitempty"`
+	// Jobs one account may have processing at once.
+	MaxProcessingJobs int32 `protobuf:"varint,4,opt,name=max_processing_jobs,json=maxProcessingJobs,proto3" json:"max_processing_jobs,omitempty"`
+	// Job ids one poll may ask for.
+	MaxPollIds int32 `protobuf:"varint,5,opt,name=max_poll_ids,json=maxPollIds,proto3" json:"max_poll_ids,omitempty"`
+	// Granularities the API knows, such as DAY; the first is the default.
+	Granularities []string `protobuf:"bytes,6,rep,name=granularities,proto3" json:"granularities,omitempty"`
+	// The placement a report covers when none is named.
+	DefaultPlacement string `protobuf:"bytes,7,opt,name=default_placement,json=defaultPlacement,proto3" json:"default_placement,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *Reports) Reset() {
+	*x = Reports{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Reports) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Reports) ProtoMessage() {}
+
+func (x *Reports) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Reports.ProtoReflect.Descriptor instead.
+func (*Reports) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *Reports) GetMaxWindowSeconds() int64 {
+	if x != nil {
+		return x.MaxWindowSeconds
+	}
+	return 0
+}
+
+func (x *Reports) GetMaxSegmentedWindowSeconds() int64 {
+	if x != nil {
+		return x.MaxSegmentedWindowSeconds
+	}
+	return 0
+}
+
+func (x *Reports) GetMaxIds() int32 {
+	if x != nil {
+		return x.MaxIds
+	}
+	return 0
+}
+
+func (x *Reports) GetMaxProcessingJobs() int32 {
+	if x != nil {
+		return x.MaxProcessingJobs
+	}
+	return 0
+}
+
+func (x *Reports) GetMaxPollIds() int32 {
+	if x != nil {
+		return x.MaxPollIds
+	}
+	return 0
+}
+
+func (x *Reports) GetGranularities() []string {
+	if x != nil {
+		return x.Granularities
+	}
+	return nil
+}
+
+func (x *Reports) GetDefaultPlacement() string {
+	if x != nil {
+		return x.DefaultPlacement
+	}
+	return ""
+}
+
+type ReportQuery struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Account       string                 `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	Entity        string                 `protobuf:"bytes,2,opt,name=entity,proto3" json:"entity,omitempty"`
+	Ids           []string               `protobuf:"bytes,3,rep,name=ids,proto3" json:"ids,omitempty"`
+	StartUnix     int64                  `protobuf:"varint,4,opt,name=start_unix,json=startUnix,proto3" json:"start_unix,omitempty"`
+	EndUnix       int64                  `protobuf:"varint,5,opt,name=end_unix,json=endUnix,proto3" json:"end_unix,omitempty"`
+	Granularity   string                 `protobuf:"bytes,6,opt,name=granularity,proto3" json:"granularity,omitempty"`
+	Metrics       []string               `protobuf:"bytes,7,rep,name=metrics,proto3" json:"metrics,omitempty"`
+	Placement     string                 `protobuf:"bytes,8,opt,name=placement,proto3" json:"placement,omitempty"`
+	Segment       string                 `protobuf:"bytes,9,opt,name=segment,proto3" json:"segment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportQuery) Reset() {
+	*x = ReportQuery{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportQuery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportQuery) ProtoMessage() {}
+
+func (x *ReportQuery) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportQuery.ProtoReflect.Descriptor instead.
+func (*ReportQuery) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ReportQuery) GetAccount() string {
+	if x != nil {
+		return x.Account
+	}
+	return ""
+}
+
+func (x *ReportQuery) GetEntity() string {
+	if x != nil {
+		return x.Entity
+	}
+	return ""
+}
+
+func (x *ReportQuery) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+func (x *ReportQuery) GetStartUnix() int64 {
+	if x != nil {
+		return x.StartUnix
+	}
+	return 0
+}
+
+func (x *ReportQuery) GetEndUnix() int64 {
+	if x != nil {
+		return x.EndUnix
+	}
+	return 0
+}
+
+func (x *ReportQuery) GetGranularity() string {
+	if x != nil {
+		return x.Granularity
+	}
+	return ""
+}
+
+func (x *ReportQuery) GetMetrics() []string {
+	if x != nil {
+		return x.Metrics
+	}
+	return nil
+}
+
+func (x *ReportQuery) GetPlacement() string {
+	if x != nil {
+		return x.Placement
+	}
+	return ""
+}
+
+func (x *ReportQuery) GetSegment() string {
+	if x != nil {
+		return x.Segment
+	}
+	return ""
+}
+
+type ReportJob struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	State JobState               `protobuf:"varint,2,opt,name=state,proto3,enum=integrator.connector.v1.JobState" json:"state,omitempty"`
+	Url   string                 `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
+	// The API's own word for the state, for messages.
+	ApiState      string `protobuf:"bytes,4,opt,name=api_state,json=apiState,proto3" json:"api_state,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportJob) Reset() {
+	*x = ReportJob{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportJob) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportJob) ProtoMessage() {}
+
+func (x *ReportJob) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportJob.ProtoReflect.Descriptor instead.
+func (*ReportJob) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *ReportJob) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ReportJob) GetState() JobState {
+	if x != nil {
+		return x.State
+	}
+	return JobState_JOB_STATE_UNSPECIFIED
+}
+
+func (x *ReportJob) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *ReportJob) GetApiState() string {
+	if x != nil {
+		return x.ApiState
+	}
+	return ""
+}
+
+type CreateReportJobRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Config        *Config                `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
+	Query         *ReportQuery           `protobuf:"bytes,2,opt,name=query,proto3" json:"query,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateReportJobRequest) Reset() {
+	*x = CreateReportJobRequest{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateReportJobRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateReportJobRequest) ProtoMessage() {}
+
+func (x *CreateReportJobRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateReportJobRequest.ProtoReflect.Descriptor instead.
+func (*CreateReportJobRequest) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *CreateReportJobRequest) GetConfig() *Config {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *CreateReportJobRequest) GetQuery() *ReportQuery {
+	if x != nil {
+		return x.Query
+	}
+	return nil
+}
+
+type PollReportJobsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Config        *Config                `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
+	Account       string                 `protobuf:"bytes,2,opt,name=account,proto3" json:"account,omitempty"`
+	Ids           []string               `protobuf:"bytes,3,rep,name=ids,proto3" json:"ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PollReportJobsRequest) Reset() {
+	*x = PollReportJobsRequest{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PollReportJobsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PollReportJobsRequest) ProtoMessage() {}
+
+func (x *PollReportJobsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PollReportJobsRequest.ProtoReflect.Descriptor instead.
+func (*PollReportJobsRequest) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *PollReportJobsRequest) GetConfig() *Config {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *PollReportJobsRequest) GetAccount() string {
+	if x != nil {
+		return x.Account
+	}
+	return ""
+}
+
+func (x *PollReportJobsRequest) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+type ReportJobsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The API's answer: status, rate limit, diagnostics (no body).
+	Head *ResponseHead `protobuf:"bytes,1,opt,name=head,proto3" json:"head,omitempty"`
+	// The job created, or the jobs the API listed (a job it no longer
+	// knows is missing).
+	Jobs          []*ReportJob `protobuf:"bytes,2,rep,name=jobs,proto3" json:"jobs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportJobsResponse) Reset() {
+	*x = ReportJobsResponse{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportJobsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportJobsResponse) ProtoMessage() {}
+
+func (x *ReportJobsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportJobsResponse.ProtoReflect.Descriptor instead.
+func (*ReportJobsResponse) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *ReportJobsResponse) GetHead() *ResponseHead {
+	if x != nil {
+		return x.Head
+	}
+	return nil
+}
+
+func (x *ReportJobsResponse) GetJobs() []*ReportJob {
+	if x != nil {
+		return x.Jobs
+	}
+	return nil
+}
+
+type FetchReportJobRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Config        *Config                `protobuf:"bytes,1,opt,name=config,proto3" json:"config,omitempty"`
+	Query         *ReportQuery           `protobuf:"bytes,2,opt,name=query,proto3" json:"query,omitempty"`
+	Job           *ReportJob             `protobuf:"bytes,3,opt,name=job,proto3" json:"job,omitempty"`
+	BodyInHead    bool                   `protobuf:"varint,4,opt,name=body_in_head,json=bodyInHead,proto3" json:"body_in_head,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FetchReportJobRequest) Reset() {
+	*x = FetchReportJobRequest{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FetchReportJobRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FetchReportJobRequest) ProtoMessage() {}
+
+func (x *FetchReportJobRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FetchReportJobRequest.ProtoReflect.Descriptor instead.
+func (*FetchReportJobRequest) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *FetchReportJobRequest) GetConfig() *Config {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *FetchReportJobRequest) GetQuery() *ReportQuery {
+	if x != nil {
+		return x.Query
+	}
+	return nil
+}
+
+func (x *FetchReportJobRequest) GetJob() *ReportJob {
+	if x != nil {
+		return x.Job
+	}
+	return nil
+}
+
+func (x *FetchReportJobRequest) GetBodyInHead() bool {
+	if x != nil {
+		return x.BodyInHead
+	}
+	return false
+}
+
 var File_shared_proto_connectorv1_connector_proto protoreflect.FileDescriptor
 
 const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
@@ -1551,7 +2409,70 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\x11DoRequestResponse\x12;\n" +
 	"\x04head\x18\x01 \x01(\v2%.integrator.connector.v1.ResponseHeadH\x00R\x04head\x12\x16\n" +
 	"\x05chunk\x18\x02 \x01(\fH\x00R\x05chunkB\x06\n" +
-	"\x04part*v\n" +
+	"\x04part\"J\n" +
+	"\x0fDescribeRequest\x127\n" +
+	"\x06config\x18\x01 \x01(\v2\x1f.integrator.connector.v1.ConfigR\x06config\"\xce\x01\n" +
+	"\x10DescribeResponse\x127\n" +
+	"\x06paging\x18\x01 \x01(\v2\x1f.integrator.connector.v1.PagingR\x06paging\x12:\n" +
+	"\areports\x18\x02 \x01(\v2 .integrator.connector.v1.ReportsR\areports\x12E\n" +
+	"\vdiagnostics\x18\x03 \x03(\v2#.integrator.connector.v1.DiagnosticR\vdiagnostics\"\xab\x03\n" +
+	"\x06Paging\x12:\n" +
+	"\x05style\x18\x01 \x01(\x0e2$.integrator.connector.v1.PagingStyleR\x05style\x12#\n" +
+	"\rrecords_field\x18\x02 \x01(\tR\frecordsField\x12!\n" +
+	"\fcursor_param\x18\x03 \x01(\tR\vcursorParam\x12*\n" +
+	"\x11next_cursor_field\x18\x04 \x01(\tR\x0fnextCursorField\x12$\n" +
+	"\x0enext_url_field\x18\x05 \x01(\tR\fnextUrlField\x12\x1d\n" +
+	"\n" +
+	"page_param\x18\x06 \x01(\tR\tpageParam\x12\x1d\n" +
+	"\n" +
+	"first_page\x18\a \x01(\x03R\tfirstPage\x12&\n" +
+	"\x0fpage_size_param\x18\b \x01(\tR\rpageSizeParam\x12\x1f\n" +
+	"\vtotal_field\x18\t \x01(\tR\n" +
+	"totalField\x12D\n" +
+	"\vtotal_param\x18\n" +
+	" \x01(\v2#.integrator.connector.v1.QueryParamR\n" +
+	"totalParam\"\xb6\x02\n" +
+	"\aReports\x12,\n" +
+	"\x12max_window_seconds\x18\x01 \x01(\x03R\x10maxWindowSeconds\x12?\n" +
+	"\x1cmax_segmented_window_seconds\x18\x02 \x01(\x03R\x19maxSegmentedWindowSeconds\x12\x17\n" +
+	"\amax_ids\x18\x03 \x01(\x05R\x06maxIds\x12.\n" +
+	"\x13max_processing_jobs\x18\x04 \x01(\x05R\x11maxProcessingJobs\x12 \n" +
+	"\fmax_poll_ids\x18\x05 \x01(\x05R\n" +
+	"maxPollIds\x12$\n" +
+	"\rgranularities\x18\x06 \x03(\tR\rgranularities\x12+\n" +
+	"\x11default_placement\x18\a \x01(\tR\x10defaultPlacement\"\xff\x01\n" +
+	"\vReportQuery\x12\x18\n" +
+	"\aaccount\x18\x01 \x01(\tR\aaccount\x12\x16\n" +
+	"\x06entity\x18\x02 \x01(\tR\x06entity\x12\x10\n" +
+	"\x03ids\x18\x03 \x03(\tR\x03ids\x12\x1d\n" +
+	"\n" +
+	"start_unix\x18\x04 \x01(\x03R\tstartUnix\x12\x19\n" +
+	"\bend_unix\x18\x05 \x01(\x03R\aendUnix\x12 \n" +
+	"\vgranularity\x18\x06 \x01(\tR\vgranularity\x12\x18\n" +
+	"\ametrics\x18\a \x03(\tR\ametrics\x12\x1c\n" +
+	"\tplacement\x18\b \x01(\tR\tplacement\x12\x18\n" +
+	"\asegment\x18\t \x01(\tR\asegment\"\x83\x01\n" +
+	"\tReportJob\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x127\n" +
+	"\x05state\x18\x02 \x01(\x0e2!.integrator.connector.v1.JobStateR\x05state\x12\x10\n" +
+	"\x03url\x18\x03 \x01(\tR\x03url\x12\x1b\n" +
+	"\tapi_state\x18\x04 \x01(\tR\bapiState\"\x8d\x01\n" +
+	"\x16CreateReportJobRequest\x127\n" +
+	"\x06config\x18\x01 \x01(\v2\x1f.integrator.connector.v1.ConfigR\x06config\x12:\n" +
+	"\x05query\x18\x02 \x01(\v2$.integrator.connector.v1.ReportQueryR\x05query\"|\n" +
+	"\x15PollReportJobsRequest\x127\n" +
+	"\x06config\x18\x01 \x01(\v2\x1f.integrator.connector.v1.ConfigR\x06config\x12\x18\n" +
+	"\aaccount\x18\x02 \x01(\tR\aaccount\x12\x10\n" +
+	"\x03ids\x18\x03 \x03(\tR\x03ids\"\x87\x01\n" +
+	"\x12ReportJobsResponse\x129\n" +
+	"\x04head\x18\x01 \x01(\v2%.integrator.connector.v1.ResponseHeadR\x04head\x126\n" +
+	"\x04jobs\x18\x02 \x03(\v2\".integrator.connector.v1.ReportJobR\x04jobs\"\xe4\x01\n" +
+	"\x15FetchReportJobRequest\x127\n" +
+	"\x06config\x18\x01 \x01(\v2\x1f.integrator.connector.v1.ConfigR\x06config\x12:\n" +
+	"\x05query\x18\x02 \x01(\v2$.integrator.connector.v1.ReportQueryR\x05query\x124\n" +
+	"\x03job\x18\x03 \x01(\v2\".integrator.connector.v1.ReportJobR\x03job\x12 \n" +
+	"\fbody_in_head\x18\x04 \x01(\bR\n" +
+	"bodyInHead*v\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vKIND_STRING\x10\x01\x12\r\n" +
@@ -1567,12 +2488,28 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\bSeverity\x12\x18\n" +
 	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eSEVERITY_ERROR\x10\x01\x12\x14\n" +
-	"\x10SEVERITY_WARNING\x10\x022\x8b\x03\n" +
+	"\x10SEVERITY_WARNING\x10\x02*\xab\x01\n" +
+	"\vPagingStyle\x12\x1c\n" +
+	"\x18PAGING_STYLE_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11PAGING_STYLE_NONE\x10\x01\x12\x17\n" +
+	"\x13PAGING_STYLE_CURSOR\x10\x02\x12\x19\n" +
+	"\x15PAGING_STYLE_NEXT_URL\x10\x03\x12\x15\n" +
+	"\x11PAGING_STYLE_PAGE\x10\x04\x12\x1c\n" +
+	"\x18PAGING_STYLE_LINK_HEADER\x10\x05*l\n" +
+	"\bJobState\x12\x19\n" +
+	"\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14JOB_STATE_PROCESSING\x10\x01\x12\x15\n" +
+	"\x11JOB_STATE_SUCCESS\x10\x02\x12\x14\n" +
+	"\x10JOB_STATE_FAILED\x10\x032\xbc\x06\n" +
 	"\tConnector\x12b\n" +
 	"\tGetSchema\x12).integrator.connector.v1.GetSchemaRequest\x1a*.integrator.connector.v1.GetSchemaResponse\x12_\n" +
 	"\bValidate\x12(.integrator.connector.v1.ValidateRequest\x1a).integrator.connector.v1.ValidateResponse\x12S\n" +
 	"\x04Ping\x12$.integrator.connector.v1.PingRequest\x1a%.integrator.connector.v1.PingResponse\x12d\n" +
-	"\tDoRequest\x12).integrator.connector.v1.DoRequestRequest\x1a*.integrator.connector.v1.DoRequestResponse0\x01B?Z=github.com/openintegrator/integrator/shared/proto/connectorv1b\x06proto3"
+	"\tDoRequest\x12).integrator.connector.v1.DoRequestRequest\x1a*.integrator.connector.v1.DoRequestResponse0\x01\x12_\n" +
+	"\bDescribe\x12(.integrator.connector.v1.DescribeRequest\x1a).integrator.connector.v1.DescribeResponse\x12o\n" +
+	"\x0fCreateReportJob\x12/.integrator.connector.v1.CreateReportJobRequest\x1a+.integrator.connector.v1.ReportJobsResponse\x12m\n" +
+	"\x0ePollReportJobs\x12..integrator.connector.v1.PollReportJobsRequest\x1a+.integrator.connector.v1.ReportJobsResponse\x12n\n" +
+	"\x0eFetchReportJob\x12..integrator.connector.v1.FetchReportJobRequest\x1a*.integrator.connector.v1.DoRequestResponse0\x01B?Z=github.com/openintegrator/integrator/shared/proto/connectorv1b\x06proto3"
 
 var (
 	file_shared_proto_connectorv1_connector_proto_rawDescOnce sync.Once
@@ -1586,67 +2523,102 @@ func file_shared_proto_connectorv1_connector_proto_rawDescGZIP() []byte {
 	return file_shared_proto_connectorv1_connector_proto_rawDescData
 }
 
-var file_shared_proto_connectorv1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_shared_proto_connectorv1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_shared_proto_connectorv1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_shared_proto_connectorv1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_shared_proto_connectorv1_connector_proto_goTypes = []any{
-	(Kind)(0),                 // 0: integrator.connector.v1.Kind
-	(View)(0),                 // 1: integrator.connector.v1.View
-	(Severity)(0),             // 2: integrator.connector.v1.Severity
-	(*Field)(nil),             // 3: integrator.connector.v1.Field
-	(*Spec)(nil),              // 4: integrator.connector.v1.Spec
-	(*Value)(nil),             // 5: integrator.connector.v1.Value
-	(*Config)(nil),            // 6: integrator.connector.v1.Config
-	(*Diagnostic)(nil),        // 7: integrator.connector.v1.Diagnostic
-	(*GetSchemaRequest)(nil),  // 8: integrator.connector.v1.GetSchemaRequest
-	(*GetSchemaResponse)(nil), // 9: integrator.connector.v1.GetSchemaResponse
-	(*ValidateRequest)(nil),   // 10: integrator.connector.v1.ValidateRequest
-	(*ValidateResponse)(nil),  // 11: integrator.connector.v1.ValidateResponse
-	(*PingRequest)(nil),       // 12: integrator.connector.v1.PingRequest
-	(*Fact)(nil),              // 13: integrator.connector.v1.Fact
-	(*PingResponse)(nil),      // 14: integrator.connector.v1.PingResponse
-	(*Header)(nil),            // 15: integrator.connector.v1.Header
-	(*QueryParam)(nil),        // 16: integrator.connector.v1.QueryParam
-	(*HTTPRequest)(nil),       // 17: integrator.connector.v1.HTTPRequest
-	(*DoRequestRequest)(nil),  // 18: integrator.connector.v1.DoRequestRequest
-	(*RateLimit)(nil),         // 19: integrator.connector.v1.RateLimit
-	(*ResponseHead)(nil),      // 20: integrator.connector.v1.ResponseHead
-	(*DoRequestResponse)(nil), // 21: integrator.connector.v1.DoRequestResponse
-	nil,                       // 22: integrator.connector.v1.Config.ValuesEntry
+	(Kind)(0),                      // 0: integrator.connector.v1.Kind
+	(View)(0),                      // 1: integrator.connector.v1.View
+	(Severity)(0),                  // 2: integrator.connector.v1.Severity
+	(PagingStyle)(0),               // 3: integrator.connector.v1.PagingStyle
+	(JobState)(0),                  // 4: integrator.connector.v1.JobState
+	(*Field)(nil),                  // 5: integrator.connector.v1.Field
+	(*Spec)(nil),                   // 6: integrator.connector.v1.Spec
+	(*Value)(nil),                  // 7: integrator.connector.v1.Value
+	(*Config)(nil),                 // 8: integrator.connector.v1.Config
+	(*Diagnostic)(nil),             // 9: integrator.connector.v1.Diagnostic
+	(*GetSchemaRequest)(nil),       // 10: integrator.connector.v1.GetSchemaRequest
+	(*GetSchemaResponse)(nil),      // 11: integrator.connector.v1.GetSchemaResponse
+	(*ValidateRequest)(nil),        // 12: integrator.connector.v1.ValidateRequest
+	(*ValidateResponse)(nil),       // 13: integrator.connector.v1.ValidateResponse
+	(*PingRequest)(nil),            // 14: integrator.connector.v1.PingRequest
+	(*Fact)(nil),                   // 15: integrator.connector.v1.Fact
+	(*PingResponse)(nil),           // 16: integrator.connector.v1.PingResponse
+	(*Header)(nil),                 // 17: integrator.connector.v1.Header
+	(*QueryParam)(nil),             // 18: integrator.connector.v1.QueryParam
+	(*HTTPRequest)(nil),            // 19: integrator.connector.v1.HTTPRequest
+	(*DoRequestRequest)(nil),       // 20: integrator.connector.v1.DoRequestRequest
+	(*RateLimit)(nil),              // 21: integrator.connector.v1.RateLimit
+	(*ResponseHead)(nil),           // 22: integrator.connector.v1.ResponseHead
+	(*DoRequestResponse)(nil),      // 23: integrator.connector.v1.DoRequestResponse
+	(*DescribeRequest)(nil),        // 24: integrator.connector.v1.DescribeRequest
+	(*DescribeResponse)(nil),       // 25: integrator.connector.v1.DescribeResponse
+	(*Paging)(nil),                 // 26: integrator.connector.v1.Paging
+	(*Reports)(nil),                // 27: integrator.connector.v1.Reports
+	(*ReportQuery)(nil),            // 28: integrator.connector.v1.ReportQuery
+	(*ReportJob)(nil),              // 29: integrator.connector.v1.ReportJob
+	(*CreateReportJobRequest)(nil), // 30: integrator.connector.v1.CreateReportJobRequest
+	(*PollReportJobsRequest)(nil),  // 31: integrator.connector.v1.PollReportJobsRequest
+	(*ReportJobsResponse)(nil),     // 32: integrator.connector.v1.ReportJobsResponse
+	(*FetchReportJobRequest)(nil),  // 33: integrator.connector.v1.FetchReportJobRequest
+	nil,                            // 34: integrator.connector.v1.Config.ValuesEntry
 }
 var file_shared_proto_connectorv1_connector_proto_depIdxs = []int32{
 	0,  // 0: integrator.connector.v1.Field.kind:type_name -> integrator.connector.v1.Kind
 	1,  // 1: integrator.connector.v1.Field.view:type_name -> integrator.connector.v1.View
-	3,  // 2: integrator.connector.v1.Spec.fields:type_name -> integrator.connector.v1.Field
-	22, // 3: integrator.connector.v1.Config.values:type_name -> integrator.connector.v1.Config.ValuesEntry
+	5,  // 2: integrator.connector.v1.Spec.fields:type_name -> integrator.connector.v1.Field
+	34, // 3: integrator.connector.v1.Config.values:type_name -> integrator.connector.v1.Config.ValuesEntry
 	2,  // 4: integrator.connector.v1.Diagnostic.severity:type_name -> integrator.connector.v1.Severity
-	4,  // 5: integrator.connector.v1.GetSchemaResponse.spec:type_name -> integrator.connector.v1.Spec
-	6,  // 6: integrator.connector.v1.ValidateRequest.config:type_name -> integrator.connector.v1.Config
-	7,  // 7: integrator.connector.v1.ValidateResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	6,  // 8: integrator.connector.v1.PingRequest.config:type_name -> integrator.connector.v1.Config
-	7,  // 9: integrator.connector.v1.PingResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	13, // 10: integrator.connector.v1.PingResponse.facts:type_name -> integrator.connector.v1.Fact
-	16, // 11: integrator.connector.v1.HTTPRequest.query:type_name -> integrator.connector.v1.QueryParam
-	15, // 12: integrator.connector.v1.HTTPRequest.headers:type_name -> integrator.connector.v1.Header
-	6,  // 13: integrator.connector.v1.DoRequestRequest.config:type_name -> integrator.connector.v1.Config
-	17, // 14: integrator.connector.v1.DoRequestRequest.request:type_name -> integrator.connector.v1.HTTPRequest
-	15, // 15: integrator.connector.v1.ResponseHead.headers:type_name -> integrator.connector.v1.Header
-	19, // 16: integrator.connector.v1.ResponseHead.rate_limit:type_name -> integrator.connector.v1.RateLimit
-	7,  // 17: integrator.connector.v1.ResponseHead.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	20, // 18: integrator.connector.v1.DoRequestResponse.head:type_name -> integrator.connector.v1.ResponseHead
-	5,  // 19: integrator.connector.v1.Config.ValuesEntry.value:type_name -> integrator.connector.v1.Value
-	8,  // 20: integrator.connector.v1.Connector.GetSchema:input_type -> integrator.connector.v1.GetSchemaRequest
-	10, // 21: integrator.connector.v1.Connector.Validate:input_type -> integrator.connector.v1.ValidateRequest
-	12, // 22: integrator.connector.v1.Connector.Ping:input_type -> integrator.connector.v1.PingRequest
-	18, // 23: integrator.connector.v1.Connector.DoRequest:input_type -> integrator.connector.v1.DoRequestRequest
-	9,  // 24: integrator.connector.v1.Connector.GetSchema:output_type -> integrator.connector.v1.GetSchemaResponse
-	11, // 25: integrator.connector.v1.Connector.Validate:output_type -> integrator.connector.v1.ValidateResponse
-	14, // 26: integrator.connector.v1.Connector.Ping:output_type -> integrator.connector.v1.PingResponse
-	21, // 27: integrator.connector.v1.Connector.DoRequest:output_type -> integrator.connector.v1.DoRequestResponse
-	24, // [24:28] is the sub-list for method output_type
-	20, // [20:24] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	6,  // 5: integrator.connector.v1.GetSchemaResponse.spec:type_name -> integrator.connector.v1.Spec
+	8,  // 6: integrator.connector.v1.ValidateRequest.config:type_name -> integrator.connector.v1.Config
+	9,  // 7: integrator.connector.v1.ValidateResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	8,  // 8: integrator.connector.v1.PingRequest.config:type_name -> integrator.connector.v1.Config
+	9,  // 9: integrator.connector.v1.PingResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	15, // 10: integrator.connector.v1.PingResponse.facts:type_name -> integrator.connector.v1.Fact
+	18, // 11: integrator.connector.v1.HTTPRequest.query:type_name -> integrator.connector.v1.QueryParam
+	17, // 12: integrator.connector.v1.HTTPRequest.headers:type_name -> integrator.connector.v1.Header
+	8,  // 13: integrator.connector.v1.DoRequestRequest.config:type_name -> integrator.connector.v1.Config
+	19, // 14: integrator.connector.v1.DoRequestRequest.request:type_name -> integrator.connector.v1.HTTPRequest
+	17, // 15: integrator.connector.v1.ResponseHead.headers:type_name -> integrator.connector.v1.Header
+	21, // 16: integrator.connector.v1.ResponseHead.rate_limit:type_name -> integrator.connector.v1.RateLimit
+	9,  // 17: integrator.connector.v1.ResponseHead.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	22, // 18: integrator.connector.v1.DoRequestResponse.head:type_name -> integrator.connector.v1.ResponseHead
+	8,  // 19: integrator.connector.v1.DescribeRequest.config:type_name -> integrator.connector.v1.Config
+	26, // 20: integrator.connector.v1.DescribeResponse.paging:type_name -> integrator.connector.v1.Paging
+	27, // 21: integrator.connector.v1.DescribeResponse.reports:type_name -> integrator.connector.v1.Reports
+	9,  // 22: integrator.connector.v1.DescribeResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	3,  // 23: integrator.connector.v1.Paging.style:type_name -> integrator.connector.v1.PagingStyle
+	18, // 24: integrator.connector.v1.Paging.total_param:type_name -> integrator.connector.v1.QueryParam
+	4,  // 25: integrator.connector.v1.ReportJob.state:type_name -> integrator.connector.v1.JobState
+	8,  // 26: integrator.connector.v1.CreateReportJobRequest.config:type_name -> integrator.connector.v1.Config
+	28, // 27: integrator.connector.v1.CreateReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
+	8,  // 28: integrator.connector.v1.PollReportJobsRequest.config:type_name -> integrator.connector.v1.Config
+	22, // 29: integrator.connector.v1.ReportJobsResponse.head:type_name -> integrator.connector.v1.ResponseHead
+	29, // 30: integrator.connector.v1.ReportJobsResponse.jobs:type_name -> integrator.connector.v1.ReportJob
+	8,  // 31: integrator.connector.v1.FetchReportJobRequest.config:type_name -> integrator.connector.v1.Config
+	28, // 32: integrator.connector.v1.FetchReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
+	29, // 33: integrator.connector.v1.FetchReportJobRequest.job:type_name -> integrator.connector.v1.ReportJob
+	7,  // 34: integrator.connector.v1.Config.ValuesEntry.value:type_name -> integrator.connector.v1.Value
+	10, // 35: integrator.connector.v1.Connector.GetSchema:input_type -> integrator.connector.v1.GetSchemaRequest
+	12, // 36: integrator.connector.v1.Connector.Validate:input_type -> integrator.connector.v1.ValidateRequest
+	14, // 37: integrator.connector.v1.Connector.Ping:input_type -> integrator.connector.v1.PingRequest
+	20, // 38: integrator.connector.v1.Connector.DoRequest:input_type -> integrator.connector.v1.DoRequestRequest
+	24, // 39: integrator.connector.v1.Connector.Describe:input_type -> integrator.connector.v1.DescribeRequest
+	30, // 40: integrator.connector.v1.Connector.CreateReportJob:input_type -> integrator.connector.v1.CreateReportJobRequest
+	31, // 41: integrator.connector.v1.Connector.PollReportJobs:input_type -> integrator.connector.v1.PollReportJobsRequest
+	33, // 42: integrator.connector.v1.Connector.FetchReportJob:input_type -> integrator.connector.v1.FetchReportJobRequest
+	11, // 43: integrator.connector.v1.Connector.GetSchema:output_type -> integrator.connector.v1.GetSchemaResponse
+	13, // 44: integrator.connector.v1.Connector.Validate:output_type -> integrator.connector.v1.ValidateResponse
+	16, // 45: integrator.connector.v1.Connector.Ping:output_type -> integrator.connector.v1.PingResponse
+	23, // 46: integrator.connector.v1.Connector.DoRequest:output_type -> integrator.connector.v1.DoRequestResponse
+	25, // 47: integrator.connector.v1.Connector.Describe:output_type -> integrator.connector.v1.DescribeResponse
+	32, // 48: integrator.connector.v1.Connector.CreateReportJob:output_type -> integrator.connector.v1.ReportJobsResponse
+	32, // 49: integrator.connector.v1.Connector.PollReportJobs:output_type -> integrator.connector.v1.ReportJobsResponse
+	23, // 50: integrator.connector.v1.Connector.FetchReportJob:output_type -> integrator.connector.v1.DoRequestResponse
+	43, // [43:51] is the sub-list for method output_type
+	35, // [35:43] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_shared_proto_connectorv1_connector_proto_init() }
@@ -1668,8 +2640,8 @@ func file_shared_proto_connectorv1_connector_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_shared_proto_connectorv1_connector_proto_rawDesc), len(file_shared_proto_connectorv1_connector_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   20,
+			NumEnums:      5,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -29,10 +29,14 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Connector_GetSchema_FullMethodName = "/integrator.connector.v1.Connector/GetSchema"
-	Connector_Validate_FullMethodName  = "/integrator.connector.v1.Connector/Validate"
-	Connector_Ping_FullMethodName      = "/integrator.connector.v1.Connector/Ping"
-	Connector_DoRequest_FullMethodName = "/integrator.connector.v1.Connector/DoRequest"
+	Connector_GetSchema_FullMethodName       = "/integrator.connector.v1.Connector/GetSchema"
+	Connector_Validate_FullMethodName        = "/integrator.connector.v1.Connector/Validate"
+	Connector_Ping_FullMethodName            = "/integrator.connector.v1.Connector/Ping"
+	Connector_DoRequest_FullMethodName       = "/integrator.connector.v1.Connector/DoRequest"
+	Connector_Describe_FullMethodName        = "/integrator.connector.v1.Connector/Describe"
+	Connector_CreateReportJob_FullMethodName = "/integrator.connector.v1.Connector/CreateReportJob"
+	Connector_PollReportJobs_FullMethodName  = "/integrator.connector.v1.Connector/PollReportJobs"
+	Connector_FetchReportJob_FullMethodName  = "/integrator.connector.v1.Connector/FetchReportJob"
 )
 
 // ConnectorClient is the client API for Connector service.
@@ -52,6 +56,19 @@ type ConnectorClient interface {
 	// the body (at most 16 KiB); when it says the body is complete, no chunk
 	// follows.
 	DoRequest(ctx context.Context, in *DoRequestRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DoRequestResponse], error)
+	// Describe says what the host's flows need to know of the connection's
+	// API: how its lists page, and its async reports, if it has any. It may
+	// depend on the settings; it never touches the network. A plugin built
+	// before it answers Unimplemented.
+	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*DescribeResponse, error)
+	// CreateReportJob asks the API for one async report job: one request,
+	// whose answer the head describes (the host does the retrying).
+	CreateReportJob(ctx context.Context, in *CreateReportJobRequest, opts ...grpc.CallOption) (*ReportJobsResponse, error)
+	// PollReportJobs asks the API for the state of jobs: one request.
+	PollReportJobs(ctx context.Context, in *PollReportJobsRequest, opts ...grpc.CallOption) (*ReportJobsResponse, error)
+	// FetchReportJob downloads a finished job's result and streams its rows
+	// as JSON Lines, in the shape of DoRequest's answer: a head, then chunks.
+	FetchReportJob(ctx context.Context, in *FetchReportJobRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DoRequestResponse], error)
 }
 
 type connectorClient struct {
@@ -111,6 +128,55 @@ func (c *connectorClient) DoRequest(ctx context.Context, in *DoRequestRequest, o
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Connector_DoRequestClient = grpc.ServerStreamingClient[DoRequestResponse]
 
+func (c *connectorClient) Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*DescribeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeResponse)
+	err := c.cc.Invoke(ctx, Connector_Describe_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *connectorClient) CreateReportJob(ctx context.Context, in *CreateReportJobRequest, opts ...grpc.CallOption) (*ReportJobsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReportJobsResponse)
+	err := c.cc.Invoke(ctx, Connector_CreateReportJob_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *connectorClient) PollReportJobs(ctx context.Context, in *PollReportJobsRequest, opts ...grpc.CallOption) (*ReportJobsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReportJobsResponse)
+	err := c.cc.Invoke(ctx, Connector_PollReportJobs_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *connectorClient) FetchReportJob(ctx context.Context, in *FetchReportJobRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DoRequestResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Connector_ServiceDesc.Streams[1], Connector_FetchReportJob_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[FetchReportJobRequest, DoRequestResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Connector_FetchReportJobClient = grpc.ServerStreamingClient[DoRequestResponse]
+
 // ConnectorServer is the server API for Connector service.
 // All implementations must embed UnimplementedConnectorServer
 // for forward compatibility.
@@ -128,6 +194,19 @@ type ConnectorServer interface {
 	// the body (at most 16 KiB); when it says the body is complete, no chunk
 	// follows.
 	DoRequest(*DoRequestRequest, grpc.ServerStreamingServer[DoRequestResponse]) error
+	// Describe says what the host's flows need to know of the connection's
+	// API: how its lists page, and its async reports, if it has any. It may
+	// depend on the settings; it never touches the network. A plugin built
+	// before it answers Unimplemented.
+	Describe(context.Context, *DescribeRequest) (*DescribeResponse, error)
+	// CreateReportJob asks the API for one async report job: one request,
+	// whose answer the head describes (the host does the retrying).
+	CreateReportJob(context.Context, *CreateReportJobRequest) (*ReportJobsResponse, error)
+	// PollReportJobs asks the API for the state of jobs: one request.
+	PollReportJobs(context.Context, *PollReportJobsRequest) (*ReportJobsResponse, error)
+	// FetchReportJob downloads a finished job's result and streams its rows
+	// as JSON Lines, in the shape of DoRequest's answer: a head, then chunks.
+	FetchReportJob(*FetchReportJobRequest, grpc.ServerStreamingServer[DoRequestResponse]) error
 	mustEmbedUnimplementedConnectorServer()
 }
 
@@ -149,6 +228,18 @@ func (UnimplementedConnectorServer) Ping(context.Context, *PingRequest) (*PingRe
 }
 func (UnimplementedConnectorServer) DoRequest(*DoRequestRequest, grpc.ServerStreamingServer[DoRequestResponse]) error {
 	return status.Error(codes.Unimplemented, "method DoRequest not implemented")
+}
+func (UnimplementedConnectorServer) Describe(context.Context, *DescribeRequest) (*DescribeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Describe not implemented")
+}
+func (UnimplementedConnectorServer) CreateReportJob(context.Context, *CreateReportJobRequest) (*ReportJobsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateReportJob not implemented")
+}
+func (UnimplementedConnectorServer) PollReportJobs(context.Context, *PollReportJobsRequest) (*ReportJobsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PollReportJobs not implemented")
+}
+func (UnimplementedConnectorServer) FetchReportJob(*FetchReportJobRequest, grpc.ServerStreamingServer[DoRequestResponse]) error {
+	return status.Error(codes.Unimplemented, "method FetchReportJob not implemented")
 }
 func (UnimplementedConnectorServer) mustEmbedUnimplementedConnectorServer() {}
 func (UnimplementedConnectorServer) testEmbeddedByValue()                   {}
@@ -236,6 +327,71 @@ func _Connector_DoRequest_Handler(srv interface{}, stream grpc.ServerStream) err
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Connector_DoRequestServer = grpc.ServerStreamingServer[DoRequestResponse]
 
+func _Connector_Describe_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ConnectorServer).Describe(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Connector_Describe_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ConnectorServer).Describe(ctx, req.(*DescribeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Connector_CreateReportJob_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateReportJobRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ConnectorServer).CreateReportJob(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Connector_CreateReportJob_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ConnectorServer).CreateReportJob(ctx, req.(*CreateReportJobRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Connector_PollReportJobs_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PollReportJobsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ConnectorServer).PollReportJobs(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Connector_PollReportJobs_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ConnectorServer).PollReportJobs(ctx, req.(*PollReportJobsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Connector_FetchReportJob_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(FetchReportJobRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ConnectorServer).FetchReportJob(m, &grpc.GenericServerStream[FetchReportJobRequest, DoRequestResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Connector_FetchReportJobServer = grpc.ServerStreamingServer[DoRequestResponse]
+
 // Connector_ServiceDesc is the grpc.ServiceDesc for Connector service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -255,11 +411,28 @@ var Connector_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "Ping",
 			Handler:    _Connector_Ping_Handler,
 		},
+		{
+			MethodName: "Describe",
+			Handler:    _Connector_Describe_Handler,
+		},
+		{
+			MethodName: "CreateReportJob",
+			Handler:    _Connector_CreateReportJob_Handler,
+		},
+		{
+			MethodName: "PollReportJobs",
+			Handler:    _Connector_PollReportJobs_Handler,
+		},
 	},
 	Streams: []grpc.StreamDesc{
 		{
 			StreamName:    "DoRequest",
 			Handler:       _Connector_DoRequest_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "FetchReportJob",
+			Handler:       _Connector_FetchReportJob_Handler,
 			ServerStreams: true,
 		},
 	},

@@ -48,8 +48,8 @@ func (p Placement) check() error {
 }
 
 // isSignerParam reports whether name is one Sign sends. Before it appends
-// them to a query or body, Sign drops those already there, so that a
-// request signed again (a retry) carries one set.
+// them to a query or body, Sign drops those already in the query and form
+// body, so that a request signed again (a retry) carries one set.
 func isSignerParam(name []byte) bool {
 	if len(name) < len("oauth_") || string(name[:len("oauth_")]) != "oauth_" {
 		return false
@@ -157,20 +157,25 @@ func joinForm[T text](a T, b []byte) []byte {
 }
 
 // place sends the protocol parameters of slots, from p.buf, in the query
-// or the body of r (form data, as signed, without the parameters Sign
-// sends), and removes an OAuth Authorization header left from an earlier
-// signing.
-func place(r *http.Request, where Placement, p params, slots [numSlots]span, query string, body []byte) {
+// or the body of r; query and body are the request's own, as signed,
+// without the parameters Sign sends (bodyChanged says some were dropped
+// from the body). It also removes an OAuth Authorization header left from
+// an earlier signing.
+func place(r *http.Request, where Placement, p params, slots [numSlots]span, query string, body []byte, bodyChanged bool) {
 	f0 := len(p.buf)
 	form := appendParamForm(p.buf, slots)[f0:]
-	switch where {
-	case InQuery:
+	if where == InQuery {
 		r.URL.RawQuery = string(joinForm(query, form))
-	case InBody:
-		b := joinForm(body, form)
-		r.Body = newBodyReader(b)
-		r.GetBody = func() (io.ReadCloser, error) { return newBodyReader(b), nil }
-		r.ContentLength = int64(len(b))
+	} else {
+		r.URL.RawQuery = query
+	}
+	if where == InBody {
+		body = joinForm(body, form)
+	}
+	if where == InBody || bodyChanged {
+		r.Body = newBodyReader(body)
+		r.GetBody = func() (io.ReadCloser, error) { return newBodyReader(body), nil }
+		r.ContentLength = int64(len(body))
 	}
 	if vs := r.Header.Values("Authorization"); len(vs) > 0 {
 		kept := vs[:0:0]

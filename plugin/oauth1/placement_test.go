@@ -234,3 +234,42 @@ func TestWithoutSignerParams(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacementDropsStaleParams: with InQuery or InBody, protocol
+// parameters already in the query or form body (from an earlier signing in
+// the other place, or put there by hand) are dropped from both, so that a
+// server finds each once.
+func TestPlacementDropsStaleParams(t *testing.T) {
+	for _, c := range []struct {
+		place               Placement
+		query, body         string
+		wantQuery, wantBody string
+	}{
+		{InQuery, "a=1", "b=2&oauth_signature=old&oauth_nonce=x", "a=1&oauth_consumer_key=", "b=2"},
+		{InBody, "a=1&oauth_token=old", "b=2", "a=1", "b=2&oauth_consumer_key="},
+	} {
+		t.Run(c.place.String(), func(t *testing.T) {
+			r, _ := http.NewRequest("POST", "https://h.example/p?"+c.query, strings.NewReader(c.body))
+			r.Header.Set("Content-Type", form)
+			s := testSigner()
+			s.Placement = c.place
+			if err := s.Sign(r); err != nil {
+				t.Fatal(err)
+			}
+			body := readAll(t, r.Body)
+			if !strings.HasPrefix(r.URL.RawQuery, c.wantQuery) || !strings.HasPrefix(body, c.wantBody) {
+				t.Errorf("query %q, body %q; want them to begin %q and %q", r.URL.RawQuery, body, c.wantQuery, c.wantBody)
+			}
+			if n := strings.Count(r.URL.RawQuery+"&"+body, "oauth_"); n != 7 {
+				t.Errorf("%d oauth_ parameters in %q and %q, want 7", n, r.URL.RawQuery, body)
+			}
+			if rc, _ := r.GetBody(); readAll(t, rc) != body || r.ContentLength != int64(len(body)) {
+				t.Errorf("GetBody or ContentLength does not match the body")
+			}
+			r.Body, _ = r.GetBody()
+			if _, err := Verify(serverSide(t, r), secrets("ck", "tok", "cs", "ts")); err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+		})
+	}
+}

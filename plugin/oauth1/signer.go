@@ -79,8 +79,8 @@ const (
 
 // Sign signs r exactly as it will be sent and sets its Authorization header,
 // or with InQuery or InBody appends the protocol parameters to its query or
-// form body (dropping those an earlier Sign put there, and an OAuth
-// Authorization header). A form body is read to include its parameters and
+// form body (dropping from both those an earlier Sign put there, and an
+// OAuth Authorization header). A form body is read to include its parameters and
 // is left readable again (also r.GetBody must keep working).
 //
 // The signature covers the method, the URL (scheme, host and port as sent,
@@ -120,11 +120,12 @@ func (s *Signer) sign(r *http.Request) error {
 		}
 	}
 	query := r.URL.RawQuery
-	switch s.Placement {
-	case InQuery:
+	bodyLen := len(body)
+	if s.Placement != InHeader {
 		query = withoutSignerParams(query)
-	case InBody:
-		body = withoutSignerParams(body)
+		if form {
+			body = withoutSignerParams(body)
+		}
 	}
 	if len(query)+len(body) > maxSigned {
 		return errors.New("query and body are too large to sign")
@@ -177,7 +178,7 @@ func (s *Signer) sign(r *http.Request) error {
 	slots[slotSignature] = span{sig1, len(p.buf)}
 
 	if s.Placement != InHeader {
-		place(r, s.Placement, p, slots, query, body)
+		place(r, s.Placement, p, slots, query, body, len(body) != bodyLen)
 		return nil
 	}
 	h0 := len(p.buf)

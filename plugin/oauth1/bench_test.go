@@ -171,6 +171,8 @@ func dghubbleTransport(s Signer, capture func(*http.Request)) http.RoundTripper 
 	switch s.Method {
 	case HMACSHA256:
 		cfg.Signer = &dghubble.HMAC256Signer{ConsumerSecret: s.ConsumerSecret}
+	case RSASHA1:
+		cfg.Signer = &dghubble.RSASigner{PrivateKey: s.PrivateKey}
 	}
 	if s.Nonce != nil {
 		cfg.Noncer = noncer(s.Nonce)

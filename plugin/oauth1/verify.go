@@ -27,7 +27,7 @@ type Keys struct {
 // error when the key or token is unknown.
 type KeyLookup func(consumerKey, token string) (Keys, error)
 
-// Verified is what a valid Authorization header said.
+// Verified is what the protocol parameters of a valid request said.
 type Verified struct {
 	ConsumerKey, Token, Nonce string
 	Timestamp                 time.Time

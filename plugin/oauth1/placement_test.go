@@ -2,6 +2,7 @@ package oauth1
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -269,6 +270,44 @@ func TestPlacementDropsStaleParams(t *testing.T) {
 			r.Body, _ = r.GetBody()
 			if _, err := Verify(serverSide(t, r), secrets("ck", "tok", "cs", "ts")); err != nil {
 				t.Fatalf("Verify: %v", err)
+			}
+		})
+	}
+}
+
+// TestVerifyReceivedPlacements verifies requests as a server receives them
+// with the protocol parameters in the query (RFC 5849 §3.5.3) and in the
+// form body (§3.5.2); the signature was computed independently (Python
+// hmac over the RFC's base string).
+func TestVerifyReceivedPlacements(t *testing.T) {
+	const (
+		sig    = "5r2qwvQ%2BNhLi6LSomcSlo%2FBs69M%3D"
+		params = "oauth_consumer_key=ck&oauth_nonce=n0nce&oauth_signature=" + sig +
+			"&oauth_signature_method=HMAC-SHA1&oauth_timestamp=1700000000&oauth_token=tok&oauth_version=1.0"
+		wantBS = "POST&http%3A%2F%2Fapi.example%2Fp&a%3D1%26b%3D2%26oauth_consumer_key%3Dck%26oauth_nonce%3Dn0nce" +
+			"%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1700000000%26oauth_token%3Dtok%26oauth_version%3D1.0"
+	)
+	for name, raw := range map[string]string{
+		"query": "POST /p?a=1&" + params + " HTTP/1.1\r\nHost: api.example\r\nContent-Length: 3\r\n" +
+			"Content-Type: application/x-www-form-urlencoded\r\n\r\nb=2",
+		"form body": "POST /p?a=1 HTTP/1.1\r\nHost: api.example\r\nContent-Length: " + fmt.Sprint(4+len(params)) + "\r\n" +
+			"Content-Type: application/x-www-form-urlencoded\r\n\r\nb=2&" + params,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := readRequest(t, raw, false)
+			if bs, err := BaseString(r); err != nil || bs != wantBS {
+				t.Errorf("BaseString = %q, %v; want %q", bs, err, wantBS)
+			}
+			v, err := Verify(r, testLookup())
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			if v.ConsumerKey != "ck" || v.Token != "tok" || v.Nonce != "n0nce" || v.Timestamp.Unix() != 1700000000 || v.Method != HMACSHA1 {
+				t.Errorf("Verified = %+v", v)
+			}
+			r = readRequest(t, strings.Replace(raw, "a=1", "a=2", 1), false)
+			if _, err := Verify(r, testLookup()); err == nil || !strings.Contains(err.Error(), "signature does not match") {
+				t.Errorf("Verify of an altered request: %v", err)
 			}
 		})
 	}

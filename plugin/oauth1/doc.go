@@ -47,7 +47,8 @@
 //     [Signer.BodyHash], oauth_body_hash covers them: base64 of the body's
 //     SHA-1 for HMAC-SHA1, RSA-SHA1 and PLAINTEXT, as the OAuth Request
 //     Body Hash extension says, and of its SHA-256 or SHA-512 for the
-//     methods named after those hashes.
+//     methods named after those hashes, which the extension leaves to
+//     their specifications (oauthlib sends SHA-1 with every method).
 //   - Parameters sort by encoded name, then encoded value, in byte order.
 //   - The base string URI has a lower-case scheme and host, the port
 //     unless it is the scheme's default, the path as sent (escapes kept,

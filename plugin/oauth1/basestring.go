@@ -9,67 +9,29 @@ import (
 )
 
 // BaseString returns the signature base string (RFC 5849 §3.4.1) of r, a
-// request that carries an OAuth Authorization header: one set by
-// [Signer.Sign] on the client, or one received by a server. It is the
-// string whose HMAC is the signature, for debugging a 401: after Sign, it
-// is exactly what Sign signed; on a server, it is what [Verify] checks.
+// signed request: one signed by [Signer.Sign] on the client, or one
+// received by a server. It is the string whose HMAC (or RSA signature) is
+// the signature, for debugging a 401: after Sign, it is exactly what Sign
+// signed; on a server, it is what [Verify] checks.
 //
-// The protocol parameters come from the header as sent (realm and
-// oauth_signature excluded), the others from the query and, when the
-// Content-Type is application/x-www-form-urlencoded, the body, which is
-// read and left readable again.
+// The protocol parameters come from the OAuth Authorization header as sent
+// (realm and oauth_signature excluded) or, without one, from the query and
+// form body; the others from the query and, when the Content-Type is
+// application/x-www-form-urlencoded, the body, which is read and left
+// readable again.
 func BaseString(r *http.Request) (string, error) {
 	if err := checkRequest(r); err != nil {
 		return "", fmt.Errorf("oauth1: %w", err)
 	}
-	ap, err := requestAuthorization(r)
+	rc, err := readReceived(r)
 	if err != nil {
 		return "", fmt.Errorf("oauth1: %w", err)
 	}
-	p, bs, err := headerBaseString(r, ap)
+	p, bs, err := rc.baseString(r)
 	if err != nil {
 		return "", fmt.Errorf("oauth1: %w", err)
 	}
 	return string(p.buf[bs.start:bs.end]), nil
-}
-
-// maxFormBody bounds the form body read on the server side, as
-// net/http's ParseForm does.
-const maxFormBody = 10 << 20
-
-// headerBaseString collects the parameters of r (query, form body and the
-// protocol parameters ap from its Authorization header) and appends the
-// base string, whose range it returns.
-func headerBaseString(r *http.Request, ap []authParam) (params, span, error) {
-	var p params
-	var body []byte
-	if isForm(r.Header) {
-		var err error
-		if body, err = readBody(r, maxFormBody); err != nil {
-			return p, span{}, fmt.Errorf("reading form body: %w", err)
-		}
-	}
-	query := r.URL.RawQuery
-	if len(query) > maxSigned {
-		return p, span{}, fmt.Errorf("query is too large")
-	}
-	p.buf = make([]byte, 0, 3*(len(query)+len(body))+512)
-	p, err := addForm(p, query, "query")
-	if err != nil {
-		return p, span{}, err
-	}
-	if p, err = addForm(p, body, "form body"); err != nil {
-		return p, span{}, err
-	}
-	for _, a := range ap {
-		if a.name == "realm" || a.name == "oauth_signature" {
-			continue
-		}
-		if p, err = p.add(a.name, a.value); err != nil {
-			return p, span{}, fmt.Errorf("Authorization header: %w", err)
-		}
-	}
-	return p.appendBaseString(r, 0)
 }
 
 func checkRequest(r *http.Request) error {

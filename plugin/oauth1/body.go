@@ -2,8 +2,9 @@ package oauth1
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/fips140"
-	"crypto/sha1"
+	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -85,19 +86,23 @@ type readCloser struct {
 	io.Closer
 }
 
-// bodyHashSize is the length of a base64 SHA-1 digest.
-const bodyHashSize = 28
+var errBodyHashFIPS = errors.New("oauth_body_hash uses SHA-1 with this method, which is not allowed in FIPS 140-only mode")
 
-var errBodyHashFIPS = errors.New("oauth_body_hash uses SHA-1, which is not allowed in FIPS 140-only mode")
+// maxBodyHash is the length of the longest oauth_body_hash: base64 of a
+// SHA-512 digest.
+const maxBodyHash = 88
 
-// bodyHash returns the oauth_body_hash of body: base64 of its SHA-1
-// digest, as the OAuth Request Body Hash extension defines it whatever the
-// signature method. A request without a body hashes the empty string.
-func bodyHash(body []byte) (h [bodyHashSize]byte, err error) {
-	if fips140.Enforced() {
-		return h, errBodyHashFIPS
+// appendBodyHash appends the oauth_body_hash of body: base64 of its digest
+// under the hash of the signature method m. The OAuth Request Body Hash
+// extension defines SHA-1 for HMAC-SHA1 and RSA-SHA1 (and so for
+// PLAINTEXT, which it does not recommend); the SHA-256 and SHA-512
+// methods use their own hash. A request without a body hashes the empty
+// string.
+func appendBodyHash(dst []byte, m Method, body []byte) ([]byte, error) {
+	h := m.hash()
+	if h == crypto.SHA1 && fips140.Enforced() {
+		return dst, errBodyHashFIPS
 	}
-	sum := sha1.Sum(body)
-	base64.StdEncoding.Encode(h[:], sum[:])
-	return h, nil
+	var sum [sha512.Size]byte
+	return base64.StdEncoding.AppendEncode(dst, digest(sum[:0], h, body)), nil
 }

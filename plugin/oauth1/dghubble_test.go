@@ -1,6 +1,7 @@
 package oauth1
 
 import (
+	"crypto/rsa"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -11,9 +12,10 @@ import (
 	"time"
 )
 
-// TestDifferentialDghubble signs generated requests with this package and
-// with github.com/dghubble/oauth1 and requires identical signatures and
-// protocol parameters. The generator keeps to the shapes where that
+// TestDifferentialDghubble signs generated requests (HMAC-SHA1,
+// HMAC-SHA256, and RSA-SHA1 with the OAuth wiki's test key) with this
+// package and with github.com/dghubble/oauth1 and requires identical
+// signatures and protocol parameters. The generator keeps to the shapes where that
 // library follows RFC 5849 (see doc.go): no duplicate parameter names (it
 // keeps one value per name, across query and body), no charset on a form
 // Content-Type (it then ignores the body), a non-empty path (it leaves an
@@ -24,12 +26,14 @@ import (
 // without one).
 func TestDifferentialDghubble(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5849, 1))
+	vs := readRSAVectors(t)
+	key := vs.privateKey(t, "wiki")
 	n := 3000
 	if testing.Short() {
 		n = 300
 	}
 	for i := 0; i < n; i++ {
-		g := genRequest(rng)
+		g := genRequest(rng, key)
 		var theirs *http.Request
 		tr := dghubbleTransport(g.signer, func(r *http.Request) { theirs = r })
 		if _, err := tr.RoundTrip(g.request(t)); err != nil {
@@ -110,7 +114,9 @@ func genForm(rng *rand.Rand, n int, used map[string]bool) string {
 	return strings.Join(parts, "&")
 }
 
-func genRequest(rng *rand.Rand) genReq {
+// genRequest generates a request and a Signer; one in four Signers uses
+// RSA-SHA1 with key.
+func genRequest(rng *rand.Rand, key *rsa.PrivateKey) genReq {
 	var g genReq
 	g.method = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "get"}[rng.IntN(6)]
 	scheme := []string{"http", "https"}[rng.IntN(2)]
@@ -149,6 +155,9 @@ func genRequest(rng *rand.Rand) genReq {
 	g.signer.TokenSecret = genString(rng, 0, 40)
 	if rng.IntN(5) == 0 {
 		g.signer.Realm = "Ads API"
+	}
+	if rng.IntN(4) == 0 {
+		g.signer.Method, g.signer.PrivateKey = RSASHA1, key
 	}
 	nonce := genString(rng, 1, 40)
 	g.signer.Nonce = func() string { return nonce }

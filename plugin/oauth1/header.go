@@ -1,6 +1,7 @@
 package oauth1
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -29,7 +30,7 @@ func requestAuthorization(r *http.Request) ([]authParam, error) {
 	return nil, fmt.Errorf("request has %d OAuth Authorization headers", n)
 }
 
-var errNoHeader = fmt.Errorf("request has no OAuth Authorization header")
+var errNoHeader = errors.New("request has no OAuth Authorization header, nor oauth_ parameters in its query or form body")
 
 func isOAuthScheme(v string) bool {
 	v = strings.TrimLeft(v, " \t")

@@ -2,6 +2,7 @@ package oauth1
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/fips140"
 	"crypto/hmac"
 	"crypto/sha1"
@@ -17,12 +18,17 @@ import (
 // Method is an oauth_signature_method. The zero Method means HMACSHA1.
 type Method string
 
-// The signature methods this package signs and verifies. RSA-SHA1 is not
-// supported.
+// The signature methods this package signs and verifies. The HMAC methods
+// and PLAINTEXT use the consumer and token secrets; the RSA methods use the
+// client's RSA private key (RFC 5849 §3.4.3: RSASSA-PKCS1-v1_5) and no
+// secret.
 const (
 	HMACSHA1   Method = "HMAC-SHA1" // the zero Method means HMACSHA1
 	HMACSHA256 Method = "HMAC-SHA256"
 	HMACSHA512 Method = "HMAC-SHA512"
+	RSASHA1    Method = "RSA-SHA1"
+	RSASHA256  Method = "RSA-SHA256"
+	RSASHA512  Method = "RSA-SHA512"
 	Plaintext  Method = "PLAINTEXT"
 )
 
@@ -32,17 +38,34 @@ func (m Method) resolve() (Method, error) {
 	switch m {
 	case "":
 		return HMACSHA1, nil
-	case HMACSHA1, HMACSHA256, HMACSHA512, Plaintext:
+	case HMACSHA1, HMACSHA256, HMACSHA512, RSASHA1, RSASHA256, RSASHA512, Plaintext:
 		return m, nil
 	}
 	return "", fmt.Errorf("unsupported signature method %q", clip(string(m)))
 }
 
-func (m Method) newHash() func() hash.Hash {
+// isRSA reports whether m signs with an RSA key rather than the secrets.
+func (m Method) isRSA() bool {
+	return m == RSASHA1 || m == RSASHA256 || m == RSASHA512
+}
+
+// hash returns the hash function of m: the HMAC's, the one RSA signs, and
+// the one of oauth_body_hash (SHA-1 for PLAINTEXT, as for HMAC-SHA1).
+func (m Method) hash() crypto.Hash {
 	switch m {
-	case HMACSHA256:
+	case HMACSHA256, RSASHA256:
+		return crypto.SHA256
+	case HMACSHA512, RSASHA512:
+		return crypto.SHA512
+	}
+	return crypto.SHA1
+}
+
+func (m Method) newHash() func() hash.Hash {
+	switch m.hash() {
+	case crypto.SHA256:
 		return sha256.New
-	case HMACSHA512:
+	case crypto.SHA512:
 		return sha512.New
 	}
 	return sha1.New

@@ -2,6 +2,7 @@ package oauth1
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -11,16 +12,23 @@ import (
 	"unicode/utf8"
 )
 
-// Signer signs requests with OAuth 1.0a (RFC 5849) in an Authorization
-// header. A Signer is not modified by Sign and may be shared by goroutines.
+// Signer signs requests with OAuth 1.0a (RFC 5849), by default in an
+// Authorization header. A Signer is not modified by Sign and may be shared
+// by goroutines.
 type Signer struct {
 	ConsumerKey, ConsumerSecret, Token, TokenSecret string
 
-	Method   Method           // the zero Method means HMACSHA1
-	Realm    string           // sent in the header, never signed
-	BodyHash bool             // add oauth_body_hash (SHA-1, base64) for bodies that are not form-encoded
-	Nonce    func() string    // nil: random from crypto/rand, URL-safe
-	Now      func() time.Time // nil: time.Now
+	Method    Method           // the zero Method means HMACSHA1
+	Placement Placement        // where the protocol parameters go; the zero Placement is InHeader
+	Realm     string           // sent in the header, never signed; only with InHeader
+	BodyHash  bool             // add oauth_body_hash (base64, the method's hash) for bodies that are not form-encoded
+	Nonce     func() string    // nil: random from crypto/rand, URL-safe
+	Now       func() time.Time // nil: time.Now
+
+	// PrivateKey is the client's RSA key, for the RSA methods only (see
+	// ParsePrivateKey); they use no secret, so ConsumerSecret and
+	// TokenSecret are then not used.
+	PrivateKey *rsa.PrivateKey
 
 	// Callback is sent as oauth_callback when set: for a temporary
 	// credentials request (RFC 5849 §2.1), such as Sign in with X's
@@ -69,8 +77,11 @@ const (
 	nonceLen   = 22
 )
 
-// Sign signs r exactly as it will be sent and sets its Authorization header.
-// A form body is read to include its parameters and is left readable again (also r.GetBody must keep working).
+// Sign signs r exactly as it will be sent and sets its Authorization header,
+// or with InQuery or InBody appends the protocol parameters to its query or
+// form body (dropping from both those an earlier Sign put there, and an
+// OAuth Authorization header). A form body is read to include its parameters and
+// is left readable again (also r.GetBody must keep working).
 //
 // The signature covers the method, the URL (scheme, host and port as sent,
 // the path as escaped, not the fragment), every query parameter, every
@@ -78,7 +89,8 @@ const (
 // application/x-www-form-urlencoded, and the protocol parameters,
 // oauth_version="1.0" included. Other bodies are not signed; with BodyHash
 // they are covered by oauth_body_hash. The error names what is wrong with
-// the Signer or the request; it never contains a secret.
+// the Signer or the request, and r is then unchanged (its body reads the
+// same); the error never contains a secret or key material.
 func (s *Signer) Sign(r *http.Request) error {
 	if err := s.sign(r); err != nil {
 		return fmt.Errorf("oauth1: %w", err)
@@ -98,6 +110,9 @@ func (s *Signer) sign(r *http.Request) error {
 		return fmt.Errorf("request URL %q is not absolute", clip(r.URL.String()))
 	}
 	form := isForm(r.Header)
+	if s.Placement == InBody && !form {
+		return errBodyNotForm
+	}
 	var body []byte
 	if form || s.BodyHash {
 		if body, err = readBody(r, maxSigned); err != nil {
@@ -105,6 +120,13 @@ func (s *Signer) sign(r *http.Request) error {
 		}
 	}
 	query := r.URL.RawQuery
+	bodyLen := len(body)
+	if s.Placement != InHeader {
+		query = withoutSignerParams(query)
+		if form {
+			body = withoutSignerParams(body)
+		}
+	}
 	if len(query)+len(body) > maxSigned {
 		return errors.New("query and body are too large to sign")
 	}
@@ -139,17 +161,26 @@ func (s *Signer) sign(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	k0 := len(p.buf)
-	p.buf = appendKey(p.buf, s.ConsumerSecret, s.TokenSecret)
-	k1 := len(p.buf)
 	var sig0 int
-	if p.buf, sig0, err = appendSignature(p.buf, method, p.buf[k0:k1], p.buf[bs.start:bs.end]); err != nil {
+	if method.isRSA() {
+		p.buf, sig0, err = appendRSASignature(p.buf, method, s.PrivateKey, p.buf[bs.start:bs.end])
+	} else {
+		k0 := len(p.buf)
+		p.buf = appendKey(p.buf, s.ConsumerSecret, s.TokenSecret)
+		k1 := len(p.buf)
+		p.buf, sig0, err = appendSignature(p.buf, method, p.buf[k0:k1], p.buf[bs.start:bs.end])
+	}
+	if err != nil {
 		return err
 	}
 	sig1 := len(p.buf)
 	p.buf = appendEncodedTwice(p.buf, p.buf[sig0:sig1]) // like the other slots
 	slots[slotSignature] = span{sig1, len(p.buf)}
 
+	if s.Placement != InHeader {
+		place(r, s.Placement, p, slots, query, body, len(body) != bodyLen)
+		return nil
+	}
 	h0 := len(p.buf)
 	p.buf = appendHeader(p.buf, s.Realm, slots)
 	if r.Header == nil {
@@ -165,11 +196,12 @@ func (s *Signer) sign(r *http.Request) error {
 func (s *Signer) addProtocol(p params, method Method, body []byte, form bool) (params, [numSlots]span, error) {
 	var slots [numSlots]span
 	if s.BodyHash && !form {
-		h, err := bodyHash(body)
+		var hb [maxBodyHash]byte
+		h, err := appendBodyHash(hb[:0], method, body)
 		if err != nil {
 			return p, slots, err
 		}
-		p, slots[slotBodyHash] = addOAuth(p, slotNames[slotBodyHash], h[:])
+		p, slots[slotBodyHash] = addOAuth(p, slotNames[slotBodyHash], h)
 	}
 	if s.Callback != "" {
 		p, slots[slotCallback] = addOAuth(p, slotNames[slotCallback], s.Callback)
@@ -267,6 +299,22 @@ func (s *Signer) check() (Method, error) {
 	}
 	if err := checkRealm(s.Realm); err != nil {
 		return "", err
+	}
+	if err := s.Placement.check(); err != nil {
+		return "", err
+	}
+	if s.Realm != "" && s.Placement != InHeader {
+		return "", errRealmPlaced
+	}
+	if method.isRSA() {
+		if s.PrivateKey == nil {
+			return "", fmt.Errorf("%s needs PrivateKey, the client's RSA key: read its PEM with ParsePrivateKey", method)
+		}
+		if err := checkRSAKey(&s.PrivateKey.PublicKey); err != nil {
+			return "", fmt.Errorf("PrivateKey: %w", err)
+		}
+	} else if s.PrivateKey != nil {
+		return "", fmt.Errorf("PrivateKey is set but Method is %s: set Method to RSASHA1, RSASHA256 or RSASHA512, or leave PrivateKey nil", method)
 	}
 	return method, nil
 }

@@ -352,7 +352,7 @@ func TestEncodingVectors(t *testing.T) {
 		if c.BodyFile != "" {
 			body = readTestdata(t, c.BodyFile)
 		}
-		h, err := bodyHash([]byte(body))
+		h, err := appendBodyHash(nil, HMACSHA1, []byte(body))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -254,7 +255,7 @@ func (im *Import) lease(ctx context.Context, scope, hash, runID string) (*store.
 			im.Progress.Alert("Waiting for another run of this import to end: %v", busy)
 			noted = true
 		}
-		if err := sleep(ctx, im.heldPoll); err != nil {
+		if err := pause.For(ctx, im.heldPoll); err != nil {
 			return nil, err
 		}
 	}

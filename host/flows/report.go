@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -182,7 +183,7 @@ func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, 
 		if done == len(jobs) {
 			return nil
 		}
-		if err := sleep(ctx, delay); err != nil {
+		if err := pause.For(ctx, delay); err != nil {
 			return err
 		}
 		changed, err := r.poll(ctx, jobs[done:next], st)

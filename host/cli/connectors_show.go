@@ -39,40 +39,6 @@ default and where to find the value.`,
 	return cmd
 }
 
-type fieldJSON struct {
-	Key      string   `json:"key"`
-	Label    string   `json:"label"`
-	Help     string   `json:"help"`
-	Kind     string   `json:"kind"`
-	Required bool     `json:"required"`
-	Secret   bool     `json:"secret"`
-	Default  *string  `json:"default"`
-	Options  []string `json:"options,omitempty"`
-	View     string   `json:"view"`
-}
-
-type specJSON struct {
-	Type        string      `json:"type"`
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Version     string      `json:"version"`
-	Fields      []fieldJSON `json:"fields"`
-}
-
-func specToJSON(s schema.Spec) specJSON {
-	out := specJSON{Type: s.Type, Name: s.Name, Description: s.Description, Version: s.Version, Fields: []fieldJSON{}}
-	for _, f := range s.Fields {
-		fj := fieldJSON{Key: f.Key, Label: f.Label, Help: f.Help, Kind: string(f.Kind), Required: f.Required,
-			Secret: f.Secret, Options: f.Options, View: string(f.View)}
-		if f.Default != "" {
-			d := f.Default
-			fj.Default = &d
-		}
-		out.Fields = append(out.Fields, fj)
-	}
-	return out
-}
-
 // findCandidate returns the plugin that serves typ, or an error that lists
 // the types there are.
 func findCandidate(f *Factory, typ string) (plugins.Candidate, error) {
@@ -117,7 +83,7 @@ func connectorsShowRun(ctx context.Context, opts *ConnectorsShowOptions) error {
 	}
 	spec := loaded[0].Spec
 	if opts.JSON {
-		return writeJSON(f.IO.Out, specToJSON(spec))
+		return writeJSON(f.IO.Out, plugins.NewSpecJSON(spec))
 	}
 	return printSpec(f.IO.Out, spec, c.Path)
 }

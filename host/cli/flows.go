@@ -25,13 +25,13 @@ type flowConn struct {
 	svc      *connections.Service
 	conn     store.Connection
 	plugin   *flows.Plugin
-	progress *flows.Progress
+	progress *Progress
 }
 
 // runFlow opens the connection name with its plugin, fills the flow's deps,
 // runs it, and returns its summary and the progress writer for the last
 // line.
-func runFlow[S any](ctx context.Context, f *Factory, name, progressMode string, deps *flows.Deps, run func(context.Context) (S, error)) (S, *flows.Progress, error) {
+func runFlow[S any](ctx context.Context, f *Factory, name, progressMode string, deps *flows.Deps, run func(context.Context) (S, error)) (S, *Progress, error) {
 	fc, err := openFlow(ctx, f, name, progressMode)
 	if err != nil {
 		var none S
@@ -89,12 +89,12 @@ func progressFlag(cmd *cobra.Command, p *string) {
 }
 
 // newProgress returns the progress writer that --progress asks for.
-func newProgress(f *Factory, mode string) (*flows.Progress, error) {
-	m, err := flows.ParseProgressMode(mode, f.IO.IsStderrTTY())
+func newProgress(f *Factory, mode string) (*Progress, error) {
+	m, err := ParseProgressMode(mode, f.IO.IsStderrTTY())
 	if err != nil {
 		return nil, err
 	}
-	return flows.NewProgress(f.IO.ErrOut, m), nil
+	return NewProgress(f.IO.ErrOut, m), nil
 }
 
 // parseParams reads -F KEY=VALUE flags, keeping their order.

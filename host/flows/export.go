@@ -72,6 +72,7 @@ var ErrUnfinished = errors.New("an unfinished export to the same file exists")
 // Run runs the export.
 func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
 	start := time.Now()
+	x.quietIfNil()
 	if x.RecordsField == "" {
 		x.RecordsField = "data"
 	}

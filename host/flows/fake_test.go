@@ -294,3 +294,31 @@ func noAnswerWith(codes ...string) *shared.Response {
 	}
 	return resp
 }
+
+// recorder is a Progress in a test: it keeps a line for everything a run
+// says, statuses included, with "warning: " in front of warnings. shown
+// is what Shown reports.
+type recorder struct {
+	shown bool
+	mu    sync.Mutex
+	b     strings.Builder
+}
+
+func (r *recorder) Update(format string, args ...any) { r.line("", format, args...) }
+func (r *recorder) Note(format string, args ...any)   { r.line("", format, args...) }
+func (r *recorder) Alert(format string, args ...any)  { r.line("", format, args...) }
+func (r *recorder) Warn(format string, args ...any)   { r.line("warning: ", format, args...) }
+func (r *recorder) Clear()                            {}
+func (r *recorder) Shown() bool                       { return r.shown }
+
+func (r *recorder) line(prefix, format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(&r.b, prefix+format+"\n", args...)
+}
+
+func (r *recorder) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.b.String()
+}

@@ -136,6 +136,7 @@ func (im *Import) defaults() error {
 func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 	start := time.Now()
 	var sum ImportSummary
+	im.quietIfNil()
 	if err := im.defaults(); err != nil {
 		return sum, err
 	}

@@ -60,7 +60,7 @@ func (pf *pageFetcher) init(x *Export) {
 	if pf.maxBytes <= 0 {
 		pf.maxBytes = DefaultMaxPageBytes
 	}
-	pf.askTotal = x.Progress != nil && x.Progress.mode != ProgressNone && !hasParam(x.Params, "with_total_count")
+	pf.askTotal = x.Progress.Shown() && !hasParam(x.Params, "with_total_count")
 }
 
 func hasParam(ps []shared.Param, key string) bool {

@@ -169,7 +169,7 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 
 // noteRestarts makes p report its restarts on pr, unless someone listens
 // already.
-func noteRestarts(p *Plugin, pr *Progress) {
+func noteRestarts(p *Plugin, pr Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.OnRestart == nil {

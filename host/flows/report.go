@@ -91,6 +91,7 @@ func (r *Report) defaults() {
 func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 	start := time.Now()
 	var sum ReportSummary
+	r.quietIfNil()
 	if err := r.check(); err != nil {
 		return sum, err
 	}

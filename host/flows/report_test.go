@@ -347,8 +347,8 @@ func TestResumedReportRecreatesJobsTheAPIForgot(t *testing.T) {
 	api.mu.Unlock()
 	fail.healed = true
 	r.Resume = true
-	var notes bytes.Buffer
-	r.Progress = NewProgress(&notes, ProgressPlain)
+	notes := &recorder{shown: true}
+	r.Progress = notes
 	sum, err := r.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -105,8 +105,8 @@ func exportJob(opts *ExportOptions) (*flows.Export, error) {
 	case (opts.Resume || opts.Restart) && (opts.Out == "-" || opts.Out == ""):
 		return nil, errors.New("--resume and --restart need --out FILE: an export to stdout cannot be resumed")
 	}
-	return &flows.Export{Path: opts.Path, Params: params, RecordsField: opts.Records, Out: opts.Out,
-		MaxRecords: opts.MaxRecords, MaxPageBytes: opts.MaxPage, Resume: opts.Resume, Restart: opts.Restart}, nil
+	return &flows.Export{ExportOptions: flows.ExportOptions{Path: opts.Path, Params: params, RecordsField: opts.Records, Out: opts.Out,
+		MaxRecords: opts.MaxRecords, MaxPageBytes: opts.MaxPage, Resume: opts.Resume, Restart: opts.Restart}}, nil
 }
 
 func exportRun(ctx context.Context, opts *ExportOptions) error {

@@ -133,9 +133,9 @@ func importJob(opts *ImportOptions, batchSet bool) (*flows.Import, error) {
 	if opts.MaxRecord == 0 {
 		opts.MaxRecord = flows.DefaultMaxRecordBytes
 	}
-	return &flows.Import{Method: method, PathTemplate: opts.PathTemplate, In: opts.In, As: strings.ToLower(opts.As),
+	return &flows.Import{ImportOptions: flows.ImportOptions{Method: method, PathTemplate: opts.PathTemplate, In: opts.In, As: strings.ToLower(opts.As),
 		BatchPath: opts.BatchPath, Batch: opts.Batch, Concurrency: opts.Concurrency, Results: opts.Results, Errors: opts.Errors,
-		Again: opts.Again, Wait: opts.Wait, MaxRecordBytes: int(min(opts.MaxRecord, 1<<40))}, nil
+		Again: opts.Again, Wait: opts.Wait, MaxRecordBytes: int(min(opts.MaxRecord, 1<<40))}}, nil
 }
 
 func importRun(ctx context.Context, opts *ImportOptions) error {

@@ -88,9 +88,9 @@ and a part file another unfinished command owns is refused, naming it.`,
 
 // reportJob checks the options and builds the report, without a connection.
 func reportJob(opts *ReportOptions) (*flows.Report, error) {
-	r := &flows.Report{Account: opts.Account, Entity: opts.Entity, IDs: splitList(opts.IDs), Granularity: opts.Granularity,
+	r := &flows.Report{ReportOptions: flows.ReportOptions{Account: opts.Account, Entity: opts.Entity, IDs: splitList(opts.IDs), Granularity: opts.Granularity,
 		Metrics: splitList(opts.Metrics), Placement: opts.Placement, Segment: opts.Segment, Out: opts.Out,
-		MaxJobs: opts.MaxJobs, PollInterval: opts.PollInterval, Resume: opts.Resume, Restart: opts.Restart}
+		MaxJobs: opts.MaxJobs, PollInterval: opts.PollInterval, Resume: opts.Resume, Restart: opts.Restart}}
 	var errs []error
 	var err error
 	switch {

@@ -266,8 +266,8 @@ func writeInput(t *testing.T, dir string, n int, name func(i int) string) string
 }
 
 func testImport(s *store.Store, p *Plugin, in, dir string) *Import {
-	return &Import{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1"}, Method: "POST", PathTemplate: "accounts/{account_id}/campaigns",
-		In: in, Results: filepath.Join(dir, "results.jsonl"), Errors: filepath.Join(dir, "errors.jsonl"),
+	return &Import{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1"}, ImportOptions: ImportOptions{Method: "POST", PathTemplate: "accounts/{account_id}/campaigns",
+		In: in, Results: filepath.Join(dir, "results.jsonl"), Errors: filepath.Join(dir, "errors.jsonl")},
 		retry: backoff{base: time.Millisecond, limit: 5 * time.Millisecond}, lim: &limiter{fallback: 5 * time.Millisecond}}
 }
 

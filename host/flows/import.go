@@ -23,7 +23,19 @@ import (
 // input file holds it.
 type Import struct {
 	Deps
+	ImportOptions
 
+	attempts  int     // sends of a record that failed on the way
+	retry     backoff // between them
+	rateWaits int     // waits for a rate limit per request
+	lim       *limiter
+	heldPoll  time.Duration // how often a record another run holds is looked at again
+	inflight  atomic.Int32
+}
+
+// ImportOptions say what an import reads, how it sends it and where it
+// writes the outcomes.
+type ImportOptions struct {
 	Method         string // POST, PUT or DELETE
 	PathTemplate   string // accounts/{account_id}/campaigns/{id}: filled from each record
 	In             string // the input file
@@ -39,13 +51,6 @@ type Import struct {
 	// StopGrace bounds how long a stopped import waits for the requests
 	// in flight, so that their outcome is known (default 30 s).
 	StopGrace time.Duration
-
-	attempts  int     // sends of a record that failed on the way
-	retry     backoff // between them
-	rateWaits int     // waits for a rate limit per request
-	lim       *limiter
-	heldPoll  time.Duration // how often a record another run holds is looked at again
-	inflight  atomic.Int32
 }
 
 // DefaultMaxRecordBytes is the default limit on an input line.

@@ -19,7 +19,16 @@ import (
 // job window.
 type Report struct {
 	Deps
+	ReportOptions
 
+	pollMax  time.Duration
+	attempts int     // tries of a request that failed on the way
+	retry    backoff // between them, and between downloads of a result not there yet
+	lim      *limiter
+}
+
+// ReportOptions say what a report asks for and where it writes the rows.
+type ReportOptions struct {
 	Resume  bool // continue an unfinished run of the same command
 	Restart bool // forget an unfinished run of the same command
 
@@ -36,11 +45,6 @@ type Report struct {
 	// PollInterval is the first wait between status polls (default 1s);
 	// it grows by half after each poll that finds nothing new.
 	PollInterval time.Duration
-
-	pollMax  time.Duration
-	attempts int     // tries of a request that failed on the way
-	retry    backoff // between them, and between downloads of a result not there yet
-	lim      *limiter
 }
 
 // ReportSummary says what a report did.

@@ -85,18 +85,14 @@ func (a *App) Close() {
 
 // store returns the store, opened on first use.
 func (a *App) store(ctx context.Context) (*store.Store, error) {
+	h, err := a.HomeDir()
+	if err != nil {
+		return nil, err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.st == nil {
-		h, err := a.HomeDir()
-		if err != nil {
-			return nil, err
-		}
-		st, err := store.Open(ctx, h)
-		if err != nil {
-			return nil, err
-		}
-		a.st = st
+		a.st, err = store.Open(ctx, h)
 	}
-	return a.st, nil
+	return a.st, err
 }

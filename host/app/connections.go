@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/openintegrator/integrator/host/connections"
 	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
@@ -47,6 +48,16 @@ func view(c store.Connection, withSettings bool) Connection {
 	return out
 }
 
+// saved returns the connections service and the saved connection name.
+func (a *App) saved(ctx context.Context, name string) (*connections.Service, store.Connection, error) {
+	svc, err := a.service(ctx)
+	if err != nil {
+		return nil, store.Connection{}, err
+	}
+	c, err := get(ctx, svc.Store, name)
+	return svc, c, err
+}
+
 // get finds a connection by name; a *NotFoundError when there is none.
 func get(ctx context.Context, st *store.Store, name string) (store.Connection, error) {
 	c, err := st.Get(ctx, name)
@@ -82,11 +93,7 @@ func (a *App) Connections(ctx context.Context) ([]Connection, error) {
 // Connection returns a saved connection with its settings, secrets
 // redacted.
 func (a *App) Connection(ctx context.Context, name string) (Connection, error) {
-	svc, err := a.service(ctx)
-	if err != nil {
-		return Connection{}, err
-	}
-	c, err := get(ctx, svc.Store, name)
+	_, c, err := a.saved(ctx, name)
 	if err != nil {
 		return Connection{}, err
 	}
@@ -142,11 +149,7 @@ type Deleted struct {
 // unfinished work; then nothing is deleted. The part files of unfinished
 // runs are left where they are.
 func (a *App) DeleteConnection(ctx context.Context, name string, force bool) (Deleted, error) {
-	svc, err := a.service(ctx)
-	if err != nil {
-		return Deleted{}, err
-	}
-	c, err := get(ctx, svc.Store, name)
+	svc, c, err := a.saved(ctx, name)
 	if err != nil {
 		return Deleted{}, err
 	}

@@ -38,11 +38,7 @@ type ConnectorTypes struct {
 // started once to ask for its schema; the first binary loaded for a type
 // becomes trusted.
 func (a *App) ConnectorTypes(ctx context.Context) (ConnectorTypes, error) {
-	cands, dirs, err := a.candidates()
-	if err != nil {
-		return ConnectorTypes{}, err
-	}
-	loaded, err := a.loadPlugins(ctx, cands, true)
+	loaded, dirs, err := a.loadAll(ctx, true)
 	if err != nil {
 		return ConnectorTypes{}, err
 	}

@@ -67,11 +67,7 @@ func (a *App) NewConnection(ctx context.Context, in NewConnection) (*Draft, erro
 // every secret must be given again (Missing lists those that are not):
 // stored secrets are never reused by an edit.
 func (a *App) EditConnection(ctx context.Context, name string, s Settings) (*Draft, error) {
-	svc, err := a.service(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := get(ctx, svc.Store, name)
+	svc, c, err := a.saved(ctx, name)
 	if err != nil {
 		return nil, err
 	}

@@ -40,11 +40,7 @@ type Plugins struct {
 // it speaks the plugin protocol (the schema cache is not used: this is
 // the check).
 func (a *App) Plugins(ctx context.Context) (Plugins, error) {
-	cands, dirs, err := a.candidates()
-	if err != nil {
-		return Plugins{}, err
-	}
-	loaded, err := a.loadPlugins(ctx, cands, false)
+	loaded, dirs, err := a.loadAll(ctx, false)
 	if err != nil {
 		return Plugins{}, err
 	}

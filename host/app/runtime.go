@@ -96,13 +96,13 @@ func (a *App) trust(ctx context.Context) (*plugins.Trust, error) {
 // supervisor returns the supervisor that runs this App's plugins. Their
 // logs are kept in <home>/logs/<type>.log.
 func (a *App) supervisor() (*plugins.Supervisor, error) {
+	h, err := a.HomeDir()
+	if err != nil {
+		return nil, err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.sup == nil {
-		h, err := a.HomeDir()
-		if err != nil {
-			return nil, err
-		}
 		co, cache, err := a.startOptions()
 		if err != nil {
 			return nil, err
@@ -130,6 +130,17 @@ func (a *App) loadPlugins(ctx context.Context, cands []plugins.Candidate, useCac
 		return nil, err
 	}
 	return plugins.Load(ctx, cands, plugins.LoadOptions{Client: co, Cache: cache, Trust: tr, UseCache: useCache}), nil
+}
+
+// loadAll loads every plugin found (see loadPlugins), and returns the
+// folders searched.
+func (a *App) loadAll(ctx context.Context, useCache bool) ([]plugins.Plugin, []string, error) {
+	cands, dirs, err := a.candidates()
+	if err != nil {
+		return nil, nil, err
+	}
+	loaded, err := a.loadPlugins(ctx, cands, useCache)
+	return loaded, dirs, err
 }
 
 // startPlugin returns a handle to the plugin that serves a connection

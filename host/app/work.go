@@ -49,11 +49,7 @@ func (w Work) Forgotten() []string {
 // unfinished. Runs whose process is gone are not in progress (their
 // leases are cleared).
 func (a *App) Work(ctx context.Context, name string) (Work, error) {
-	svc, err := a.service(ctx)
-	if err != nil {
-		return Work{}, err
-	}
-	c, err := get(ctx, svc.Store, name)
+	svc, c, err := a.saved(ctx, name)
 	if err != nil {
 		return Work{}, err
 	}

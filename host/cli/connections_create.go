@@ -54,13 +54,7 @@ func connectionsCreateRun(ctx context.Context, opts *ConnectionsCreateOptions) e
 		return err
 	}
 	defer d.Close()
-	if err := promptMissing(f.IO, d); err != nil {
-		return err
-	}
-	if err := validateAndTest(ctx, f, d, opts.noTest); err != nil {
-		return err
-	}
-	name, err := d.Save(ctx)
+	name, err := completeAndSave(ctx, f, d, opts.noTest)
 	if err != nil {
 		return err
 	}

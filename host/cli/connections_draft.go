@@ -13,6 +13,19 @@ import (
 	"github.com/openintegrator/integrator/shared"
 )
 
+// completeAndSave asks for the settings the draft lacks, validates and
+// (unless noTest) tests them, printing what the plugin says, and saves the
+// connection when both pass. It returns the name saved.
+func completeAndSave(ctx context.Context, f *Factory, d *app.Draft, noTest bool) (string, error) {
+	if err := promptMissing(f.IO, d); err != nil {
+		return "", err
+	}
+	if err := validateAndTest(ctx, f, d, noTest); err != nil {
+		return "", err
+	}
+	return d.Save(ctx)
+}
+
 // promptMissing asks for every setting the draft still lacks (on edit,
 // every secret not given again) when stdin is a terminal; otherwise it
 // fails listing every one of them.

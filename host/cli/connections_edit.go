@@ -51,13 +51,7 @@ func connectionsEditRun(ctx context.Context, opts *ConnectionsEditOptions) error
 	if d.SecretsToReenter() && !f.IO.IsStdinTTY() {
 		fmt.Fprintln(f.IO.ErrOut, "Every secret must be entered again when a connection is edited.")
 	}
-	if err := promptMissing(f.IO, d); err != nil {
-		return err
-	}
-	if err := validateAndTest(ctx, f, d, opts.noTest); err != nil {
-		return err
-	}
-	name, err := d.Save(ctx)
+	name, err := completeAndSave(ctx, f, d, opts.noTest)
 	if err != nil {
 		return err
 	}

@@ -83,14 +83,7 @@ func (p *Progress) Note(format string, args ...any) {
 	if p == nil || p.mode == ProgressNone {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	status := p.status
-	p.clear()
-	fmt.Fprintf(p.w, format+"\n", args...)
-	if status != "" {
-		p.show(status)
-	}
+	p.always("", format, args...)
 }
 
 // Alert writes a line that stays whatever the mode, even none: a wait

@@ -75,6 +75,7 @@ type unit struct {
 }
 
 func (im *Import) defaults() error {
+	im.quietIfNil()
 	switch im.Method {
 	case http.MethodPost, http.MethodPut, http.MethodDelete:
 	default:
@@ -141,7 +142,6 @@ func (im *Import) defaults() error {
 func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 	start := time.Now()
 	var sum ImportSummary
-	im.quietIfNil()
 	if err := im.defaults(); err != nil {
 		return sum, err
 	}

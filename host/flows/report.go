@@ -68,6 +68,7 @@ type reportJob struct {
 }
 
 func (r *Report) defaults() {
+	r.quietIfNil()
 	if r.PollInterval == 0 {
 		r.PollInterval = time.Second
 	}
@@ -95,7 +96,6 @@ func (r *Report) defaults() {
 func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 	start := time.Now()
 	var sum ReportSummary
-	r.quietIfNil()
 	if err := r.check(); err != nil {
 		return sum, err
 	}

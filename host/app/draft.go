@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -144,7 +145,7 @@ func (d *Draft) reenter() []schema.Field {
 func (d *Draft) Set(key, text string) error {
 	f, ok := d.h.Spec.Field(key)
 	if !ok {
-		return &InputError{Field: key, Problem: "not a setting of " + d.h.Spec.Name}
+		return fmt.Errorf("%q is not a setting of %s", key, d.h.Spec.Name)
 	}
 	v, err := schema.ParseValue(f, text)
 	if err != nil {

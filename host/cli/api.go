@@ -140,17 +140,12 @@ func apiRun(ctx context.Context, opts *APIOptions) error {
 	if err != nil {
 		return err
 	}
-	svc, c, cfg, err := openConnection(ctx, f, opts.Name)
+	conn, err := f.App().OpenConnection(ctx, opts.Name)
 	if err != nil {
 		return err
 	}
-	defer svc.Store.Close()
-	inst, err := f.StartPlugin(ctx, c.Type)
-	if err != nil {
-		return err
-	}
-	defer inst.Close()
-	resp, err := inst.DoRequest(ctx, cfg.WithDefaults(inst.Spec), req)
+	defer conn.Close()
+	resp, err := conn.DoRequest(ctx, req)
 	if err != nil {
 		return err
 	}

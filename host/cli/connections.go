@@ -2,6 +2,8 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/openintegrator/integrator/host/app"
 )
 
 const secretsHelp = `Secrets never come from the command line. Give them with
@@ -31,4 +33,10 @@ func addInputFlags(cmd *cobra.Command, o *inputFlags) {
 	cmd.Flags().StringArrayVar(&o.in.SecretEnv, "secret-env", nil, "read a setting from an environment variable, `KEY=ENVVAR` (repeatable)")
 	cmd.Flags().StringVar(&o.in.SecretsFile, "secrets-file", "", "read settings from `FILE`: KEY=VALUE lines or a JSON object")
 	cmd.Flags().BoolVar(&o.noTest, "no-test", false, "save without testing the connection against the API")
+}
+
+// inputFlags are the flags that give a connection's settings.
+type inputFlags struct {
+	in     app.Settings
+	noTest bool
 }

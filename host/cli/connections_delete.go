@@ -2,18 +2,21 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/openintegrator/integrator/host/store"
 )
 
+// ConnectionsDeleteOptions are the inputs of `connections delete`.
+type ConnectionsDeleteOptions struct {
+	F     *Factory
+	Name  string
+	Force bool
+}
+
 func newConnectionsDeleteCmd(f *Factory) *cobra.Command {
-	var force bool
+	opts := &ConnectionsDeleteOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a connection, its sealed secrets, checkpoints and import ledgers",
@@ -32,72 +35,25 @@ a connection created again under this name would send them again). Their FILE.pa
 where they are.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return connectionsDeleteRun(cmd.Context(), f, args[0], force)
+			opts.Name = args[0]
+			return connectionsDeleteRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "delete it even with unfinished exports, reports or imports, forgetting them")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete it even with unfinished exports, reports or imports, forgetting them")
 	return cmd
 }
 
-func connectionsDeleteRun(ctx context.Context, f *Factory, name string, force bool) error {
-	svc, err := f.Service(ctx)
+func connectionsDeleteRun(ctx context.Context, opts *ConnectionsDeleteOptions) error {
+	f := opts.F
+	d, err := f.App().DeleteConnection(ctx, opts.Name, opts.Force)
 	if err != nil {
 		return err
 	}
-	defer svc.Store.Close()
-	c, err := svc.Store.Get(ctx, name)
-	if err != nil {
-		return err
+	fmt.Fprintf(f.IO.ErrOut, "Deleted connection %q.\n", d.Name)
+	if forgotten := d.Work.Forgotten(); len(forgotten) > 0 {
+		fmt.Fprintf(f.IO.ErrOut, "Forgotten with it:\n  - %s\n", strings.Join(forgotten, "\n  - "))
 	}
-	running, err := svc.Store.Running(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	if len(running) > 0 {
-		var b strings.Builder
-		for _, o := range running {
-			fmt.Fprintf(&b, "\n  - %s", o)
-		}
-		return fmt.Errorf("connection %q is in use by %s:%s\nNothing was deleted: wait for it to end, or stop it, then delete the connection",
-			c.Name, plural(len(running), "run"), b.String())
-	}
-	unfinished, err := svc.Store.UnfinishedRuns(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	counts, err := svc.Store.ImportCounts(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	var work []string
-	for _, u := range unfinished {
-		what := u.What
-		if what == "" {
-			what = fmt.Sprintf("%s to %s", u.Kind, u.OutPath)
-		}
-		work = append(work, fmt.Sprintf("%s, stopped at %s (%s.part holds what it saved)", what, u.UpdatedAt.Format(time.DateTime), u.OutPath))
-	}
-	if n := counts[store.ImportSending]; n > 0 {
-		work = append(work, fmt.Sprintf("%s that a stopped import left in flight (they may have been applied)", plural(int(n), "imported record")))
-	}
-	if n := counts[store.ImportUnknown]; n > 0 {
-		work = append(work, fmt.Sprintf("%s whose outcome is unknown", plural(int(n), "imported record")))
-	}
-	if len(work) > 0 && !force {
-		return fmt.Errorf("connection %q has unfinished work that deleting it would forget:\n  - %s\nNothing was deleted: finish or resume it first, or run this with --force to delete the connection anyway",
-			c.Name, strings.Join(work, "\n  - "))
-	}
-	if err := svc.Store.Delete(ctx, c.Name); err != nil {
-		if errors.Is(err, store.ErrInUse) {
-			return fmt.Errorf("connection %q: a run started using it just now; nothing was deleted", c.Name)
-		}
-		return err
-	}
-	fmt.Fprintf(f.IO.ErrOut, "Deleted connection %q.\n", c.Name)
-	if len(work) > 0 {
-		fmt.Fprintf(f.IO.ErrOut, "Forgotten with it:\n  - %s\n", strings.Join(work, "\n  - "))
-	}
-	if done := counts[store.ImportOK]; done > 0 {
+	if done := d.Work.Applied; done > 0 {
 		fmt.Fprintf(f.IO.ErrOut, "Its import ledger of %s applied is deleted too: an import through a connection created again under this name would send them again.\n", plural(int(done), "record"))
 	}
 	return nil

@@ -5,9 +5,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/openintegrator/integrator/host/connections"
-	"github.com/openintegrator/integrator/schema"
 )
 
 // ConnectionsEditOptions are the inputs of `connections edit`.
@@ -44,48 +41,20 @@ stored unless both pass.
 
 func connectionsEditRun(ctx context.Context, opts *ConnectionsEditOptions) error {
 	f := opts.F
-	svc, err := f.Service(ctx)
+	d, err := f.App().EditConnection(ctx, opts.Name, opts.in)
 	if err != nil {
 		return err
 	}
-	defer svc.Store.Close()
-	c, err := svc.Store.Get(ctx, opts.Name)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckKeys(ctx, c.ID); err != nil {
-		return err
-	}
-	inst, err := f.StartPlugin(ctx, c.Type)
-	if err != nil {
-		return err
-	}
-	defer inst.Close()
-	cfg, err := connections.Collect(inst.Spec, c.Values, opts.in, f.Getenv)
-	if err != nil {
-		return err
-	}
+	defer d.Close()
 	// Secrets not given now must be entered again: the saved ones are
 	// never reused by an edit.
-	var reenter []schema.Field
-	for _, fd := range inst.Spec.Fields {
-		if fd.Secret && !cfg.Has(fd.Key) && fd.Required {
-			reenter = append(reenter, fd)
-		}
-	}
-	if len(reenter) > 0 && !f.IO.IsStdinTTY() {
+	if d.SecretsToReenter() && !f.IO.IsStdinTTY() {
 		fmt.Fprintln(f.IO.ErrOut, "Every secret must be entered again when a connection is edited.")
 	}
-	if err := promptMissing(f.IO, inst.Spec, cfg, reenter); err != nil {
-		return err
-	}
-	test, err := checkAndTest(ctx, f, inst, cfg, opts.noTest)
+	name, err := completeAndSave(ctx, f, d, opts.noTest)
 	if err != nil {
 		return err
 	}
-	if err := svc.Update(ctx, inst.Spec, c, cfg, test); err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.ErrOut, "Saved connection %q.\n", c.Name)
+	fmt.Fprintf(f.IO.ErrOut, "Saved connection %q.\n", name)
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/plugins"
+	"github.com/openintegrator/integrator/host/app"
 )
 
 func newConnectorsCmd(f *Factory) *cobra.Command {
@@ -45,37 +45,18 @@ is skipped with a warning on stderr; see 'integrator plugins list' and
 	return cmd
 }
 
-type connectorJSON struct {
-	Type        string `json:"type"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Version     string `json:"version"`
-	Plugin      string `json:"plugin"`
-}
-
 func connectorsListRun(ctx context.Context, opts *ConnectorsListOptions) error {
 	f := opts.F
-	cands, dirs, err := f.Candidates()
+	types, err := f.App().ConnectorTypes(ctx)
 	if err != nil {
 		return err
 	}
-	loaded, err := f.LoadPlugins(ctx, cands, true)
-	if err != nil {
-		return err
+	for _, p := range types.Skipped {
+		warnf(f.IO.ErrOut, "skipped %s: %v", p.Path, p.Err)
 	}
-	list := []connectorJSON{}
-	for _, p := range loaded {
-		switch {
-		case p.ShadowedBy != "":
-			continue
-		case p.Err != nil:
-			warnf(f.IO.ErrOut, "skipped %s: %v", p.Path, p.Err)
-			continue
-		}
-		list = append(list, connectorJSON{Type: p.Spec.Type, Name: p.Spec.Name, Description: p.Spec.Description, Version: p.Spec.Version, Plugin: p.Path})
-	}
+	list := orEmpty(types.Types)
 	if len(list) == 0 {
-		warnf(f.IO.ErrOut, "no connector plugins found; put %s<type> programs in one of: %s", plugins.Prefix, strings.Join(dirs, ", "))
+		warnf(f.IO.ErrOut, "no connector plugins found; put %s<type> programs in one of: %s", app.PluginPrefix, strings.Join(types.Dirs, ", "))
 	}
 	if opts.JSON {
 		return writeJSON(f.IO.Out, list)

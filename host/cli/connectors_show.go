@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/plugins"
 	"github.com/openintegrator/integrator/schema"
 )
 
@@ -39,87 +37,16 @@ default and where to find the value.`,
 	return cmd
 }
 
-type fieldJSON struct {
-	Key      string   `json:"key"`
-	Label    string   `json:"label"`
-	Help     string   `json:"help"`
-	Kind     string   `json:"kind"`
-	Required bool     `json:"required"`
-	Secret   bool     `json:"secret"`
-	Default  *string  `json:"default"`
-	Options  []string `json:"options,omitempty"`
-	View     string   `json:"view"`
-}
-
-type specJSON struct {
-	Type        string      `json:"type"`
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Version     string      `json:"version"`
-	Fields      []fieldJSON `json:"fields"`
-}
-
-func specToJSON(s schema.Spec) specJSON {
-	out := specJSON{Type: s.Type, Name: s.Name, Description: s.Description, Version: s.Version, Fields: []fieldJSON{}}
-	for _, f := range s.Fields {
-		fj := fieldJSON{Key: f.Key, Label: f.Label, Help: f.Help, Kind: string(f.Kind), Required: f.Required,
-			Secret: f.Secret, Options: f.Options, View: string(f.View)}
-		if f.Default != "" {
-			d := f.Default
-			fj.Default = &d
-		}
-		out.Fields = append(out.Fields, fj)
-	}
-	return out
-}
-
-// findCandidate returns the plugin that serves typ, or an error that lists
-// the types there are.
-func findCandidate(f *Factory, typ string) (plugins.Candidate, error) {
-	cands, dirs, err := f.Candidates()
-	if err != nil {
-		return plugins.Candidate{}, err
-	}
-	var known []string
-	for _, c := range cands {
-		if c.ShadowedBy != "" || c.Problem != "" {
-			continue
-		}
-		if c.Type == typ {
-			return c, nil
-		}
-		known = append(known, c.Type)
-	}
-	for _, c := range cands {
-		if c.Type == typ && c.Problem != "" {
-			return c, fmt.Errorf("the plugin for %q cannot be used: %s: %s", typ, c.Path, c.Problem)
-		}
-	}
-	if len(known) == 0 {
-		return plugins.Candidate{}, fmt.Errorf("unknown connector type %q: no plugins found in %s", typ, strings.Join(dirs, ", "))
-	}
-	sort.Strings(known)
-	return plugins.Candidate{}, fmt.Errorf("unknown connector type %q; known types: %s (see 'integrator connectors list')", typ, strings.Join(known, ", "))
-}
-
 func connectorsShowRun(ctx context.Context, opts *ConnectorsShowOptions) error {
 	f := opts.F
-	c, err := findCandidate(f, opts.Type)
+	c, err := f.App().Connector(ctx, opts.Type)
 	if err != nil {
 		return err
 	}
-	loaded, err := f.LoadPlugins(ctx, []plugins.Candidate{c}, true)
-	if err != nil {
-		return err
-	}
-	if err := loaded[0].Err; err != nil {
-		return fmt.Errorf("plugin %s: %w", c.Path, err)
-	}
-	spec := loaded[0].Spec
 	if opts.JSON {
-		return writeJSON(f.IO.Out, specToJSON(spec))
+		return writeJSON(f.IO.Out, c.SpecJSON())
 	}
-	return printSpec(f.IO.Out, spec, c.Path)
+	return printSpec(f.IO.Out, c.Spec, c.Plugin)
 }
 
 func printSpec(w io.Writer, s schema.Spec, path string) error {

@@ -1,6 +1,10 @@
-// Package cli is the integrator command line: cobra commands that only wire
-// flags, and plain run functions that do the work and are tested without
-// cobra (the layout of the GitHub CLI).
+// Package cli is the integrator command line, one front end of the host
+// core (host/app). Each command is an Options struct, a newXCmd that only
+// wires flags, and a plain xRun(ctx, opts) that calls the core and renders
+// what it returns: tables, --json, the terminal progress renderer
+// (progress.go), prompts for missing settings. The core's typed errors are
+// worded here, naming the commands and flags that fix them (errors.go).
+// (The layout of the GitHub CLI.)
 //
 // Data goes to standard output, everything else (warnings, progress, logs) to
 // standard error. No connector's field names appear here: the plugin's schema

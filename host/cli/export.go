@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/flows"
+	"github.com/openintegrator/integrator/host/app"
 )
 
 // ExportOptions are the inputs of `export`.
@@ -26,7 +26,7 @@ type ExportOptions struct {
 }
 
 func newExportCmd(f *Factory) *cobra.Command {
-	opts := &ExportOptions{F: f, MaxPage: flows.DefaultMaxPageBytes}
+	opts := &ExportOptions{F: f, MaxPage: app.DefaultMaxPageBytes}
 	cmd := &cobra.Command{
 		Use:   "export NAME PATH",
 		Short: "Export every record of a list endpoint as JSON Lines",
@@ -90,7 +90,7 @@ that rejects invalid UTF-8.`,
 }
 
 // exportJob checks the options and builds the export, without a connection.
-func exportJob(opts *ExportOptions) (*flows.Export, error) {
+func exportJob(opts *ExportOptions) (*app.ExportOptions, error) {
 	params, err := parseParams(opts.Fields)
 	if err != nil {
 		return nil, err
@@ -105,7 +105,7 @@ func exportJob(opts *ExportOptions) (*flows.Export, error) {
 	case (opts.Resume || opts.Restart) && (opts.Out == "-" || opts.Out == ""):
 		return nil, errors.New("--resume and --restart need --out FILE: an export to stdout cannot be resumed")
 	}
-	return &flows.Export{Path: opts.Path, Params: params, RecordsField: opts.Records, Out: opts.Out,
+	return &app.ExportOptions{Path: opts.Path, Params: params, RecordsField: opts.Records, Out: opts.Out,
 		MaxRecords: opts.MaxRecords, MaxPageBytes: opts.MaxPage, Resume: opts.Resume, Restart: opts.Restart}, nil
 }
 
@@ -115,7 +115,7 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, &x.Deps, x.Run)
+	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, *x, (*app.App).Export)
 	if err != nil {
 		return err
 	}

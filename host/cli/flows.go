@@ -7,10 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/connections"
-	"github.com/openintegrator/integrator/host/flows"
-	"github.com/openintegrator/integrator/host/store"
-	"github.com/openintegrator/integrator/schema"
+	"github.com/openintegrator/integrator/host/app"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -19,69 +16,19 @@ func flowCommands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{newExportCmd(f), newImportCmd(f), newReportCmd(f)}
 }
 
-// flowConn is what a flow runs with: the store, the connection, and a
-// plugin that is started again if it dies.
-type flowConn struct {
-	svc      *connections.Service
-	conn     store.Connection
-	plugin   *flows.Plugin
-	progress *flows.Progress
-}
-
-// runFlow opens the connection name with its plugin, fills the flow's deps,
-// runs it, and returns its summary and the progress writer for the last
-// line.
-func runFlow[S any](ctx context.Context, f *Factory, name, progressMode string, deps *flows.Deps, run func(context.Context) (S, error)) (S, *flows.Progress, error) {
-	fc, err := openFlow(ctx, f, name, progressMode)
+// runFlow runs a flow of the core through the connection name, reporting
+// its progress as --progress asks, and returns its summary and the
+// progress writer for the last line.
+func runFlow[O, S any](ctx context.Context, f *Factory, name, progressMode string, opts O,
+	run func(*app.App, context.Context, app.Flow, O) (S, error)) (S, *Progress, error) {
+	pr, err := newProgress(f, progressMode)
 	if err != nil {
 		var none S
 		return none, nil, err
 	}
-	defer fc.Close()
-	*deps = flows.Deps{Plugin: fc.plugin, Store: fc.svc.Store, Progress: fc.progress, Stdout: f.IO.Out,
-		ConnectionID: fc.conn.ID, ConnectionName: fc.conn.Name}
-	sum, err := run(ctx)
-	return sum, fc.progress, err
+	sum, err := run(f.App(), ctx, app.Flow{Connection: name, Progress: pr, Stdout: f.IO.Out}, opts)
+	return sum, pr, err
 }
-
-func (c *flowConn) Close() {
-	c.plugin.Close()
-	c.svc.Store.Close()
-}
-
-// openFlow checks the --progress mode, loads a connection and prepares its
-// plugin, which starts on the first request.
-func openFlow(ctx context.Context, f *Factory, name, progressMode string) (*flowConn, error) {
-	pr, err := newProgress(f, progressMode)
-	if err != nil {
-		return nil, err
-	}
-	svc, c, cfg, err := openConnection(ctx, f, name)
-	if err != nil {
-		return nil, err
-	}
-	start := func(ctx context.Context) (flows.Conn, error) {
-		inst, err := f.StartPlugin(ctx, c.Type)
-		if err != nil {
-			return nil, err
-		}
-		return &pluginConn{do: inst.DoRequest, close: inst.Close, cfg: cfg.WithDefaults(inst.Spec)}, nil
-	}
-	return &flowConn{svc: svc, conn: c, plugin: flows.NewPlugin(start, 0), progress: pr}, nil
-}
-
-// pluginConn binds a started plugin to a connection's settings.
-type pluginConn struct {
-	do    func(context.Context, schema.Config, shared.Request) (*shared.Response, error)
-	close func()
-	cfg   schema.Config
-}
-
-func (c *pluginConn) DoRequest(ctx context.Context, req shared.Request) (*shared.Response, error) {
-	return c.do(ctx, c.cfg, req)
-}
-
-func (c *pluginConn) Close() { c.close() }
 
 // progressFlag adds --progress.
 func progressFlag(cmd *cobra.Command, p *string) {
@@ -89,12 +36,12 @@ func progressFlag(cmd *cobra.Command, p *string) {
 }
 
 // newProgress returns the progress writer that --progress asks for.
-func newProgress(f *Factory, mode string) (*flows.Progress, error) {
-	m, err := flows.ParseProgressMode(mode, f.IO.IsStderrTTY())
+func newProgress(f *Factory, mode string) (*Progress, error) {
+	m, err := ParseProgressMode(mode, f.IO.IsStderrTTY())
 	if err != nil {
 		return nil, err
 	}
-	return flows.NewProgress(f.IO.ErrOut, m), nil
+	return NewProgress(f.IO.ErrOut, m), nil
 }
 
 // parseParams reads -F KEY=VALUE flags, keeping their order.

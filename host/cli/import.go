@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/flows"
+	"github.com/openintegrator/integrator/host/app"
 )
 
 // ImportOptions are the inputs of `import`.
@@ -112,7 +112,7 @@ The exit status is 1 when any record failed or has an unknown outcome
 	cmd.Flags().StringVar(&opts.Errors, "errors", "", "copy the input lines of records that failed or whose outcome is unknown to `FILE`")
 	cmd.Flags().BoolVar(&opts.Again, "again", false, "send records that are done (in the ledger as ok or unknown) again, on purpose")
 	cmd.Flags().BoolVar(&opts.Wait, "wait", false, "wait for another run of the same import to end, instead of refusing")
-	opts.MaxRecord = flows.DefaultMaxRecordBytes
+	opts.MaxRecord = app.DefaultMaxRecordBytes
 	cmd.Flags().Var(sizeValue{&opts.MaxRecord}, "max-record-size", "fail input lines longer than this (bytes, or with a unit: 512KiB, 2MiB), without reading them; at most 32MiB")
 	progressFlag(cmd, &opts.Progress)
 	_ = cmd.MarkFlagRequired("method")
@@ -121,7 +121,7 @@ The exit status is 1 when any record failed or has an unknown outcome
 }
 
 // importJob checks the options and builds the import, without a connection.
-func importJob(opts *ImportOptions, batchSet bool) (*flows.Import, error) {
+func importJob(opts *ImportOptions, batchSet bool) (*app.ImportOptions, error) {
 	method := strings.ToUpper(opts.Method)
 	switch {
 	case opts.In == "":
@@ -132,9 +132,9 @@ func importJob(opts *ImportOptions, batchSet bool) (*flows.Import, error) {
 		return nil, errors.New("--results and --errors name the same file")
 	}
 	if opts.MaxRecord == 0 {
-		opts.MaxRecord = flows.DefaultMaxRecordBytes
+		opts.MaxRecord = app.DefaultMaxRecordBytes
 	}
-	return &flows.Import{Method: method, PathTemplate: opts.PathTemplate, In: opts.In, As: strings.ToLower(opts.As),
+	return &app.ImportOptions{Method: method, PathTemplate: opts.PathTemplate, In: opts.In, As: strings.ToLower(opts.As),
 		BatchPath: opts.BatchPath, Batch: opts.Batch, Concurrency: opts.Concurrency, Results: opts.Results, Errors: opts.Errors,
 		Again: opts.Again, Wait: opts.Wait, MaxRecordBytes: int(min(opts.MaxRecord, 1<<40))}, nil
 }
@@ -145,7 +145,7 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, &im.Deps, im.Run)
+	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, *im, (*app.App).Import)
 	if err != nil {
 		return err
 	}

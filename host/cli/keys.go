@@ -1,12 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/connections"
-	"github.com/openintegrator/integrator/host/secrets"
+	"github.com/openintegrator/integrator/host/app"
 )
 
 func newKeysCmd(f *Factory) *cobra.Command {
@@ -22,8 +22,14 @@ Keep a copy of it: without it the stored secrets cannot be opened.`,
 	return cmd
 }
 
+// KeysRotateOptions are the inputs of `keys rotate`.
+type KeysRotateOptions struct {
+	F         *Factory
+	NewKeyEnv string
+}
+
 func newKeysRotateCmd(f *Factory) *cobra.Command {
-	var newKeyEnv string
+	opts := &KeysRotateOptions{F: f}
 	cmd := &cobra.Command{
 		Use:   "rotate [--new-key-env ENVVAR]",
 		Short: "Re-seal every secret under a new master key, in one transaction",
@@ -41,57 +47,54 @@ connection hold it too, so no secret is sealed under a key being replaced.
 A rotation that was interrupted (its new key is left in master.key.new) is
 finished by the next one.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			var newKey *secrets.Key
-			if newKeyEnv != "" {
-				var err error
-				if newKey, err = newKeyFromEnv(f.Getenv, newKeyEnv); err != nil {
-					return err
-				}
-			}
-			svc, err := f.Service(ctx)
-			if err != nil {
-				return err
-			}
-			defer svc.Store.Close()
-			n, old, k, err := svc.Rotate(ctx, newKey)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", n, old.ID, k.ID)
-			if svc.Keys.FromEnv {
-				fmt.Fprintf(f.IO.ErrOut, "Now set %s to the value of %s; the old key no longer opens the secrets.\n", secrets.KeyEnv, newKeyEnv)
-			} else {
-				fmt.Fprintf(f.IO.ErrOut, "The new key is in %s.\n", svc.Keys.KeyFile)
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return keysRotateRun(cmd.Context(), opts) },
 	}
-	cmd.Flags().StringVar(&newKeyEnv, "new-key-env", "", "read the new key (base64 of 32 bytes) from environment variable `ENVVAR`")
+	cmd.Flags().StringVar(&opts.NewKeyEnv, "new-key-env", "", "read the new key (base64 of 32 bytes) from environment variable `ENVVAR`")
 	return cmd
+}
+
+func keysRotateRun(ctx context.Context, opts *KeysRotateOptions) error {
+	f := opts.F
+	var newKey app.NewKey
+	if opts.NewKeyEnv != "" {
+		var err error
+		if newKey, err = newKeyFromEnv(f.Getenv, opts.NewKeyEnv); err != nil {
+			return err
+		}
+	}
+	r, err := f.App().RotateKeys(ctx, newKey)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", r.Resealed, r.Old, r.New)
+	if r.FromEnv {
+		fmt.Fprintf(f.IO.ErrOut, "Now set %s to the value of %s; the old key no longer opens the secrets.\n", app.KeyEnv, opts.NewKeyEnv)
+	} else {
+		fmt.Fprintf(f.IO.ErrOut, "The new key is in %s.\n", r.KeyFile)
+	}
+	return nil
 }
 
 // newKeyFromEnv reads --new-key-env NAME. Its messages repeat NAME only
 // when it looks like a variable name: a key pasted in its place is never
 // echoed.
-func newKeyFromEnv(getenv func(string) string, name string) (*secrets.Key, error) {
+func newKeyFromEnv(getenv func(string) string, name string) (app.NewKey, error) {
 	const hidden = " (it is not repeated here, in case it is the key itself)"
 	const example = "export NEW_KEY=...; then integrator keys rotate --new-key-env NEW_KEY"
 	switch {
-	case !connections.ValidEnvName(name):
-		return nil, fmt.Errorf("--new-key-env: its value is not the name of an environment variable, which is letters, digits and _%s. "+
+	case !app.ValidEnvName(name):
+		return app.NewKey{}, fmt.Errorf("--new-key-env: its value is not the name of an environment variable, which is letters, digits and _%s. "+
 			"Give the name of a variable that holds the new key: %s", hidden, example)
 	case getenv(name) != "":
-	case connections.Showable(name):
-		return nil, fmt.Errorf("--new-key-env %s: the variable is not set or empty", name)
+	case app.Showable(name):
+		return app.NewKey{}, fmt.Errorf("--new-key-env %s: the variable is not set or empty", name)
 	default:
-		return nil, fmt.Errorf("--new-key-env: no environment variable of that name is set%s. "+
+		return app.NewKey{}, fmt.Errorf("--new-key-env: no environment variable of that name is set%s. "+
 			"Give the name of a variable that holds the new key, not the key: %s", hidden, example)
 	}
 	where := "the variable named by --new-key-env"
-	if connections.Showable(name) {
+	if app.Showable(name) {
 		where = name
 	}
-	return secrets.ParseKey(getenv(name), where)
+	return app.NewKey{Text: getenv(name), Source: where}, nil
 }

@@ -19,3 +19,11 @@ func newTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 
 func warnf(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "warning: "+format+"\n", args...)
 }
+
+// orEmpty returns s, or an empty slice for nil: a JSON list is [], not null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -2,14 +2,9 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/openintegrator/integrator/host/plugins"
 )
 
 func newPluginsCmd(f *Factory) *cobra.Command {
@@ -59,57 +54,18 @@ and, when it is not, trusted_sha256.`,
 	return cmd
 }
 
-type pluginJSON struct {
-	Type          string `json:"type"`
-	Path          string `json:"path"`
-	ResolvedPath  string `json:"resolved_path,omitempty"` // where path, a symlink, leads
-	Status        string `json:"status"`
-	Name          string `json:"name,omitempty"`
-	Version       string `json:"version,omitempty"`
-	Protocol      int    `json:"protocol,omitempty"`
-	SHA256        string `json:"sha256,omitempty"`
-	Checksum      string `json:"checksum,omitempty"` // "sha256:<hex>", the same digest with its algorithm named
-	Trusted       bool   `json:"trusted"`
-	TrustedSHA256 string `json:"trusted_sha256,omitempty"`
-	Error         string `json:"error,omitempty"`
-	ShadowedBy    string `json:"shadowed_by,omitempty"`
-}
-
 func pluginsListRun(ctx context.Context, opts *PluginsListOptions) error {
 	f := opts.F
-	cands, dirs, err := f.Candidates()
+	found, err := f.App().Plugins(ctx)
 	if err != nil {
 		return err
 	}
-	loaded, err := f.LoadPlugins(ctx, cands, false)
-	if err != nil {
-		return err
-	}
-	list := []pluginJSON{}
-	for _, p := range loaded {
-		pj := pluginJSON{Type: p.Type, Path: p.Path, ResolvedPath: p.ResolvedPath, SHA256: p.SHA256, Trusted: p.Trusted,
-			TrustedSHA256: p.TrustedSHA256, ShadowedBy: p.ShadowedBy}
-		if p.SHA256 != "" {
-			pj.Checksum = "sha256:" + p.SHA256
-		}
-		var changed *plugins.ChangedError
-		switch {
-		case p.ShadowedBy != "":
-			pj.Status = "shadowed"
-		case errors.As(p.Err, &changed):
-			pj.Status, pj.Error = "untrusted", p.Err.Error()
-		case p.Err != nil:
-			pj.Status, pj.Error = "error", p.Err.Error()
-		default:
-			pj.Status, pj.Name, pj.Version, pj.Protocol = "ok", p.Spec.Name, p.Spec.Version, p.Protocol
-		}
-		list = append(list, pj)
-	}
+	list := orEmpty(found.Plugins)
 	if opts.JSON {
 		return writeJSON(f.IO.Out, list)
 	}
 	if len(list) == 0 {
-		fmt.Fprintf(f.IO.ErrOut, "no plugins found in: %v\n", dirs)
+		fmt.Fprintf(f.IO.ErrOut, "no plugins found in: %v\n", found.Dirs)
 		return nil
 	}
 	tw := newTable(f.IO.Out)
@@ -167,86 +123,31 @@ example the one published with a release).`,
 	return cmd
 }
 
-type trustJSON struct {
-	Type     string         `json:"type"`
-	Path     string         `json:"path"`
-	Version  string         `json:"version"`
-	Protocol int            `json:"protocol"`
-	SHA256   string         `json:"sha256"`
-	Changed  bool           `json:"changed"`
-	Previous *trustedBefore `json:"previous"`
-}
-
-type trustedBefore struct {
-	Path      string    `json:"path"`
-	Version   string    `json:"version"`
-	SHA256    string    `json:"sha256"`
-	TrustedAt time.Time `json:"trusted_at"`
-}
-
 func pluginsTrustRun(ctx context.Context, opts *PluginsTrustOptions) error {
 	f := opts.F
-	c, err := findCandidate(f, opts.Type)
+	out, err := f.App().TrustPlugin(ctx, opts.Type, opts.SHA256)
 	if err != nil {
 		return err
-	}
-	tr, err := f.Trust(ctx)
-	if err != nil {
-		return err
-	}
-	v, err := tr.Check(ctx, c)
-	if changed := (*plugins.ChangedError)(nil); err != nil && !errors.As(err, &changed) {
-		return fmt.Errorf("plugin %s: %w", c.Path, err)
-	}
-	if opts.SHA256 != "" && !strings.EqualFold(strings.TrimPrefix(opts.SHA256, "sha256:"), v.SHA256) {
-		return fmt.Errorf("plugin %s: its sha256 is %s, not %s: not trusted", c.Path, v.SHA256, opts.SHA256)
-	}
-	out := trustJSON{Type: c.Type, Path: c.Path, SHA256: v.SHA256, Changed: true}
-	if r := v.Record; r != nil {
-		out.Previous = &trustedBefore{Path: r.Path, Version: r.Version, SHA256: r.SHA256, TrustedAt: r.TrustedAt}
-		out.Changed = r.SHA256 != v.SHA256
-		out.Version, out.Protocol = r.Version, r.Protocol
-	}
-	if out.Changed {
-		o, err := f.ClientOptions()
-		if err != nil {
-			return err
-		}
-		cache, err := f.ExecCache()
-		if err != nil {
-			return err
-		}
-		o.Checksum = v.Checksum()
-		inst, err := plugins.Start(ctx, c, cache, o)
-		if err != nil {
-			return fmt.Errorf("plugin %s: %w; it was not trusted", c.Path, err)
-		}
-		out.Version, out.Protocol = inst.Spec.Version, inst.Protocol
-		err = tr.TrustNow(ctx, c, v.SHA256, inst.Spec, inst.Protocol)
-		inst.Close()
-		if err != nil {
-			return err
-		}
 	}
 	if opts.JSON {
 		return writeJSON(f.IO.Out, out)
 	}
 	w := f.IO.Out
 	if !out.Changed {
-		fmt.Fprintf(w, "%s %s is already trusted (since %s): %s\n  sha256 %s\n", c.Type, out.Version,
-			out.Previous.TrustedAt.Format("2006-01-02 15:04"), c.Path, v.SHA256)
+		fmt.Fprintf(w, "%s %s is already trusted (since %s): %s\n  sha256 %s\n", out.Type, out.Version,
+			out.Previous.TrustedAt.Format("2006-01-02 15:04"), out.Path, out.SHA256)
 		return nil
 	}
-	fmt.Fprintf(w, "Trusted %s %s: %s\n", c.Type, out.Version, c.Path)
+	fmt.Fprintf(w, "Trusted %s %s: %s\n", out.Type, out.Version, out.Path)
 	if p := out.Previous; p != nil {
 		fmt.Fprintf(w, "  was sha256 %s  (%s, trusted %s", p.SHA256, p.Version, p.TrustedAt.Format("2006-01-02 15:04"))
-		if p.Path != c.Path {
+		if p.Path != out.Path {
 			fmt.Fprintf(w, ", %s", p.Path)
 		}
 		fmt.Fprintln(w, ")")
 	} else {
 		fmt.Fprintln(w, "  was: no binary trusted for this type yet")
 	}
-	fmt.Fprintf(w, "  now sha256 %s\n", v.SHA256)
+	fmt.Fprintf(w, "  now sha256 %s\n", out.SHA256)
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/flows"
+	"github.com/openintegrator/integrator/host/app"
 )
 
 // ReportOptions are the inputs of `report`.
@@ -78,7 +78,7 @@ and a part file another unfinished command owns is refused, naming it.`,
 	cmd.Flags().StringVar(&opts.Placement, "placement", "", "the `PLACEMENT` (default ALL_ON_TWITTER; PUBLISHER_NETWORK, ...)")
 	cmd.Flags().StringVar(&opts.Segment, "segment", "", "a segmentation `TYPE` (jobs then span at most 45 days)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "-", "write to `FILE`, or - for stdout")
-	cmd.Flags().IntVar(&opts.MaxJobs, "max-jobs", flows.MaxProcessingJobs, "at most `N` jobs processing at once (the API allows 100 per account)")
+	cmd.Flags().IntVar(&opts.MaxJobs, "max-jobs", app.MaxProcessingJobs, "at most `N` jobs processing at once (the API allows 100 per account)")
 	cmd.Flags().DurationVar(&opts.PollInterval, "poll-interval", time.Second, "the first `WAIT` between status polls; it grows while nothing changes")
 	cmd.Flags().BoolVar(&opts.Resume, "resume", false, "continue an unfinished run of the same command")
 	cmd.Flags().BoolVar(&opts.Restart, "restart", false, "forget an unfinished run of the same command and start over")
@@ -87,8 +87,8 @@ and a part file another unfinished command owns is refused, naming it.`,
 }
 
 // reportJob checks the options and builds the report, without a connection.
-func reportJob(opts *ReportOptions) (*flows.Report, error) {
-	r := &flows.Report{Account: opts.Account, Entity: opts.Entity, IDs: splitList(opts.IDs), Granularity: opts.Granularity,
+func reportJob(opts *ReportOptions) (*app.ReportOptions, error) {
+	r := &app.ReportOptions{Account: opts.Account, Entity: opts.Entity, IDs: splitList(opts.IDs), Granularity: opts.Granularity,
 		Metrics: splitList(opts.Metrics), Placement: opts.Placement, Segment: opts.Segment, Out: opts.Out,
 		MaxJobs: opts.MaxJobs, PollInterval: opts.PollInterval, Resume: opts.Resume, Restart: opts.Restart}
 	var errs []error
@@ -100,12 +100,12 @@ func reportJob(opts *ReportOptions) (*flows.Report, error) {
 		errs = append(errs, errors.New("--resume and --restart need --out FILE: a report to stdout cannot be resumed"))
 	}
 	if opts.Start != "" {
-		if r.Start, err = flows.ParseReportTime(opts.Start); err != nil {
+		if r.Start, err = app.ParseReportTime(opts.Start); err != nil {
 			errs = append(errs, errors.New("--start: "+err.Error()))
 		}
 	}
 	if opts.End != "" {
-		if r.End, err = flows.ParseReportTime(opts.End); err != nil {
+		if r.End, err = app.ParseReportTime(opts.End); err != nil {
 			errs = append(errs, errors.New("--end: "+err.Error()))
 		}
 	}
@@ -121,7 +121,7 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, &r.Deps, r.Run)
+	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, *r, (*app.App).Report)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/plugins"
+	"github.com/openintegrator/integrator/host/app"
 )
 
 // NewRootCmd returns the integrator command with all its subcommands.
@@ -34,7 +34,7 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 			if err := checkLogLevel(f.LogLevel); err != nil {
 				return err
 			}
-			return checkPluginProcs(f.Getenv(plugins.ProcsEnv))
+			return checkPluginProcs(f.Getenv(app.PluginProcsEnv))
 		},
 	}
 	cmd.SetOut(f.IO.Out)
@@ -45,5 +45,6 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
 	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f))
 	cmd.AddCommand(flowCommands(f)...)
+	wordErrors(cmd)
 	return cmd
 }

@@ -1,20 +1,20 @@
 package cli
 
-import "github.com/openintegrator/integrator/host/flows"
+import "github.com/openintegrator/integrator/host/app"
 
 // sizeValue is a flag that holds a byte count, written as 67108864,
-// 64MiB or 128MB (see flows.ParseSize).
+// 64MiB or 128MB (see app.ParseSize).
 type sizeValue struct{ n *int64 }
 
 func (v sizeValue) String() string {
 	if v.n == nil {
 		return ""
 	}
-	return flows.FormatSize(*v.n)
+	return app.FormatSize(*v.n)
 }
 
 func (v sizeValue) Set(s string) error {
-	n, err := flows.ParseSize(s)
+	n, err := app.ParseSize(s)
 	if err != nil {
 		return err
 	}

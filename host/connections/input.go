@@ -225,11 +225,3 @@ func Missing(spec schema.Spec, cfg schema.Config) []schema.Field {
 	}
 	return out
 }
-
-// HowToGive says how a missing field can be given without a prompt.
-func HowToGive(f schema.Field) string {
-	if f.Secret {
-		return fmt.Sprintf("--secret-env %s=ENVVAR or --secrets-file FILE", f.Key)
-	}
-	return fmt.Sprintf("--set %s=VALUE", f.Key)
-}

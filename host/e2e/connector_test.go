@@ -31,7 +31,7 @@ func diagnosticWithCode(ds schema.Diagnostics, code string) (schema.Diagnostic, 
 }
 
 // noSecretsIn fails the test if a credential of s appears in text.
-func noSecretsIn(t *testing.T, what, text string, s simProcess) {
+func noSecretsIn(t *testing.T, what, text string, s simInfo) {
 	t.Helper()
 	for _, v := range s.secrets() {
 		if strings.Contains(text, v) {
@@ -47,7 +47,7 @@ func connectorCtx(t *testing.T) context.Context {
 }
 
 func TestConnectorPing(t *testing.T) {
-	s := runSim(t)
+	s := launchSimulator(t)
 	inst, logs := startConnectorPlugin(t)
 	ctx := connectorCtx(t)
 
@@ -83,7 +83,7 @@ func TestConnectorPing(t *testing.T) {
 // while watching this process's heap: the body is never held whole.
 func TestConnectorStreamsFiftyMiB(t *testing.T) {
 	const size = 50 << 20
-	s := runSim(t)
+	s := launchSimulator(t)
 	inst, _ := startConnectorPlugin(t)
 	runtime.GC()
 	var before runtime.MemStats
@@ -128,7 +128,7 @@ func TestConnectorStreamsFiftyMiB(t *testing.T) {
 }
 
 func TestConnectorWaitsFor429(t *testing.T) {
-	s := runSim(t, "--fault", "too_many_requests,times=1,retry-after=1s,path=/campaigns")
+	s := launchSimulator(t, "--fault", "too_many_requests,times=1,retry-after=1s,path=/campaigns")
 	inst, logs := startConnectorPlugin(t)
 	resp, err := inst.DoRequest(connectorCtx(t), s.config(), shared.Request{URL: "accounts/" + s.AccountID + "/campaigns"})
 	if err != nil {
@@ -153,7 +153,7 @@ func TestConnectorWaitsFor429(t *testing.T) {
 // TestConnectorRefusesForeignHosts sends an absolute URL to a TLS server
 // that is not the connection's host: nothing may reach it.
 func TestConnectorRefusesForeignHosts(t *testing.T) {
-	s := runSim(t)
+	s := launchSimulator(t)
 	inst, _ := startConnectorPlugin(t)
 	var conns atomic.Int32
 	foreign := "https://evil.example/12/accounts"
@@ -198,7 +198,7 @@ func nonLoopbackIP() net.IP {
 // simulator processes the POST and then resets the connection: the plugin
 // must report an unknown outcome, not send it again.
 func TestConnectorPOSTUnderResetIsNotDuplicated(t *testing.T) {
-	s := runSim(t, "--fault", "reset_after,method=POST,path=/campaigns,times=1")
+	s := launchSimulator(t, "--fault", "reset_after,method=POST,path=/campaigns,times=1")
 	inst, _ := startConnectorPlugin(t)
 	ctx := connectorCtx(t)
 	acct := "accounts/" + s.AccountID

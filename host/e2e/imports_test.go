@@ -8,7 +8,10 @@ import (
 
 // TestImportRules keeps the layout's import rules true: schema imports
 // nothing of the project; shared imports schema only; plugin and host never
-// import each other. Test files are not checked: tests may start binaries.
+// import each other; the CLI reaches the host's store, flows, plugins,
+// connections and keys only through the host core (host/app), which only
+// front ends and the binary import. Test files are not checked: tests may
+// start binaries.
 func TestImportRules(t *testing.T) {
 	const mod = "github.com/openintegrator/integrator/"
 	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...")
@@ -44,6 +47,17 @@ func forbidden(pkg, dep string) string {
 		return "plugin code never imports host code"
 	case under(pkg, "host") && under(dep, "plugin"):
 		return "host code never imports plugin code"
+	case under(pkg, "host/cli") && under(dep, "host") && !under(dep, "host/app") && !under(dep, "host/iostreams"):
+		return "the CLI is flags, a call of the host core (host/app) and rendering: it imports host/app and host/iostreams, nothing else of host"
+	case under(dep, "host/cli") && !under(pkg, "host/cmd"):
+		return "only the binary imports the CLI"
+	case under(dep, "host/app") && !frontEnd(pkg):
+		return "the host core is imported by front ends (the CLI, the binary) only: what it uses lies below it"
 	}
 	return ""
+}
+
+// frontEnd reports whether pkg is a front end of the host core.
+func frontEnd(pkg string) bool {
+	return under(pkg, "host/cli") || under(pkg, "host/cmd") || under(pkg, "host/web")
 }

@@ -51,8 +51,9 @@ func (e *simBuildError) Error() string {
 	return "building the simulator: " + e.err.Error() + "\n" + string(e.out)
 }
 
-// sim is a running simulator process, as its ready line describes it.
-type simProcess struct {
+// simInfo is a running simulator process as its ready line describes it:
+// its URLs and demo credentials. It is the one declaration of that line here.
+type simInfo struct {
 	URL            string `json:"url"`
 	DownloadURL    string `json:"download_url"`
 	ConsumerKey    string `json:"consumer_key"`
@@ -62,8 +63,9 @@ type simProcess struct {
 	AccountID      string `json:"account_id"`
 }
 
-// runSim runs the simulator binary with extra flags until the test ends.
-func runSim(t *testing.T, flags ...string) simProcess {
+// launchSimulator runs the simulator binary with extra flags until the test
+// ends.
+func launchSimulator(t *testing.T, flags ...string) simInfo {
 	t.Helper()
 	cmd := exec.Command(simBinary(t), append([]string{"--addr", "127.0.0.1:0"}, flags...)...)
 	var stderr bytes.Buffer
@@ -92,7 +94,7 @@ func runSim(t *testing.T, flags ...string) simProcess {
 		cmd.Wait()
 		close(done)
 	}()
-	var s simProcess
+	var s simInfo
 	select {
 	case line := <-lines:
 		if err := json.Unmarshal(line, &s); err != nil || s.URL == "" {
@@ -105,7 +107,7 @@ func runSim(t *testing.T, flags ...string) simProcess {
 }
 
 // config is a connection to the simulator; kv overrides settings.
-func (s simProcess) config(kv ...string) schema.Config {
+func (s simInfo) config(kv ...string) schema.Config {
 	cfg := schema.Config{
 		"consumer_key":    schema.StringValue(s.ConsumerKey),
 		"consumer_secret": schema.StringValue(s.ConsumerSecret),
@@ -120,7 +122,7 @@ func (s simProcess) config(kv ...string) schema.Config {
 }
 
 // secrets are the values that must never appear in a log.
-func (s simProcess) secrets() []string {
+func (s simInfo) secrets() []string {
 	return []string{s.ConsumerSecret, s.AccessToken, s.TokenSecret}
 }
 

@@ -19,7 +19,14 @@ import (
 // null, and writes the records as JSON Lines.
 type Export struct {
 	Deps
+	ExportOptions
 
+	pages       pageFetcher
+	invalidUTF8 int64 // records with invalid UTF-8 handed to save in this run
+}
+
+// ExportOptions say what an export fetches and where it writes.
+type ExportOptions struct {
 	Path         string
 	Params       []shared.Param
 	RecordsField string // the response field holding the records (default "data")
@@ -28,9 +35,6 @@ type Export struct {
 	MaxPageBytes int64  // refuse a page whose body is longer; 0: DefaultMaxPageBytes
 	Resume       bool   // continue an unfinished run of the same command
 	Restart      bool   // forget an unfinished run of the same command
-
-	pages       pageFetcher
-	invalidUTF8 int64 // records with invalid UTF-8 handed to save in this run
 }
 
 // ExportSummary says what an export did.
@@ -72,6 +76,7 @@ var ErrUnfinished = errors.New("an unfinished export to the same file exists")
 // Run runs the export.
 func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
 	start := time.Now()
+	x.quietIfNil()
 	if x.RecordsField == "" {
 		x.RecordsField = "data"
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,8 +19,8 @@ import (
 // testExport is an export of path with count=7 pages to a file in a
 // temporary folder, with short waits.
 func testExport(t *testing.T, s *store.Store, p *Plugin, out string) *Export {
-	x := &Export{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1"}, Path: "accounts/a1/campaigns",
-		Params: []shared.Param{{Key: "count", Value: "7"}}, Out: out}
+	x := &Export{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1"}, ExportOptions: ExportOptions{Path: "accounts/a1/campaigns",
+		Params: []shared.Param{{Key: "count", Value: "7"}}, Out: out}}
 	x.pages.retry = backoff{base: time.Millisecond, limit: 5 * time.Millisecond}
 	x.pages.lim = &limiter{fallback: 5 * time.Millisecond}
 	return x
@@ -191,15 +190,15 @@ func TestResumedExportKnowsTheTotal(t *testing.T) {
 	s := testStore(t)
 	out := filepath.Join(t.TempDir(), "out.jsonl")
 	x := testExport(t, s, p, out)
-	x.Progress = NewProgress(io.Discard, ProgressLive)
+	x.Progress = &recorder{shown: true}
 	if _, err := x.Run(context.Background()); err == nil {
 		t.Fatal("the first run did not fail")
 	}
 	if run, _ := s.ExportRun(context.Background(), x.key(out)); run.Total != 100 {
 		t.Fatalf("the checkpoint kept total %d, want 100", run.Total)
 	}
-	var screen bytes.Buffer
-	x.Progress = NewProgress(&screen, ProgressLive)
+	screen := &recorder{shown: true}
+	x.Progress = screen
 	x.Resume = true
 	slow.Store(true)
 	if _, err := x.Run(context.Background()); err != nil {
@@ -303,9 +302,8 @@ func TestExportMaxRecordsAndStdout(t *testing.T) {
 func TestExportAsksForTheTotalWithProgress(t *testing.T) {
 	api := &listAPI{n: 20}
 	p, _ := fakePlugin(func(req shared.Request) (*shared.Response, error) { return api.serve(req), nil })
-	var errOut bytes.Buffer
 	x := testExport(t, testStore(t), p, filepath.Join(t.TempDir(), "o.jsonl"))
-	x.Progress = NewProgress(&errOut, ProgressPlain)
+	x.Progress = &recorder{shown: true}
 	if _, err := x.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -377,15 +375,14 @@ func TestReadPage(t *testing.T) {
 	}
 }
 
-func ExampleProgress() {
-	var b bytes.Buffer
-	p := NewProgress(&b, ProgressPlain)
-	p.Note("Resuming after %s records", count(1234567))
-	p.Done("Exported %s records", count(25000))
-	fmt.Print(b.String())
-	// Output:
-	// Resuming after 1,234,567 records
-	// Exported 25,000 records
+// Counts in progress lines have thousands separators (the terminal
+// renderer's own test, in host/cli, shows how the lines are written).
+func TestCount(t *testing.T) {
+	for n, want := range map[int64]string{1234567: "1,234,567", 25000: "25,000", 999: "999", 0: "0", -1234: "-1,234"} {
+		if got := count(n); got != want {
+			t.Errorf("count(%d) = %q, want %q", n, got, want)
+		}
+	}
 }
 
 func TestPluginRestartRetriesAFailedStart(t *testing.T) {

@@ -266,8 +266,8 @@ func writeInput(t *testing.T, dir string, n int, name func(i int) string) string
 }
 
 func testImport(s *store.Store, p *Plugin, in, dir string) *Import {
-	return &Import{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1"}, Method: "POST", PathTemplate: "accounts/{account_id}/campaigns",
-		In: in, Results: filepath.Join(dir, "results.jsonl"), Errors: filepath.Join(dir, "errors.jsonl"),
+	return &Import{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1"}, ImportOptions: ImportOptions{Method: "POST", PathTemplate: "accounts/{account_id}/campaigns",
+		In: in, Results: filepath.Join(dir, "results.jsonl"), Errors: filepath.Join(dir, "errors.jsonl")},
 		retry: backoff{base: time.Millisecond, limit: 5 * time.Millisecond}, lim: &limiter{fallback: 5 * time.Millisecond}}
 }
 
@@ -293,4 +293,32 @@ func noAnswerWith(codes ...string) *shared.Response {
 		resp.Diagnostics = append(resp.Diagnostics, diag(c, c)...)
 	}
 	return resp
+}
+
+// recorder is a Progress in a test: it keeps a line for everything a run
+// says, statuses included, with "warning: " in front of warnings. shown
+// is what Shown reports.
+type recorder struct {
+	shown bool
+	mu    sync.Mutex
+	b     strings.Builder
+}
+
+func (r *recorder) Update(format string, args ...any) { r.line("", format, args...) }
+func (r *recorder) Note(format string, args ...any)   { r.line("", format, args...) }
+func (r *recorder) Alert(format string, args ...any)  { r.line("", format, args...) }
+func (r *recorder) Warn(format string, args ...any)   { r.line("warning: ", format, args...) }
+func (r *recorder) Clear()                            {}
+func (r *recorder) Shown() bool                       { return r.shown }
+
+func (r *recorder) line(prefix, format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(&r.b, prefix+format+"\n", args...)
+}
+
+func (r *recorder) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.b.String()
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -22,7 +23,19 @@ import (
 // input file holds it.
 type Import struct {
 	Deps
+	ImportOptions
 
+	attempts  int     // sends of a record that failed on the way
+	retry     backoff // between them
+	rateWaits int     // waits for a rate limit per request
+	lim       *limiter
+	heldPoll  time.Duration // how often a record another run holds is looked at again
+	inflight  atomic.Int32
+}
+
+// ImportOptions say what an import reads, how it sends it and where it
+// writes the outcomes.
+type ImportOptions struct {
 	Method         string // POST, PUT or DELETE
 	PathTemplate   string // accounts/{account_id}/campaigns/{id}: filled from each record
 	In             string // the input file
@@ -38,13 +51,6 @@ type Import struct {
 	// StopGrace bounds how long a stopped import waits for the requests
 	// in flight, so that their outcome is known (default 30 s).
 	StopGrace time.Duration
-
-	attempts  int     // sends of a record that failed on the way
-	retry     backoff // between them
-	rateWaits int     // waits for a rate limit per request
-	lim       *limiter
-	heldPoll  time.Duration // how often a record another run holds is looked at again
-	inflight  atomic.Int32
 }
 
 // DefaultMaxRecordBytes is the default limit on an input line.
@@ -69,6 +75,7 @@ type unit struct {
 }
 
 func (im *Import) defaults() error {
+	im.quietIfNil()
 	switch im.Method {
 	case http.MethodPost, http.MethodPut, http.MethodDelete:
 	default:
@@ -254,7 +261,7 @@ func (im *Import) lease(ctx context.Context, scope, hash, runID string) (*store.
 			im.Progress.Alert("Waiting for another run of this import to end: %v", busy)
 			noted = true
 		}
-		if err := sleep(ctx, im.heldPoll); err != nil {
+		if err := pause.For(ctx, im.heldPoll); err != nil {
 			return nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -36,7 +37,7 @@ func (l *limiter) wait(ctx context.Context) error {
 		if d <= 0 {
 			return ctx.Err()
 		}
-		if err := sleep(ctx, d); err != nil {
+		if err := pause.For(ctx, d); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -59,7 +60,7 @@ func (pf *pageFetcher) init(x *Export) {
 	if pf.maxBytes <= 0 {
 		pf.maxBytes = DefaultMaxPageBytes
 	}
-	pf.askTotal = x.Progress != nil && x.Progress.mode != ProgressNone && !hasParam(x.Params, "with_total_count")
+	pf.askTotal = x.Progress.Shown() && !hasParam(x.Params, "with_total_count")
 }
 
 func hasParam(ps []shared.Param, key string) bool {
@@ -92,7 +93,7 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 			return page{}, fmt.Errorf("giving up on the page after %d failed attempts: %w", failures, last)
 		}
 		if failures > 0 {
-			if err := sleep(ctx, pf.retry.after(failures)); err != nil {
+			if err := pause.For(ctx, pf.retry.after(failures)); err != nil {
 				return page{}, err
 			}
 		}

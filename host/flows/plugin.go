@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -120,7 +121,7 @@ func (p *Plugin) current(ctx context.Context) (Conn, int, error) {
 	// A plugin that worked before may die again while starting (the
 	// cause that killed it may still be there): try a few more times.
 	for try := 1; err != nil && restart && try <= startRetries && ctx.Err() == nil; try++ {
-		if sleep(ctx, time.Duration(try)*100*time.Millisecond) != nil {
+		if pause.For(ctx, time.Duration(try)*100*time.Millisecond) != nil {
 			break
 		}
 		conn, err = p.start(ctx)
@@ -168,7 +169,7 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 
 // noteRestarts makes p report its restarts on pr, unless someone listens
 // already.
-func noteRestarts(p *Plugin, pr *Progress) {
+func noteRestarts(p *Plugin, pr Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.OnRestart == nil {

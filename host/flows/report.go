@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -18,7 +19,16 @@ import (
 // job window.
 type Report struct {
 	Deps
+	ReportOptions
 
+	pollMax  time.Duration
+	attempts int     // tries of a request that failed on the way
+	retry    backoff // between them, and between downloads of a result not there yet
+	lim      *limiter
+}
+
+// ReportOptions say what a report asks for and where it writes the rows.
+type ReportOptions struct {
 	Resume  bool // continue an unfinished run of the same command
 	Restart bool // forget an unfinished run of the same command
 
@@ -35,11 +45,6 @@ type Report struct {
 	// PollInterval is the first wait between status polls (default 1s);
 	// it grows by half after each poll that finds nothing new.
 	PollInterval time.Duration
-
-	pollMax  time.Duration
-	attempts int     // tries of a request that failed on the way
-	retry    backoff // between them, and between downloads of a result not there yet
-	lim      *limiter
 }
 
 // ReportSummary says what a report did.
@@ -63,6 +68,7 @@ type reportJob struct {
 }
 
 func (r *Report) defaults() {
+	r.quietIfNil()
 	if r.PollInterval == 0 {
 		r.PollInterval = time.Second
 	}
@@ -182,7 +188,7 @@ func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, 
 		if done == len(jobs) {
 			return nil
 		}
-		if err := sleep(ctx, delay); err != nil {
+		if err := pause.For(ctx, delay); err != nil {
 			return err
 		}
 		changed, err := r.poll(ctx, jobs[done:next], st)

@@ -49,7 +49,7 @@ func TestPlanJobs(t *testing.T) {
 }
 
 func TestReportCheck(t *testing.T) {
-	r := &Report{IDs: []string{" ", ""}, Granularity: "week", Start: time.Date(2026, 1, 2, 0, 30, 0, 0, time.UTC), End: time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)}
+	r := &Report{ReportOptions: ReportOptions{IDs: []string{" ", ""}, Granularity: "week", Start: time.Date(2026, 1, 2, 0, 30, 0, 0, time.UTC), End: time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)}}
 	err := r.check()
 	for _, want := range []string{"--account is required", "--entity is required", "--ids needs", "whole hours", `--granularity "WEEK"`, "--metrics needs"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -172,8 +172,8 @@ func resultFile(q kv) []byte {
 }
 
 func testReport(p *Plugin, ids int, days int) *Report {
-	r := &Report{Deps: Deps{Plugin: p}, Account: "acc1", Entity: "line_item", Granularity: "day", Metrics: []string{"ENGAGEMENT", "billing"},
-		Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), PollInterval: time.Millisecond,
+	r := &Report{Deps: Deps{Plugin: p}, ReportOptions: ReportOptions{Account: "acc1", Entity: "line_item", Granularity: "day", Metrics: []string{"ENGAGEMENT", "billing"},
+		Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), PollInterval: time.Millisecond},
 		pollMax: 5 * time.Millisecond, retry: backoff{base: time.Millisecond, limit: 5 * time.Millisecond}, lim: &limiter{fallback: time.Millisecond}}
 	r.End = r.Start.Add(time.Duration(days) * 24 * time.Hour)
 	for i := 0; i < ids; i++ {
@@ -347,8 +347,8 @@ func TestResumedReportRecreatesJobsTheAPIForgot(t *testing.T) {
 	api.mu.Unlock()
 	fail.healed = true
 	r.Resume = true
-	var notes bytes.Buffer
-	r.Progress = NewProgress(&notes, ProgressPlain)
+	notes := &recorder{shown: true}
+	r.Progress = notes
 	sum, err := r.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -48,7 +49,7 @@ func (r *Report) call(ctx context.Context, req shared.Request) (*shared.Response
 		if failures++; failures >= r.attempts {
 			return nil, fmt.Errorf("%s %s: giving up after %d attempts: %w", req.Method, req.URL, failures, last)
 		}
-		if err := sleep(ctx, r.retry.after(failures)); err != nil {
+		if err := pause.For(ctx, r.retry.after(failures)); err != nil {
 			return nil, err
 		}
 	}
@@ -167,7 +168,7 @@ func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out
 	notYet := backoff{base: r.PollInterval, limit: r.retry.limit}
 	for attempt := 1; attempt <= r.attempts; attempt++ {
 		if attempt > 1 {
-			if err := sleep(ctx, notYet.after(attempt-1)); err != nil {
+			if err := pause.For(ctx, notYet.after(attempt-1)); err != nil {
 				return 0, 0, err
 			}
 		}

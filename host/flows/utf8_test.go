@@ -88,9 +88,9 @@ func TestExportKeepsInvalidUTF8AndSaysSo(t *testing.T) {
 		return answer(200, pages[cursor]), nil
 	})
 	out := filepath.Join(t.TempDir(), "o.jsonl")
-	var stderr bytes.Buffer
+	stderr := &recorder{}
 	x := testExport(t, testStore(t), p, out)
-	x.Progress = NewProgress(&stderr, ProgressNone)
+	x.Progress = stderr
 	sum, err := x.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)

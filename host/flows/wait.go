@@ -1,24 +1,6 @@
 package flows
 
-import (
-	"context"
-	"time"
-)
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+import "time"
 
 // backoff is a growing wait: base, then doubling up to limit.
 type backoff struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -211,9 +212,7 @@ func (s *Supervisor) use(ctx context.Context, sl *slot) (*proc, error) {
 					return nil, err
 				}
 				s.log.Debug("waiting before restarting a plugin", "type", sl.target.Type, "wait", wait)
-				select {
-				case <-time.After(wait):
-				case <-ctx.Done():
+				if pause.For(ctx, wait) != nil {
 					return nil, context.Cause(ctx)
 				}
 				continue

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/openintegrator/integrator/host/pause"
 )
 
 // LockFileName is the key lock's file inside the home folder. The file is
@@ -67,13 +69,9 @@ func (kr *Keyring) Lock(ctx context.Context, mode LockMode, waiting func()) (fun
 			return nil, fmt.Errorf("another integrator process has held the key lock %s for %s (a key rotation, or a command saving a connection): "+
 				"let it finish, then run this command again", path, MaxLockWait)
 		}
-		t := time.NewTimer(lockPoll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if err := pause.For(ctx, lockPoll); err != nil {
 			f.Close()
-			return nil, ctx.Err()
-		case <-t.C:
+			return nil, err
 		}
 	}
 }

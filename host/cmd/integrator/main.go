@@ -10,8 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/openintegrator/integrator/host/app"
 	"github.com/openintegrator/integrator/host/cli"
-	"github.com/openintegrator/integrator/host/flows"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -50,7 +50,7 @@ func run() int {
 	select {
 	case <-caught:
 		fmt.Fprintf(os.Stderr, "error: stopped by %v\n", got)
-		var stopped *flows.StoppedError
+		var stopped *app.StoppedError
 		if errors.As(err, &stopped) {
 			fmt.Fprintln(os.Stderr, stopped.Kept)
 		}

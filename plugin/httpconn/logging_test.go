@@ -77,6 +77,11 @@ func TestNoSecretInLogs(t *testing.T) {
 			t.Errorf("%q appears in the log or a diagnostic", s)
 		}
 	}
+	for _, reason := range []string{"reason=420", "reason=5xx"} { // the status that asked for the wait
+		if !strings.Contains(out, reason) {
+			t.Errorf("the log lacks %s:\n%s", reason, out)
+		}
+	}
 	if strings.Contains(out, "Authorization") || strings.Contains(out, "HMAC") {
 		t.Errorf("the log mentions the Authorization header:\n%s", out)
 	}

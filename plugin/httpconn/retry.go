@@ -2,6 +2,7 @@ package httpconn
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/openintegrator/integrator/schema"
@@ -23,6 +24,18 @@ type Wait struct {
 	Status   int // the answer's status; 0 after a network error
 	Duration time.Duration
 	Attempt  int // the attempt that just ended
+}
+
+// logReason is how the log names the reason for a wait: the status that
+// asked for it (429, 503), 5xx, replayed, or a network error's code.
+func logReason(why string, status int) string {
+	switch why {
+	case ReasonRateLimited, ReasonUnavailable:
+		return strconv.Itoa(status)
+	case ReasonServerError:
+		return "5xx"
+	}
+	return why
 }
 
 // judge decides what to do with an answer. A non-empty why means the

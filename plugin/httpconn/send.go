@@ -71,16 +71,14 @@ func (e *Engine) Send(ctx context.Context, o *Outgoing) (*shared.Response, error
 			why = ""
 		}
 		if why != "" && attempt < o.maxAttempts && waited+wait <= o.maxWait && e.now().Add(wait).Before(deadline) {
+			status := 0
 			if resp != nil {
+				status = resp.StatusCode
 				discard(resp.Body)
 			}
 			e.log.Debug("waiting before the next attempt", "method", o.method, "path", o.target.url.Path,
-				"attempt", attempt, "reason", why, "wait", wait)
+				"attempt", attempt, "reason", logReason(why, status), "wait", wait)
 			if o.OnWait != nil {
-				status := 0
-				if resp != nil {
-					status = resp.StatusCode
-				}
 				o.OnWait(Wait{Reason: why, Status: status, Duration: wait, Attempt: attempt})
 			}
 			start := e.now()

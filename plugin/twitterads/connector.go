@@ -2,56 +2,35 @@ package twitterads
 
 import (
 	"context"
-	"math/rand/v2"
-	"net/http"
-	"time"
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
 
 // Connector is the Twitter Ads connector. One Connector serves any number
-// of connections and concurrent calls; it keeps one HTTP client, so
-// connections to the API are reused.
+// of connections and concurrent calls; its engine keeps one HTTP client,
+// so connections to the API are reused.
 type Connector struct {
-	log    hclog.Logger
-	client *http.Client
-
-	// The clock, waits and backoff; tests replace them.
-	now         func() time.Time
-	sleep       func(ctx context.Context, d time.Duration) error
-	jitter      func(d time.Duration) time.Duration // a random duration in [0, d)
-	backoffBase time.Duration
-	backoffMax  time.Duration
-	bodyIdle    time.Duration
+	log     hclog.Logger
+	engine  *httpconn.Engine
+	profile *httpconn.Profile
 }
 
 var _ shared.Connector = (*Connector)(nil)
 
-// Backoff after a 5xx answer or a network error: attempt n waits between
-// half and all of backoffBase·2^(n-1), at most backoffMax.
-const (
-	defaultBackoffBase = 500 * time.Millisecond
-	defaultBackoffMax  = 30 * time.Second
-)
-
 // New returns the connector. A nil logger discards.
-func New(log hclog.Logger) *Connector {
+func New(log hclog.Logger) *Connector { return newConnector(log, httpconn.Options{}) }
+
+// newConnector returns a connector whose engine has the options o; tests
+// shorten its waits.
+func newConnector(log hclog.Logger, o httpconn.Options) *Connector {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	return &Connector{
-		log:         log,
-		client:      newHTTPClient(),
-		now:         time.Now,
-		sleep:       sleepCtx,
-		jitter:      func(d time.Duration) time.Duration { return rand.N(d) },
-		backoffBase: defaultBackoffBase,
-		backoffMax:  defaultBackoffMax,
-		bodyIdle:    BodyIdleTimeout,
-	}
+	return &Connector{log: log, engine: httpconn.New(log, o), profile: newProfile("integrator-twitter-ads/" + Version)}
 }
 
 // GetSchema returns Spec().
@@ -62,16 +41,19 @@ func (c *Connector) Validate(_ context.Context, cfg schema.Config) (schema.Diagn
 	return validate(cfg), nil
 }
 
-func (c *Connector) userAgent() string { return "integrator-twitter-ads/" + Version }
-
-// sleepCtx waits for d or until ctx ends, and then returns the reason.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
+// DoRequest sends one request to the API (signed) or to the report
+// download host (unsigned), through the engine, and returns the response
+// head with the body still streaming. Problems with the settings, the
+// request or the answer are diagnostics; an error is returned only when
+// ctx ends.
+func (c *Connector) DoRequest(ctx context.Context, cfg schema.Config, req shared.Request) (*shared.Response, error) {
+	s, ds := parseSettings(cfg, c.profile)
+	if ds.HasError() {
+		return httpconn.NoAnswer(shared.ResponseHead{Diagnostics: ds}), nil
 	}
+	resp, err := c.engine.Do(ctx, s.conn, req)
+	if resp != nil && len(ds) > 0 {
+		resp.Diagnostics = append(ds, resp.Diagnostics...)
+	}
+	return resp, err
 }

@@ -5,12 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/plugin/twitteradssim"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
@@ -57,18 +55,18 @@ func TestRefusedRequestsSendNothing(t *testing.T) {
 		req  shared.Request
 		code string
 	}{
-		{"foreign host", simConfig(srv), shared.Request{URL: "https://evil.example/12/accounts"}, CodeHostNotAllowed},
-		{"download host as a look-alike", simConfig(srv), shared.Request{URL: "https://ton.twimg.com.evil.example/x"}, CodeHostNotAllowed},
+		{"foreign host", simConfig(srv), shared.Request{URL: "https://evil.example/12/accounts"}, httpconn.CodeHostNotAllowed},
+		{"download host as a look-alike", simConfig(srv), shared.Request{URL: "https://ton.twimg.com.evil.example/x"}, httpconn.CodeHostNotAllowed},
 		{"foreign host, remote base", simConfig(srv, KeyBaseURI, "https://ads-api.x.com"),
-			shared.Request{URL: rec.URL + "/12/accounts"}, CodeHostNotAllowed},
-		{"scheme", simConfig(srv), shared.Request{URL: "gopher://127.0.0.1/x"}, CodeSchemeNotAllowed},
-		{"plain http to a remote host", simConfig(srv), shared.Request{URL: "http://ads-api.x.com/12/accounts"}, CodeInsecureURL},
-		{"CR LF in the path", simConfig(srv), shared.Request{URL: "accounts\r\nX: y"}, CodeControlCharacter},
-		{"LF in a header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("X-A", "1\nX-B: 2")}, CodeControlCharacter},
-		{"SOH in a header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("X-A", "a\x01b")}, CodeControlCharacter},
-		{"dot dot", simConfig(srv), shared.Request{URL: "accounts/../../x"}, CodeDotSegment},
-		{"Authorization header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("Authorization", "Bearer x")}, CodeHeaderNotAllowed},
-		{"POST to the download host", simConfig(srv), shared.Request{Method: "POST", URL: srv.DownloadURL + "/x"}, CodeMethodNotAllowed},
+			shared.Request{URL: rec.URL + "/12/accounts"}, httpconn.CodeHostNotAllowed},
+		{"scheme", simConfig(srv), shared.Request{URL: "gopher://127.0.0.1/x"}, httpconn.CodeSchemeNotAllowed},
+		{"plain http to a remote host", simConfig(srv), shared.Request{URL: "http://ads-api.x.com/12/accounts"}, httpconn.CodeInsecureURL},
+		{"CR LF in the path", simConfig(srv), shared.Request{URL: "accounts\r\nX: y"}, httpconn.CodeControlCharacter},
+		{"LF in a header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("X-A", "1\nX-B: 2")}, httpconn.CodeControlCharacter},
+		{"SOH in a header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("X-A", "a\x01b")}, httpconn.CodeControlCharacter},
+		{"dot dot", simConfig(srv), shared.Request{URL: "accounts/../../x"}, httpconn.CodeDotSegment},
+		{"Authorization header", simConfig(srv), shared.Request{URL: "accounts", Header: headers("Authorization", "Bearer x")}, httpconn.CodeHeaderNotAllowed},
+		{"POST to the download host", simConfig(srv), shared.Request{Method: "POST", URL: srv.DownloadURL + "/x"}, httpconn.CodeMethodNotAllowed},
 		{"body over 32 MiB", simConfig(srv), shared.Request{Method: "POST", URL: "accounts/" + srv.AccountID + "/campaigns",
 			Body: make([]byte, shared.MaxRequestBody+1)}, shared.CodeBodyTooLarge},
 		{"invalid settings", set(simConfig(srv), KeyConsumerSecret, ""), shared.Request{URL: "accounts"}, schema.CodeMissingRequired},
@@ -153,17 +151,6 @@ func TestBodies(t *testing.T) {
 	}
 }
 
-func TestBodyOfExactlyTheLimitIsSent(t *testing.T) {
-	srv := newSim(t)
-	rec := newRecorder(t, srv.Credentials)
-	body := bytes.Repeat([]byte("x"), shared.MaxRequestBody)
-	resp, _ := do(t, newTestConnector(), credsConfig(srv.Credentials, rec.URL), shared.Request{Method: "PUT", URL: "x", Body: body,
-		Header: headers("Content-Type", "application/octet-stream")})
-	if resp.Status != 200 || len(rec.requests()) != 1 || rec.requests()[0].BodyLen != shared.MaxRequestBody {
-		t.Errorf("status %d, %d requests", resp.Status, len(rec.requests()))
-	}
-}
-
 func TestAPIErrorsBecomeDiagnostics(t *testing.T) {
 	srv := newSim(t)
 	c := newTestConnector()
@@ -175,7 +162,7 @@ func TestAPIErrorsBecomeDiagnostics(t *testing.T) {
 	if d.Code != "INVALID_PARAMETER" || d.Field != "count" || d.Summary == "" || d.Severity != schema.SeverityError {
 		t.Errorf("diagnostic %+v", d)
 	}
-	var raw struct{ Errors []apiError }
+	var raw struct{ Errors []struct{ Message string } }
 	if err := json.Unmarshal(b, &raw); err != nil || len(raw.Errors) != 1 || raw.Errors[0].Message != d.Summary {
 		t.Errorf("the raw body was not passed on whole: %v %s", err, b)
 	}
@@ -189,56 +176,6 @@ func TestAPIErrorsBecomeDiagnostics(t *testing.T) {
 	resp, _ = do(t, c, credsConfig(srv.NoAccessCredentials, srv.URL), shared.Request{URL: "accounts"})
 	if _, ok := find(resp.Diagnostics, "UNAUTHORIZED_CLIENT_APPLICATION"); resp.Status != 403 || !ok {
 		t.Errorf("403: %d %v", resp.Status, resp.Diagnostics)
-	}
-}
-
-func TestLargeErrorBodiesAreReplayedWhole(t *testing.T) {
-	srv := newSim(t)
-	rec := newRecorder(t, srv.Credentials)
-	tests := []struct {
-		name  string
-		body  string
-		diags int
-	}{
-		{"small", `{"errors":[{"code":"A","message":"m"},{"code":"B","message":"n","parameter":"p"}]}`, 2},
-		{"over the peek limit", `{"errors":[{"code":"A","message":"` + strings.Repeat("x", 2*maxErrorPeek) + `"}]}`, 0},
-		{"not JSON", `<html>oops</html>`, 0},
-		{"many errors", `{"errors":[` + strings.TrimSuffix(strings.Repeat(`{"code":"A","message":"m"},`, 60), ",") + `]}`, maxAPIDiagnostics + 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec.setAnswer(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json; charset=utf-8")
-				w.WriteHeader(400)
-				io.WriteString(w, tt.body)
-			})
-			resp, b := do(t, newTestConnector(), credsConfig(srv.Credentials, rec.URL), shared.Request{URL: "x"})
-			if string(b) != tt.body {
-				t.Errorf("body of %d bytes, want %d", len(b), len(tt.body))
-			}
-			if len(resp.Diagnostics) != tt.diags {
-				t.Errorf("diagnostics %v", codes(resp.Diagnostics))
-			}
-		})
-	}
-}
-
-func TestRedirectsAreNotFollowed(t *testing.T) {
-	srv := newSim(t)
-	elsewhere := newRecorder(t, srv.Credentials)
-	rec := newRecorder(t, srv.Credentials)
-	rec.setAnswer(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, elsewhere.URL+"/12/accounts", http.StatusFound)
-	})
-	resp, _ := do(t, newTestConnector(), credsConfig(srv.Credentials, rec.URL), shared.Request{URL: "accounts"})
-	if resp.Status != 302 || resp.HeaderValue("Location") == "" {
-		t.Errorf("status %d", resp.Status)
-	}
-	if _, ok := find(resp.Diagnostics, CodeRedirect); !ok {
-		t.Errorf("diagnostics %v", resp.Diagnostics)
-	}
-	if n := len(elsewhere.requests()); n != 0 {
-		t.Errorf("the redirect was followed (%d requests)", n)
 	}
 }
 
@@ -271,21 +208,6 @@ func TestRateLimitInTheHead(t *testing.T) {
 	resp, _ = do(t, c, simConfig(srv), shared.Request{URL: "accounts"})
 	if rl := resp.RateLimit; rl == nil || rl.Scope != "user" || rl.Limit != 5 || rl.Remaining != 4 {
 		t.Errorf("user rate limit %+v", rl)
-	}
-}
-
-func TestCallerCancelsWhileWaiting(t *testing.T) {
-	srv := newSim(t, twitteradssim.WithFaults(twitteradssim.Faults{{Kind: twitteradssim.FaultUnavailable, RetryAfter: 30 * time.Second}}))
-	ctx, cancel := context.WithCancel(context.Background())
-	c := newTestConnector()
-	c.sleep = func(ctx context.Context, d time.Duration) error {
-		cancel()
-		<-ctx.Done()
-		return context.Cause(ctx)
-	}
-	_, err := c.DoRequest(ctx, simConfig(srv), shared.Request{URL: "accounts", Timeout: time.Minute})
-	if err == nil || !strings.Contains(err.Error(), "canceled") {
-		t.Errorf("err = %v", err)
 	}
 }
 

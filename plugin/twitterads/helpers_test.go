@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/plugin/oauth1"
 	"github.com/openintegrator/integrator/plugin/twitteradssim"
 	"github.com/openintegrator/integrator/schema"
@@ -43,10 +44,7 @@ func credsConfig(cr twitteradssim.Credentials, base string, kv ...string) schema
 
 // newTestConnector returns a connector whose backoff is short.
 func newTestConnector() *Connector {
-	c := New(nil)
-	c.backoffBase = 20 * time.Millisecond
-	c.backoffMax = 200 * time.Millisecond
-	return c
+	return newConnector(nil, httpconn.Options{BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond})
 }
 
 // do sends req and returns the response with its whole body read.

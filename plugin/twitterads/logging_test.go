@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/plugin/twitteradssim"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
@@ -45,10 +46,11 @@ func TestNoSecretInLogs(t *testing.T) {
 	srv := newSim(t)
 	var logs bytes.Buffer
 	var logMu sync.Mutex
-	c := newTestConnector()
-	c.log = hclog.New(&hclog.LoggerOptions{Level: hclog.Trace, Output: &lockedWriter{w: &logs, mu: &logMu}, IncludeLocation: true})
-	rec := &authRecorder{inner: c.client.Transport}
-	c.client.Transport = rec
+	hc := httpconn.NewClient()
+	rec := &authRecorder{inner: hc.Transport}
+	hc.Transport = rec
+	c := newConnector(hclog.New(&hclog.LoggerOptions{Level: hclog.Trace, Output: &lockedWriter{w: &logs, mu: &logMu}, IncludeLocation: true}),
+		httpconn.Options{Client: hc, BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond})
 
 	var said []string // everything the connector returned as text
 	keep := func(resp *shared.Response) {

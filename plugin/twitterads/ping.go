@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -35,7 +36,7 @@ const PingAttempts = 3
 // warning. GET /accounts allows only 5 requests per 15 minutes, so its
 // spent budget resets too late to be waited for.
 func (c *Connector) Ping(ctx context.Context, cfg schema.Config) (shared.PingResult, error) {
-	s, ds := parseSettings(cfg)
+	s, ds := parseSettings(cfg, c.profile)
 	if ds.HasError() {
 		return shared.PingResult{Diagnostics: ds}, nil
 	}
@@ -44,24 +45,28 @@ func (c *Connector) Ping(ctx context.Context, cfg schema.Config) (shared.PingRes
 	if s.account != "" {
 		req.URL, req.Query = "accounts/"+url.PathEscape(s.account), nil
 	}
-	o, d := s.prepare(req, c.userAgent())
+	o, d := httpconn.Prepare(s.conn, req)
 	if d != nil {
 		return shared.PingResult{Diagnostics: append(ds, *d)}, nil
 	}
-	o.waitOnly = true
-	o.onWait = func(reason string, wait time.Duration, attempt int) {
+	o.WaitOnly = true
+	o.OnWait = func(w httpconn.Wait) {
+		why := fmt.Sprintf("%d (unavailable)", w.Status)
+		if w.Reason == httpconn.ReasonRateLimited {
+			why = fmt.Sprintf("%d (rate limited)", w.Status)
+		}
 		c.log.Warn(fmt.Sprintf("connection test: the API answered %s; waiting %s, then trying again (attempt %d of %d)",
-			waitReason(reason), wait.Round(10*time.Millisecond), attempt+1, o.maxAttempts))
+			why, w.Duration.Round(10*time.Millisecond), w.Attempt+1, o.MaxAttempts()))
 	}
-	start := c.now()
-	resp, err := c.send(ctx, o)
+	start := time.Now()
+	resp, err := c.engine.Send(ctx, o)
 	if err != nil {
 		return shared.PingResult{}, err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorPeek))
-	res := interpretPing(s, o, resp.ResponseHead, body)
-	res.Latency = c.now().Sub(start) - resp.Waited // the requests' time, not the waits between them
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, httpconn.MaxErrorPeek))
+	res := c.interpretPing(s, o, resp.ResponseHead, body)
+	res.Latency = time.Since(start) - resp.Waited // the requests' time, not the waits between them
 	res.Diagnostics = append(ds, res.Diagnostics...)
 	facts := []shared.Fact{{Key: "latency", Value: res.Latency.Round(time.Millisecond / 10).String()}}
 	if resp.Attempts > 1 {
@@ -72,30 +77,15 @@ func (c *Connector) Ping(ctx context.Context, cfg schema.Config) (shared.PingRes
 	return res, nil
 }
 
-func waitReason(why string) string {
-	if why == "429" {
-		return "429 (rate limited)"
-	}
-	return "503 (unavailable)"
-}
-
-// pingBody is what Ping reads of an answer.
-type pingBody struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []apiError      `json:"errors"`
-}
-
 // interpretPing turns the answer to the test request into a result that
 // tells the user what to fix.
-func interpretPing(s settings, o *outgoing, h shared.ResponseHead, raw []byte) shared.PingResult {
-	var b pingBody
-	_ = json.Unmarshal(raw, &b)
+func (c *Connector) interpretPing(s settings, o *httpconn.Outgoing, h shared.ResponseHead, raw []byte) shared.PingResult {
 	code, msg := "", ""
-	if len(b.Errors) > 0 {
-		code, msg = b.Errors[0].Code, b.Errors[0].Message
+	if errs := c.profile.Errors.Extract(raw); len(errs) > 0 {
+		code, msg = errs[0].Code, errs[0].Message
 	}
-	what := fmt.Sprintf("GET %s", o.target.url.Path)
-	res := shared.PingResult{Facts: pingFacts(h, b, s)}
+	what := fmt.Sprintf("GET %s", o.URL().Path)
+	res := shared.PingResult{Facts: pingFacts(h, raw, s)}
 	fail := func(field, c, detail, format string, args ...any) shared.PingResult {
 		res.Diagnostics = append(res.Diagnostics, schema.Errorf(field, c, detail, format, args...))
 		return res
@@ -103,14 +93,15 @@ func interpretPing(s settings, o *outgoing, h shared.ResponseHead, raw []byte) s
 	switch st := h.Status; {
 	case st == 0:
 		for _, d := range h.Diagnostics {
-			if d.Code == CodeDNSError || d.Code == CodeTLSError || d.Code == CodeConnectionRefused || d.Code == CodeConnectionFailed {
+			switch d.Code {
+			case httpconn.CodeDNSError, httpconn.CodeTLSError, httpconn.CodeConnectionRefused, httpconn.CodeConnectionFailed:
 				d.Field = KeyBaseURI
 			}
 			res.Diagnostics = append(res.Diagnostics, d)
 		}
 		return res
 	case st == http.StatusOK:
-		if h.HeaderValue("x-current-api-version") == "" && !isJSON(h.HeaderValue("Content-Type")) {
+		if h.HeaderValue("x-current-api-version") == "" && !httpconn.IsJSON(h.HeaderValue("Content-Type")) {
 			return fail(KeyBaseURI, CodeNotAdsAPI, "set the base URI to "+DefaultBaseURI+" (or the sandbox, https://ads-api-sandbox.x.com)",
 				"the base URI answered %s, but not like the Ads API", what)
 		}
@@ -120,7 +111,7 @@ func interpretPing(s settings, o *outgoing, h shared.ResponseHead, raw []byte) s
 	case st == http.StatusTooManyRequests:
 		res.OK = true
 		reset := ""
-		if t, _, ok := resetOf(headerOf(h)); ok {
+		if t, _, ok := c.profile.RateLimits.ResetOf(headerOf(h), time.Now()); ok {
 			reset = "; the limit resets at " + t.UTC().Format(time.RFC3339)
 		}
 		res.Diagnostics = append(res.Diagnostics, schema.Warningf("", CodeThrottled,
@@ -146,7 +137,7 @@ func interpretPing(s settings, o *outgoing, h shared.ResponseHead, raw []byte) s
 		return fail(KeyAPIVersion, CodeVersionUnavailable, "set the API version to "+DefaultAPIVersion+", the current one",
 			"API version %s is not available: %s", s.version, msg)
 	case st >= 300 && st < 400:
-		return fail(KeyBaseURI, CodeRedirect, "set the base URI to the address it redirects to, if that is the Ads API",
+		return fail(KeyBaseURI, httpconn.CodeRedirect, "set the base URI to the address it redirects to, if that is the Ads API",
 			"the base URI redirects (%d) to another address", st)
 	case st >= 500:
 		return fail("", CodeUnexpectedStatus, "the API has a problem; try again later",
@@ -158,7 +149,7 @@ func interpretPing(s settings, o *outgoing, h shared.ResponseHead, raw []byte) s
 
 // pingFacts lists the API version seen, the rate limit left and, for an
 // account, its name.
-func pingFacts(h shared.ResponseHead, b pingBody, s settings) []shared.Fact {
+func pingFacts(h shared.ResponseHead, raw []byte, s settings) []shared.Fact {
 	var facts []shared.Fact
 	if v := h.HeaderValue("x-current-api-version"); v != "" {
 		facts = append(facts, shared.Fact{Key: "api_version", Value: v})
@@ -171,8 +162,8 @@ func pingFacts(h shared.ResponseHead, b pingBody, s settings) []shared.Fact {
 		facts = append(facts, shared.Fact{Key: "rate_limit_remaining", Value: v})
 	}
 	if s.account != "" && h.Status == http.StatusOK {
-		var acct struct{ Name, ID string }
-		if json.Unmarshal(b.Data, &acct) == nil && acct.Name != "" {
+		var b struct{ Data struct{ Name, ID string } }
+		if acct := &b.Data; json.Unmarshal(raw, &b) == nil && acct.Name != "" {
 			facts = append(facts, shared.Fact{Key: "account", Value: acct.Name + " (" + acct.ID + ")"})
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/plugin/twitteradssim"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
@@ -61,14 +62,14 @@ func TestPing(t *testing.T) {
 			field: KeyAPIVersion, sent: 1},
 		{name: "invalid settings, no request", srv: srv, cfg: set(simConfig(srv), KeyTokenSecret, ""),
 			code: schema.CodeMissingRequired, field: KeyTokenSecret},
-		{name: "DNS error", cfg: simConfig(srv, KeyBaseURI, "https://nonexistent.invalid"), code: CodeDNSError,
+		{name: "DNS error", cfg: simConfig(srv, KeyBaseURI, "https://nonexistent.invalid"), code: httpconn.CodeDNSError,
 			field: KeyBaseURI, summary: "cannot resolve host nonexistent.invalid"},
-		{name: "connection refused", cfg: simConfig(srv, KeyBaseURI, "http://"+closedPort(t)), code: CodeConnectionRefused,
+		{name: "connection refused", cfg: simConfig(srv, KeyBaseURI, "http://"+closedPort(t)), code: httpconn.CodeConnectionRefused,
 			field: KeyBaseURI, summary: "connection refused by 127.0.0.1:"},
-		{name: "untrusted TLS certificate", cfg: simConfig(srv, KeyBaseURI, tlsSrv.URL), code: CodeTLSError,
+		{name: "untrusted TLS certificate", cfg: simConfig(srv, KeyBaseURI, tlsSrv.URL), code: httpconn.CodeTLSError,
 			field: KeyBaseURI, summary: "TLS handshake with 127.0.0.1:"},
 		{name: "TLS to a plain HTTP server", cfg: simConfig(srv, KeyBaseURI, strings.Replace(srv.URL, "http:", "https:", 1)),
-			code: CodeTLSError, field: KeyBaseURI, summary: "TLS handshake with"},
+			code: httpconn.CodeTLSError, field: KeyBaseURI, summary: "TLS handshake with"},
 	}
 	c := New(nil)
 	for _, tt := range tests {
@@ -146,8 +147,7 @@ func TestPingFacts(t *testing.T) {
 // allows only 5 per 15 minutes); one still throttled is ok, with a warning.
 func TestPingRetries429AtMostPingAttempts(t *testing.T) {
 	srv := newSim(t, twitteradssim.WithFaults(twitteradssim.Faults{{Kind: twitteradssim.FaultTooManyRequests, RetryAfter: 50 * time.Millisecond}}))
-	c := New(nil)
-	c.sleep = func(context.Context, time.Duration) error { return nil }
+	c := newConnector(nil, httpconn.Options{Sleep: func(context.Context, time.Duration) error { return nil }})
 	r, err := c.Ping(context.Background(), simConfig(srv))
 	if err != nil || !r.OK {
 		t.Fatalf("%v %v", err, r.Diagnostics)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/plugin/twitteradssim"
 )
 
@@ -50,9 +51,9 @@ func TestPingWaitsOutAnswersThatAskToWait(t *testing.T) {
 			srv.SetFaults(tt.faults)
 			defer srv.SetFaults(nil)
 			var logs bytes.Buffer
-			c := New(hclog.New(&hclog.LoggerOptions{Output: &logs, Level: hclog.Warn}))
 			var waits []time.Duration
-			c.sleep = func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+			c := newConnector(hclog.New(&hclog.LoggerOptions{Output: &logs, Level: hclog.Warn}),
+				httpconn.Options{Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }})
 			cfg := simConfig(srv, KeyAccountID, srv.AccountID)
 			if tt.wrong {
 				cfg = credsConfig(wrong, srv.URL, KeyAccountID, srv.AccountID)

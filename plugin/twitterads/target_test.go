@@ -4,13 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
 
 func mustSettings(t *testing.T, kv ...string) settings {
 	t.Helper()
-	s, ds := parseSettings(set(goodConfig(), kv...))
+	s, ds := parseSettings(set(goodConfig(), kv...), newProfile("test"))
 	if ds.HasError() {
 		t.Fatalf("settings: %v", ds)
 	}
@@ -73,61 +74,40 @@ func TestResolve(t *testing.T) {
 				}
 			}
 			s := mustSettings(t, kv...)
-			got, d := s.resolve(tt.raw, tt.query)
+			got, d := httpconn.Prepare(s.conn, shared.Request{URL: tt.raw, Query: tt.query})
 			if d != nil {
 				t.Fatalf("refused: %s", d.Error())
 			}
-			if got.url.String() != tt.want || got.signed == tt.unsigned {
-				t.Errorf("got %s signed=%v, want %s signed=%v", got.url, got.signed, tt.want, !tt.unsigned)
+			if got.URL().String() != tt.want || got.Signed() == tt.unsigned {
+				t.Errorf("got %s signed=%v, want %s signed=%v", got.URL(), got.Signed(), tt.want, !tt.unsigned)
 			}
 		})
 	}
 }
 
+// TestPrepareRefuses: the X Ads API's host rules, on top of the engine's
+// own refusals (plugin/httpconn).
 func TestPrepareRefuses(t *testing.T) {
-	big := make([]byte, shared.MaxRequestBody+1)
 	tests := []struct {
 		name string
 		base string
 		req  shared.Request
 		code string
 	}{
-		{"empty URL", "", shared.Request{}, CodeInvalidURL},
-		{"foreign host", "", shared.Request{URL: "https://api.x.com/2/tweets"}, CodeHostNotAllowed},
-		{"look-alike download host", "", shared.Request{URL: "https://ton.twimg.com.evil.example/x"}, CodeHostNotAllowed},
-		{"download host on another port", "", shared.Request{URL: "https://ton.twimg.com:8443/x"}, CodeHostNotAllowed},
-		{"API host on another port", "", shared.Request{URL: "https://ads-api.x.com:8443/12/accounts"}, CodeHostNotAllowed},
-		{"API host over http", "", shared.Request{URL: "http://ads-api.x.com/12/accounts"}, CodeInsecureURL},
-		{"download host over http", "", shared.Request{URL: "http://ton.twimg.com/x"}, CodeInsecureURL},
-		{"loopback when the base is remote", "", shared.Request{URL: "http://127.0.0.1:9/x"}, CodeHostNotAllowed},
-		{"remote https when the base is loopback", "http://127.0.0.1:9", shared.Request{URL: "https://evil.example/x"}, CodeHostNotAllowed},
-		{"ftp", "", shared.Request{URL: "ftp://ads-api.x.com/12/accounts"}, CodeSchemeNotAllowed},
-		{"file", "", shared.Request{URL: "file:///etc/passwd"}, CodeSchemeNotAllowed},
-		{"javascript", "", shared.Request{URL: "javascript:alert(1)"}, CodeSchemeNotAllowed},
-		{"scheme-relative", "", shared.Request{URL: "//evil.example/12/accounts"}, CodeInvalidURL},
-		{"user info", "", shared.Request{URL: "https://user:pw@ads-api.x.com/12/accounts"}, CodeInvalidURL},
-		{"fragment", "", shared.Request{URL: "accounts#x"}, CodeInvalidURL},
-		{"space", "", shared.Request{URL: "accounts?q=a b"}, CodeInvalidURL},
-		{"dot dot", "", shared.Request{URL: "/12/accounts/../../admin"}, CodeDotSegment},
-		{"encoded dot dot", "", shared.Request{URL: "/12/accounts/%2e%2E/x"}, CodeDotSegment},
-		{"dot", "", shared.Request{URL: "./accounts"}, CodeDotSegment},
-		{"dot dot in an absolute URL", "", shared.Request{URL: "https://ads-api.x.com/12/../x"}, CodeDotSegment},
-		{"CR LF in the path", "", shared.Request{URL: "accounts\r\nX-Injected: 1"}, CodeControlCharacter},
-		{"LF in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "a\nb")}, CodeControlCharacter},
-		{"CR in a header name", "", shared.Request{URL: "accounts", Header: headers("X-A\r", "a")}, CodeControlCharacter},
-		{"SOH in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "a\x01b")}, CodeControlCharacter},
-		{"NUL in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "a\x00")}, CodeControlCharacter},
-		{"ESC in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "\x1b[31m")}, CodeControlCharacter},
-		{"DEL in a header value", "", shared.Request{URL: "accounts", Header: headers("X-A", "a\x7f")}, CodeControlCharacter},
-		{"bad header name", "", shared.Request{URL: "accounts", Header: headers("X A", "a")}, CodeInvalidHeader},
-		{"Authorization header", "", shared.Request{URL: "accounts", Header: headers("authorization", "OAuth x")}, CodeHeaderNotAllowed},
-		{"Host header", "", shared.Request{URL: "accounts", Header: headers("Host", "evil.example")}, CodeHeaderNotAllowed},
-		{"Transfer-Encoding header", "", shared.Request{URL: "accounts", Header: headers("Transfer-Encoding", "chunked")}, CodeHeaderNotAllowed},
-		{"unknown method", "", shared.Request{Method: "PATCH", URL: "accounts"}, CodeMethodNotAllowed},
-		{"method with a space", "", shared.Request{Method: "GET /x", URL: "accounts"}, CodeMethodNotAllowed},
-		{"POST to the download host", "", shared.Request{Method: "POST", URL: "https://ton.twimg.com/x"}, CodeMethodNotAllowed},
-		{"body on a GET", "", shared.Request{URL: "accounts", Body: []byte("x")}, CodeBodyNotAllowed},
-		{"body over the limit", "", shared.Request{Method: "POST", URL: "accounts", Body: big}, shared.CodeBodyTooLarge},
+		{"empty URL", "", shared.Request{}, httpconn.CodeInvalidURL},
+		{"foreign host", "", shared.Request{URL: "https://api.x.com/2/tweets"}, httpconn.CodeHostNotAllowed},
+		{"look-alike download host", "", shared.Request{URL: "https://ton.twimg.com.evil.example/x"}, httpconn.CodeHostNotAllowed},
+		{"download host on another port", "", shared.Request{URL: "https://ton.twimg.com:8443/x"}, httpconn.CodeHostNotAllowed},
+		{"API host on another port", "", shared.Request{URL: "https://ads-api.x.com:8443/12/accounts"}, httpconn.CodeHostNotAllowed},
+		{"API host over http", "", shared.Request{URL: "http://ads-api.x.com/12/accounts"}, httpconn.CodeInsecureURL},
+		{"download host over http", "", shared.Request{URL: "http://ton.twimg.com/x"}, httpconn.CodeInsecureURL},
+		{"loopback when the base is remote", "", shared.Request{URL: "http://127.0.0.1:9/x"}, httpconn.CodeHostNotAllowed},
+		{"remote https when the base is loopback", "http://127.0.0.1:9", shared.Request{URL: "https://evil.example/x"}, httpconn.CodeHostNotAllowed},
+		{"scheme-relative", "", shared.Request{URL: "//evil.example/12/accounts"}, httpconn.CodeInvalidURL},
+		{"user info", "", shared.Request{URL: "https://user:pw@ads-api.x.com/12/accounts"}, httpconn.CodeInvalidURL},
+		{"dot dot", "", shared.Request{URL: "/12/accounts/../../admin"}, httpconn.CodeDotSegment},
+		{"dot dot in an absolute URL", "", shared.Request{URL: "https://ads-api.x.com/12/../x"}, httpconn.CodeDotSegment},
+		{"POST to the download host", "", shared.Request{Method: "POST", URL: "https://ton.twimg.com/x"}, httpconn.CodeMethodNotAllowed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,9 +116,9 @@ func TestPrepareRefuses(t *testing.T) {
 				kv = []string{KeyBaseURI, tt.base}
 			}
 			s := mustSettings(t, kv...)
-			o, d := s.prepare(tt.req, "test")
+			o, d := httpconn.Prepare(s.conn, tt.req)
 			if d == nil {
-				t.Fatalf("not refused: %s %s", o.method, o.url)
+				t.Fatalf("not refused: %s %s", o.Method(), o.URL())
 			}
 			if d.Code != tt.code || d.Severity != schema.SeverityError || d.Summary == "" || d.Detail == "" {
 				t.Errorf("got %+v, want code %s with a summary and a detail", *d, tt.code)
@@ -147,38 +127,20 @@ func TestPrepareRefuses(t *testing.T) {
 	}
 }
 
-// TestHeaderValueRefusalNamesThePlaceNotTheValue: a header value may be a
-// credential, so the refusal names the header, the byte and its place,
-// never the value; a tab is a legal part of a value.
-func TestHeaderValueRefusalNamesThePlaceNotTheValue(t *testing.T) {
+// TestRefusalsNameTheAPIsHosts: a refused host is told which hosts the
+// connection may reach, and examples are the API's paths.
+func TestRefusalsNameTheAPIsHosts(t *testing.T) {
 	s := mustSettings(t)
-	_, d := s.prepare(shared.Request{URL: "accounts", Header: headers("X-Api-Key", "s3cr3t\x01tail")}, "test")
-	if d == nil {
-		t.Fatal("not refused")
+	_, d := httpconn.Prepare(s.conn, shared.Request{URL: "https://evil.example/x"})
+	if d == nil || !strings.Contains(d.Detail, "API host (ads-api.x.com) or the report download host (ton.twimg.com)") {
+		t.Errorf("refusal %v", d)
 	}
-	if msg := d.Error(); !strings.Contains(msg, `"X-Api-Key"`) || !strings.Contains(msg, "0x01") || !strings.Contains(msg, "byte 7") ||
-		strings.Contains(msg, "s3cr3t") || strings.Contains(msg, "tail") {
-		t.Errorf("message: %s", msg)
+	_, d = httpconn.Prepare(s.conn, shared.Request{})
+	if d == nil || d.Detail != "give a path such as /12/accounts" {
+		t.Errorf("refusal %v", d)
 	}
-	o, d := s.prepare(shared.Request{URL: "accounts", Header: headers("X-A", "a\tb")}, "test")
-	if d != nil || o.header.Get("X-A") != "a\tb" {
-		t.Errorf("a tab in a value: %v", d)
-	}
-}
-
-func TestPrepareDefaults(t *testing.T) {
-	s := mustSettings(t)
-	o, d := s.prepare(shared.Request{Method: "post", URL: "accounts", Header: headers("x-a", "1", "X-A", "2")}, "ua/1")
-	if d != nil {
-		t.Fatal(d.Error())
-	}
-	if o.method != "POST" || o.timeout != DefaultTimeout || o.maxWait != DefaultMaxWait || o.maxAttempts != DefaultMaxAttempts {
-		t.Errorf("got %s %s %s %d", o.method, o.timeout, o.maxWait, o.maxAttempts)
-	}
-	if got := strings.Join(o.header["X-A"], ","); got != "1,2" || o.header.Get("User-Agent") != "ua/1" {
-		t.Errorf("headers %v", o.header)
-	}
-	if o.signer == nil {
-		t.Error("API request not signed")
+	o, _ := httpconn.Prepare(s.conn, shared.Request{URL: "accounts"})
+	if ua := o.Header().Get("User-Agent"); ua != "test" || !o.Signed() {
+		t.Errorf("User-Agent %q, signed %v", ua, o.Signed())
 	}
 }

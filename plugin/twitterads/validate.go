@@ -1,22 +1,19 @@
 package twitterads
 
 import (
-	"net"
-	"net/url"
 	"regexp"
 	"strings"
 	"unicode"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/schema"
 )
 
-// Diagnostic codes of the connector's own validation.
+// Diagnostic codes of the connector's own validation; a base URI that is
+// not https, or has extra parts, gets the engine's (httpconn.CheckBase).
 const (
 	CodeWhitespaceInCredential = "whitespace_in_credential"
 	CodeAccessTokenForm        = "access_token_form"
-	CodeInsecureBaseURI        = "insecure_base_uri"
-	CodeBaseURIExtra           = "base_uri_extra"
-	CodeBaseURIDotSegment      = "base_uri_dot_segment"
 	CodeAPIVersion             = "api_version_not_a_number"
 	CodeAccountID              = "account_id_form"
 )
@@ -52,7 +49,7 @@ func validate(cfg schema.Config) schema.Diagnostics {
 			"Access token is not of the form <digits>-<letters and digits>"))
 	}
 	if v := cfg.Text(KeyBaseURI); v != "" && !flagged(KeyBaseURI) {
-		ds = append(ds, checkBaseURI(v)...)
+		ds = append(ds, httpconn.CheckBase(KeyBaseURI, v)...)
 	}
 	if v := cfg.Text(KeyAPIVersion); v != "" && !flagged(KeyAPIVersion) && !versionForm.MatchString(v) {
 		ds = append(ds, schema.Errorf(KeyAPIVersion, CodeAPIVersion, "use a number such as "+DefaultAPIVersion,
@@ -64,49 +61,4 @@ func validate(cfg schema.Config) schema.Diagnostics {
 			"Ads account ID %q is not an account id", v))
 	}
 	return ds
-}
-
-func checkBaseURI(raw string) schema.Diagnostics {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil // the generic url check has reported it
-	}
-	var ds schema.Diagnostics
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		ds = append(ds, schema.Errorf(KeyBaseURI, CodeInsecureBaseURI,
-			"use https://; plain http is allowed only for loopback addresses such as 127.0.0.1, for local testing",
-			"Base URI %q is not https", shownURI(u)))
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
-		ds = append(ds, schema.Errorf(KeyBaseURI, CodeBaseURIExtra, "remove everything from ? or # on",
-			"Base URI %q has a query or a fragment", shownURI(u)))
-	}
-	if u.User != nil {
-		ds = append(ds, schema.Errorf(KeyBaseURI, CodeBaseURIExtra, "remove the user@ part; credentials go in their own fields",
-			"Base URI has user information"))
-	}
-	if hasDotSegment(u) {
-		ds = append(ds, schema.Errorf(KeyBaseURI, CodeBaseURIDotSegment,
-			"write the path without . and .. segments (also none written as %2e): servers resolve them differently, so requests could reach another path than the one shown",
-			"Base URI %q has a . or .. path segment", shownURI(u)))
-	}
-	return ds
-}
-
-// shownURI is a base URI for a message: without its user information,
-// which may hold a password, and without its query and fragment.
-func shownURI(u *url.URL) string {
-	v := *u
-	v.User, v.RawQuery, v.ForceQuery, v.Fragment, v.RawFragment = nil, "", false, "", ""
-	return v.String()
-}
-
-// IsLoopback reports whether host names this machine: localhost or a
-// loopback address.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/openintegrator/integrator/plugin/httpconn"
 	"github.com/openintegrator/integrator/schema"
 )
 
@@ -51,15 +52,15 @@ func TestValidate(t *testing.T) {
 		{"trailing newline is reported once", set(goodConfig(), KeyConsumerSecret, "abcdef\n"), []at{{KeyConsumerSecret, schema.CodeWhitespace}}},
 		{"access token of the wrong form", set(goodConfig(), KeyAccessToken, "GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"), []at{{KeyAccessToken, CodeAccessTokenForm}}},
 		{"access token with symbols", set(goodConfig(), KeyAccessToken, "123-abc_def"), []at{{KeyAccessToken, CodeAccessTokenForm}}},
-		{"plain http to a remote host", set(goodConfig(), KeyBaseURI, "http://ads-api.x.com"), []at{{KeyBaseURI, CodeInsecureBaseURI}}},
-		{"base uri with query", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/?a=b"), []at{{KeyBaseURI, CodeBaseURIExtra}}},
-		{"base uri with fragment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/#x"), []at{{KeyBaseURI, CodeBaseURIExtra}}},
+		{"plain http to a remote host", set(goodConfig(), KeyBaseURI, "http://ads-api.x.com"), []at{{KeyBaseURI, httpconn.CodeInsecureBaseURI}}},
+		{"base uri with query", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/?a=b"), []at{{KeyBaseURI, httpconn.CodeBaseURIExtra}}},
+		{"base uri with fragment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/#x"), []at{{KeyBaseURI, httpconn.CodeBaseURIExtra}}},
 		{"base uri not a url", set(goodConfig(), KeyBaseURI, "ads-api.x.com"), []at{{KeyBaseURI, schema.CodeInvalidURL}}},
-		{"base uri with a .. segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/../b"), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
-		{"base uri ending in ..", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/.."), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
-		{"base uri with a . segment", set(goodConfig(), KeyBaseURI, "http://127.0.0.1:9/./api"), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
-		{"base uri with an encoded .. segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/%2e%2E/b"), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
-		{"base uri with an encoded . segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/%2E/b"), []at{{KeyBaseURI, CodeBaseURIDotSegment}}},
+		{"base uri with a .. segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/../b"), []at{{KeyBaseURI, httpconn.CodeBaseURIDotSegment}}},
+		{"base uri ending in ..", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/.."), []at{{KeyBaseURI, httpconn.CodeBaseURIDotSegment}}},
+		{"base uri with a . segment", set(goodConfig(), KeyBaseURI, "http://127.0.0.1:9/./api"), []at{{KeyBaseURI, httpconn.CodeBaseURIDotSegment}}},
+		{"base uri with an encoded .. segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/a/%2e%2E/b"), []at{{KeyBaseURI, httpconn.CodeBaseURIDotSegment}}},
+		{"base uri with an encoded . segment", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/%2E/b"), []at{{KeyBaseURI, httpconn.CodeBaseURIDotSegment}}},
 		{"base uri with dots inside segments", set(goodConfig(), KeyBaseURI, "https://ads-api.x.com/v1.2/..x/x../.well"), nil},
 		{"api version not a number", set(goodConfig(), KeyAPIVersion, "v12"), []at{{KeyAPIVersion, CodeAPIVersion}}},
 		{"account id with capitals", set(goodConfig(), KeyAccountID, "18CE54"), []at{{KeyAccountID, CodeAccountID}}},
@@ -101,7 +102,7 @@ func TestBaseURIMessagesHideUserInformation(t *testing.T) {
 			t.Errorf("diagnostic shows the password: %s", d.Error())
 		}
 	}
-	want := []string{CodeInsecureBaseURI, CodeBaseURIExtra, CodeBaseURIExtra, CodeBaseURIDotSegment}
+	want := []string{httpconn.CodeInsecureBaseURI, httpconn.CodeBaseURIExtra, httpconn.CodeBaseURIExtra, httpconn.CodeBaseURIDotSegment}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("codes (-want +got):\n%s", diff)
 	}

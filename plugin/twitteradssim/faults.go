@@ -1,7 +1,6 @@
 package twitteradssim
 
 import (
-	"context"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -192,17 +191,6 @@ func resetConn(w http.ResponseWriter) {
 		tc.SetLinger(0)
 	}
 	conn.Close()
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // discardWriter is a ResponseWriter for requests whose answer is never

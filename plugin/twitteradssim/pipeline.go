@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/openintegrator/integrator/plugin/httpconn"
 )
 
 // serveAPI is the API listener's handler: count, maybe inject a fault,
@@ -35,7 +37,7 @@ func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, download boo
 	s.counts.fault(f.Kind)
 	switch f.Kind {
 	case FaultSlow:
-		if sleepCtx(r.Context(), f.Delay) {
+		if httpconn.Sleep(r.Context(), f.Delay) == nil { // the client may give up first
 			serve(w)
 		}
 	case FaultResetBefore:

@@ -24,6 +24,7 @@ import (
 	"github.com/openintegrator/integrator/plugin/bench/internal/benchsim"
 	"github.com/openintegrator/integrator/plugin/oauth1"
 	"github.com/openintegrator/integrator/plugin/twitterads"
+	"github.com/openintegrator/integrator/plugin/twitteradssim"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -328,7 +329,7 @@ func pct(sorted []time.Duration, p int) time.Duration {
 // bigBody reads a large body directly with net/http and through the
 // plugin (and in process, for reference), with the peak RSS of this
 // process and of the plugin during the plugin runs.
-func bigBody(ctx context.Context, o options, sim benchsim.Ready, cfg schema.Config, sides []side, pids []string) error {
+func bigBody(ctx context.Context, o options, sim twitteradssim.Ready, cfg schema.Config, sides []side, pids []string) error {
 	req := shared.Request{URL: "sim/blob", Query: []shared.Param{{Key: "size", Value: strconv.FormatInt(o.big, 10)}}, Timeout: time.Hour}
 	signer := &oauth1.Signer{ConsumerKey: sim.ConsumerKey, ConsumerSecret: sim.ConsumerSecret, Token: sim.AccessToken, TokenSecret: sim.TokenSecret}
 	direct := func() (time.Duration, error) {

@@ -10,20 +10,20 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/openintegrator/integrator/plugin/bench/internal/benchsim"
 	"github.com/openintegrator/integrator/plugin/oauth1"
+	"github.com/openintegrator/integrator/plugin/twitteradssim"
 )
 
 // direct is the minimal client: one signed GET per page, the page decoded,
 // its records written as JSON Lines. No retries, no checkpoints.
 type direct struct {
-	sim    benchsim.Ready
+	sim    twitteradssim.Ready
 	count  int
 	client *http.Client
 	signer *oauth1.Signer
 }
 
-func newDirect(sim benchsim.Ready, count int) *direct {
+func newDirect(sim twitteradssim.Ready, count int) *direct {
 	return &direct{sim: sim, count: count, client: &http.Client{},
 		signer: &oauth1.Signer{ConsumerKey: sim.ConsumerKey, ConsumerSecret: sim.ConsumerSecret,
 			Token: sim.AccessToken, TokenSecret: sim.TokenSecret}}

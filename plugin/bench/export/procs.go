@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openintegrator/integrator/plugin/bench/internal/benchsim"
+	"github.com/openintegrator/integrator/plugin/twitteradssim"
 )
 
 // host runs the built integrator binary in its own home.
@@ -19,7 +19,7 @@ type host struct {
 	env       []string
 }
 
-func newHost(bin, home string, sim benchsim.Ready) (*host, error) {
+func newHost(bin, home string, sim twitteradssim.Ready) (*host, error) {
 	h := &host{bin: bin, home: home, env: []string{"INTEGRATOR_HOME=" + home, "HOME=" + home, "PATH=/usr/bin:/bin",
 		"B_CS=" + sim.ConsumerSecret, "B_AT=" + sim.AccessToken, "B_TS=" + sim.TokenSecret}}
 	_, err := h.run("connections", "create", "--type", "twitter-ads", "--name", "bench",

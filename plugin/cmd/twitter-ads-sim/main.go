@@ -29,17 +29,6 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// ready is the line printed once the server listens.
-type ready struct {
-	URL            string `json:"url"`
-	DownloadURL    string `json:"download_url"`
-	ConsumerKey    string `json:"consumer_key"`
-	ConsumerSecret string `json:"consumer_secret"`
-	AccessToken    string `json:"access_token"`
-	TokenSecret    string `json:"token_secret"`
-	AccountID      string `json:"account_id"`
-}
-
 const usageHeader = `Usage: twitter-ads-sim [flags]
 
 Runs a simulator of the X (Twitter) Ads API on loopback. Once listening it
@@ -127,12 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "twitter-ads-sim: %v\n", err)
 		return 1
 	}
-	line, _ := json.Marshal(ready{
-		URL: srv.URL, DownloadURL: srv.DownloadURL,
-		ConsumerKey: srv.Credentials.ConsumerKey, ConsumerSecret: srv.Credentials.ConsumerSecret,
-		AccessToken: srv.Credentials.AccessToken, TokenSecret: srv.Credentials.TokenSecret,
-		AccountID: srv.AccountID,
-	})
+	line, _ := json.Marshal(srv.Ready())
 	fmt.Fprintf(stdout, "%s\n", line)
 	fmt.Fprintf(stderr, "twitter-ads-sim: serving the API on %s and downloads on %s\n", srv.URL, srv.DownloadURL)
 

@@ -63,15 +63,7 @@ func TestBinaryServesUntilInterrupted(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("no JSON line; stderr: %s", stderr.String())
 	}
-	var info struct {
-		URL            string `json:"url"`
-		DownloadURL    string `json:"download_url"`
-		ConsumerKey    string `json:"consumer_key"`
-		ConsumerSecret string `json:"consumer_secret"`
-		AccessToken    string `json:"access_token"`
-		TokenSecret    string `json:"token_secret"`
-		AccountID      string `json:"account_id"`
-	}
+	var info twitteradssim.Ready
 	if err := json.Unmarshal([]byte(line), &info); err != nil {
 		t.Fatalf("first line %q: %v", line, err)
 	}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+
+	"github.com/openintegrator/integrator/plugin/twitteradssim"
 )
 
 // Build compiles a main package of this module to path.
@@ -21,40 +23,29 @@ func Build(path, pkg string) error {
 	return nil
 }
 
-// Ready is the line the simulator prints once it listens.
-type Ready struct {
-	URL            string `json:"url"`
-	DownloadURL    string `json:"download_url"`
-	ConsumerKey    string `json:"consumer_key"`
-	ConsumerSecret string `json:"consumer_secret"`
-	AccessToken    string `json:"access_token"`
-	TokenSecret    string `json:"token_secret"`
-	AccountID      string `json:"account_id"`
-}
-
 // NoLimits are the simulator flags that switch its rate limits off.
 var NoLimits = []string{"--read-limit", "-1", "--write-limit", "-1", "--no-account-limit", "-1", "--sync-stats-limit", "-1"}
 
 // Start runs the simulator binary at path on a free loopback port with the
 // extra flags, and waits for its ready line.
-func Start(path string, flags ...string) (*exec.Cmd, Ready, error) {
+func Start(path string, flags ...string) (*exec.Cmd, twitteradssim.Ready, error) {
 	cmd := exec.Command(path, append([]string{"--addr", "127.0.0.1:0"}, flags...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, Ready{}, err
+		return nil, twitteradssim.Ready{}, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, Ready{}, err
+		return nil, twitteradssim.Ready{}, err
 	}
 	line, err := bufio.NewReader(out).ReadBytes('\n')
-	var r Ready
+	var r twitteradssim.Ready
 	if err == nil {
 		err = json.Unmarshal(line, &r)
 	}
 	if err != nil {
 		cmd.Process.Kill()
-		return nil, Ready{}, fmt.Errorf("reading the simulator's ready line: %w", err)
+		return nil, twitteradssim.Ready{}, fmt.Errorf("reading the simulator's ready line: %w", err)
 	}
 	return cmd, r, nil
 }

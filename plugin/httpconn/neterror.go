@@ -1,4 +1,4 @@
-package twitterads
+package httpconn
 
 import (
 	"crypto/tls"
@@ -14,10 +14,8 @@ import (
 )
 
 // netDiagnostic explains an error that left no HTTP answer, naming the
-// host (never the URL, whose query the message does not need). Ping ties
-// connection problems to the base URI field. Messages
-// of the standard library name hosts, addresses and causes, never
-// headers; credentials are only ever in the Authorization header.
+// host (never the URL, whose query may hold a signature). Messages of the
+// standard library name hosts, addresses and causes, never headers.
 func netDiagnostic(err error, host string) schema.Diagnostic {
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -37,7 +35,7 @@ func netDiagnostic(err error, host string) schema.Diagnostic {
 			"cannot resolve host %s: %s", dnsErr.Name, why)
 	case isTLSError(err):
 		return schema.Errorf("", CodeTLSError,
-			"check that the base URI is the Ads API's address, that the system's CA certificates are installed, and that no proxy intercepts TLS",
+			"check that the base URI is the API's address, that the system's CA certificates are installed, and that no proxy intercepts TLS",
 			"TLS handshake with %s failed: %s", host, tlsReason(err))
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return schema.Errorf("", CodeConnectionRefused,

@@ -1,4 +1,4 @@
-package twitterads
+package httpconn
 
 import (
 	"bytes"
@@ -20,34 +20,15 @@ import (
 // request's timeout passes before the response head.
 var errTimeout = errors.New("the request's timeout passed")
 
-// DoRequest sends one request to the API (signed) or to the report
-// download host (unsigned), retrying as the package documentation
-// describes, and returns the response head with the body still streaming.
-// Problems with the settings, the request or the answer are diagnostics;
-// an error is returned only when ctx ends.
-func (c *Connector) DoRequest(ctx context.Context, cfg schema.Config, req shared.Request) (*shared.Response, error) {
-	s, ds := parseSettings(cfg)
-	if ds.HasError() {
-		return noAnswer(shared.ResponseHead{Diagnostics: ds}), nil
-	}
-	o, d := s.prepare(req, c.userAgent())
-	if d != nil {
-		c.log.Debug("request refused before sending", "code", d.Code)
-		return noAnswer(shared.ResponseHead{Diagnostics: append(ds, *d)}), nil
-	}
-	resp, err := c.send(ctx, o)
-	if resp != nil && len(ds) > 0 {
-		resp.Diagnostics = append(ds, resp.Diagnostics...)
-	}
-	return resp, err
-}
-
-// send runs the attempts of one request. The request's timeout bounds
-// everything up to the response head; the body is then bounded by ctx and
-// the idle timeout only.
-func (c *Connector) send(ctx context.Context, o *outgoing) (*shared.Response, error) {
+// Send runs the attempts of a prepared request, signing each anew, and
+// returns the response head with the body still streaming (see the
+// package documentation for what is retried). The request's timeout
+// bounds everything up to the response head; the body is then bounded by
+// ctx and the idle timeout only. Problems are diagnostics; an error is
+// returned only when ctx ends. The caller must close the body.
+func (e *Engine) Send(ctx context.Context, o *Outgoing) (*shared.Response, error) {
 	callCtx, cancel := context.WithCancelCause(ctx)
-	deadline := c.now().Add(o.timeout)
+	deadline := e.now().Add(o.timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d // waits that would outlast the caller are not started
 	}
@@ -55,12 +36,12 @@ func (c *Connector) send(ctx context.Context, o *outgoing) (*shared.Response, er
 	end := func(head shared.ResponseHead) (*shared.Response, error) {
 		timer.Stop()
 		cancel(errClosed)
-		return noAnswer(head), nil
+		return NoAnswer(head), nil
 	}
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		head := shared.ResponseHead{Attempts: attempt, Waited: waited}
-		resp, reached, replayed, err := c.attempt(callCtx, o, attempt)
+		resp, reached, replayed, err := e.attempt(callCtx, o, attempt)
 		var wait time.Duration
 		var why string
 		var give schema.Diagnostics // what to report if the request is not tried again
@@ -82,25 +63,27 @@ func (c *Connector) send(ctx context.Context, o *outgoing) (*shared.Response, er
 				give = append(give, outcomeUnknown(o.method))
 				break // it may have been applied: never sent twice
 			}
-			wait, why = c.backoff(attempt), d.Code
+			wait, why = e.backoff(attempt), d.Code
 		default:
-			wait, why, give = c.judge(o, resp, replayed)
+			wait, why, give = e.judge(o, resp, replayed)
 		}
-		if o.waitOnly && why != "429" && why != "503" {
+		if o.WaitOnly && why != ReasonRateLimited && why != ReasonUnavailable {
 			why = ""
 		}
-		if why != "" && attempt < o.maxAttempts && waited+wait <= o.maxWait && c.now().Add(wait).Before(deadline) {
+		if why != "" && attempt < o.maxAttempts && waited+wait <= o.maxWait && e.now().Add(wait).Before(deadline) {
+			status := 0
 			if resp != nil {
+				status = resp.StatusCode
 				discard(resp.Body)
 			}
-			c.log.Debug("waiting before the next attempt", "method", o.method, "path", o.target.url.Path,
-				"attempt", attempt, "reason", why, "wait", wait)
-			if o.onWait != nil {
-				o.onWait(why, wait, attempt)
+			e.log.Debug("waiting before the next attempt", "method", o.method, "path", o.target.url.Path,
+				"attempt", attempt, "reason", logReason(why, status), "wait", wait)
+			if o.OnWait != nil {
+				o.OnWait(Wait{Reason: why, Status: status, Duration: wait, Attempt: attempt})
 			}
-			start := c.now()
-			serr := c.sleep(callCtx, wait)
-			waited += c.now().Sub(start)
+			start := e.now()
+			serr := e.sleep(callCtx, wait)
+			waited += e.now().Sub(start)
 			switch {
 			case serr != nil && ctx.Err() != nil:
 				end(head)
@@ -120,31 +103,31 @@ func (c *Connector) send(ctx context.Context, o *outgoing) (*shared.Response, er
 			head.Diagnostics = give
 			return end(head)
 		}
-		return c.answer(callCtx, cancel, timer, o, head, resp, give)
+		return e.answer(callCtx, cancel, timer, o, head, resp, give)
 	}
 }
 
 // answer builds the response for an HTTP answer: the head with the API's
 // errors, then the body, streamed.
-func (c *Connector) answer(ctx context.Context, cancel context.CancelCauseFunc, timer *time.Timer, o *outgoing,
+func (e *Engine) answer(ctx context.Context, cancel context.CancelCauseFunc, timer *time.Timer, o *Outgoing,
 	head shared.ResponseHead, resp *http.Response, extra schema.Diagnostics) (*shared.Response, error) {
-	apiDiags, r := peekErrors(resp)
+	apiDiags, r := o.rules.Errors.peekErrors(resp)
 	if !timer.Stop() { // the timeout passed as the answer arrived
 		resp.Body.Close()
 		cancel(errClosed)
 		head.Diagnostics = timeoutDiagnostics(o, true)
-		return noAnswer(head), nil
+		return NoAnswer(head), nil
 	}
 	head.Status = resp.StatusCode
 	head.Header = flatten(resp.Header)
-	head.RateLimit = rateLimit(resp.Header)
+	head.RateLimit = o.rules.RateLimits.State(resp.Header, e.now())
 	head.Diagnostics = append(apiDiags, extra...)
 	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
 		head.Diagnostics = append(head.Diagnostics, schema.Warningf("", CodeRedirect,
 			"redirects are never followed, so that credentials stay with the configured host; check the base URI or request the new address",
 			"the server redirects to another address (status %d)", resp.StatusCode))
 	}
-	return &shared.Response{ResponseHead: head, Body: newBody(ctx, cancel, r, resp.Body, c.bodyIdle)}, nil
+	return &shared.Response{ResponseHead: head, Body: newBody(ctx, cancel, r, resp.Body, e.bodyIdle)}, nil
 }
 
 // signError is a failure of the signer, which never names a secret.
@@ -157,7 +140,7 @@ func (e signError) Error() string { return e.err.Error() }
 // obtained, so that the request may have arrived; replayed, that the
 // transport sent it more than once (net/http silently replays a GET whose
 // kept-alive connection broke, with the same signature).
-func (c *Connector) attempt(ctx context.Context, o *outgoing, n int) (resp *http.Response, reached, replayed bool, err error) {
+func (e *Engine) attempt(ctx context.Context, o *Outgoing, n int) (resp *http.Response, reached, replayed bool, err error) {
 	var conns atomic.Int32
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { conns.Add(1) }}
 	var body io.Reader
@@ -165,7 +148,7 @@ func (c *Connector) attempt(ctx context.Context, o *outgoing, n int) (resp *http
 		body = bytes.NewReader(o.body)
 	}
 	r, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), o.method, o.url, body)
-	if err != nil { // prepare checked the URL, so this does not happen
+	if err != nil { // Prepare checked the URL, so this does not happen
 		return nil, false, false, signError{err}
 	}
 	r.Header = o.header.Clone()
@@ -174,16 +157,16 @@ func (c *Connector) attempt(ctx context.Context, o *outgoing, n int) (resp *http
 			return nil, false, false, signError{err}
 		}
 	}
-	start := c.now()
-	resp, err = c.client.Do(r)
+	start := e.now()
+	resp, err = e.client.Do(r)
 	reached, replayed = conns.Load() > 0, conns.Load() > 1
 	if err != nil {
-		c.log.Debug("request failed", "method", o.method, "host", o.target.url.Host, "path", o.target.url.Path,
-			"attempt", n, "reached", reached, "duration", c.now().Sub(start))
+		e.log.Debug("request failed", "method", o.method, "host", o.target.url.Host, "path", o.target.url.Path,
+			"attempt", n, "reached", reached, "duration", e.now().Sub(start))
 		return nil, reached, replayed, err
 	}
-	c.log.Debug("request", "method", o.method, "host", o.target.url.Host, "path", o.target.url.Path,
-		"status", resp.StatusCode, "attempt", n, "duration", c.now().Sub(start))
+	e.log.Debug("request", "method", o.method, "host", o.target.url.Host, "path", o.target.url.Path,
+		"status", resp.StatusCode, "attempt", n, "duration", e.now().Sub(start))
 	return resp, reached, replayed, nil
 }
 
@@ -210,10 +193,4 @@ func flatten(h http.Header) []shared.Header {
 		}
 	}
 	return out
-}
-
-// noAnswer is a response without an HTTP answer: a refused request, or
-// one that failed; the diagnostics say why.
-func noAnswer(head shared.ResponseHead) *shared.Response {
-	return &shared.Response{ResponseHead: head, Body: emptyBody()}
 }

@@ -1,4 +1,4 @@
-package twitterads
+package httpconn
 
 import (
 	"crypto/tls"
@@ -16,12 +16,13 @@ const (
 	idleConnTimeout       = 90 * time.Second
 )
 
-// newHTTPClient returns the client a Connector keeps for its lifetime, so
-// that connections are reused across calls. It speaks HTTP/1.1 and HTTP/2,
-// uses the proxy from the environment, and never follows a redirect: a
-// redirect is answered to the caller as it is, so credentials cannot
-// travel to a host named in a Location header.
-func newHTTPClient() *http.Client {
+// NewClient returns the client an Engine keeps for its lifetime unless
+// Options give another, so that connections are reused across calls. It
+// speaks HTTP/1.1 and HTTP/2, uses the proxy from the environment, and
+// never follows a redirect: a redirect is answered to the caller as it
+// is, so credentials cannot travel to a host named in a Location header.
+// A client given in Options is copied with redirects turned off too.
+func NewClient() *http.Client {
 	dialer := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
 	return &http.Client{
 		Transport: &http.Transport{
@@ -36,6 +37,8 @@ func newHTTPClient() *http.Client {
 			MaxIdleConns:          100,
 			MaxIdleConnsPerHost:   32,
 		},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		CheckRedirect: noRedirect,
 	}
 }
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

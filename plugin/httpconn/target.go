@@ -1,4 +1,4 @@
-package twitterads
+package httpconn
 
 import (
 	"net/url"
@@ -8,14 +8,11 @@ import (
 	"github.com/openintegrator/integrator/shared"
 )
 
-// DownloadHost is where the API puts async report files. Requests to it
-// are sent without credentials.
-const DownloadHost = "ton.twimg.com"
-
 // target is where a request goes and whether it is signed.
 type target struct {
 	url    *url.URL
-	signed bool // the API host: signed; a download host: sent without credentials
+	signed bool // the base URI's origin or a Signed host
+	host   *Host
 }
 
 // resolve turns a request's URL (a path or an absolute URL) and its query
@@ -23,14 +20,13 @@ type target struct {
 // sent for a refused target: credentials never go to a host the user did
 // not configure.
 //
-// A path resolves against the base URI. A path whose first segment is not
-// all digits gets "/<api_version>" in front: "accounts" and "/accounts"
-// become "/12/accounts"; "/11/accounts" stays. An absolute URL must be
-// the API's own origin (signed) or a download host (unsigned): see
-// downloadAllowed.
-func (s settings) resolve(raw string, query []shared.Param) (target, *schema.Diagnostic) {
+// A path resolves against the base URI, through Conn.Prefix when set. An
+// absolute URL must be the base URI's origin (signed) or one of the
+// profile's hosts.
+func (c Conn) resolve(raw string, query []shared.Param) (target, *schema.Diagnostic) {
+	ex := c.Profile.examplePath()
 	if raw == "" {
-		return target{}, refuse(CodeInvalidURL, "give a path such as /12/accounts", "the request has no URL or path")
+		return target{}, refuse(CodeInvalidURL, "give a path such as "+ex, "the request has no URL or path")
 	}
 	if hasControl(raw) {
 		return target{}, refuse(CodeControlCharacter, "remove line breaks and other control characters from the path",
@@ -46,27 +42,27 @@ func (s settings) resolve(raw string, query []shared.Param) (target, *schema.Dia
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return target{}, refuse(CodeInvalidURL, "give a path such as /12/accounts or an absolute https URL",
+		return target{}, refuse(CodeInvalidURL, "give a path such as "+ex+" or an absolute https URL",
 			"the URL or path cannot be parsed")
 	}
 	if u.User != nil {
 		return target{}, refuse(CodeInvalidURL, "remove the user@ part; the connector signs requests itself",
 			"the URL has user information")
 	}
-	if hasDotSegment(u) {
+	if HasDotSegment(u) {
 		return target{}, refuse(CodeDotSegment, "write the path without . and .. segments",
 			"the path has a . or .. segment")
 	}
 	if u.Scheme == "" && u.Host != "" {
-		return target{}, refuse(CodeInvalidURL, "give a path such as /12/accounts, or an absolute URL with https://",
+		return target{}, refuse(CodeInvalidURL, "give a path such as "+ex+", or an absolute URL with https://",
 			"the URL starts with // but has no scheme")
 	}
 	t := target{signed: true}
 	if u.Scheme == "" {
-		t.url = s.join(u)
+		t.url = c.join(u)
 	} else {
 		var d *schema.Diagnostic
-		if t, d = s.absolute(u); d != nil {
+		if t, d = c.absolute(u); d != nil {
 			return target{}, d
 		}
 	}
@@ -74,30 +70,30 @@ func (s settings) resolve(raw string, query []shared.Param) (target, *schema.Dia
 	return t, nil
 }
 
-// join resolves a relative reference against the base URI, adding the
-// version segment when the path has none.
-func (s settings) join(u *url.URL) *url.URL {
+// join resolves a relative reference against the base URI, through the
+// prefix hook.
+func (c Conn) join(u *url.URL) *url.URL {
 	p := strings.TrimLeft(u.EscapedPath(), "/")
-	first, _, _ := strings.Cut(p, "/")
-	if !allDigits(first) {
-		p = s.version + "/" + p
+	if c.Prefix != nil {
+		p = c.Prefix(p)
 	}
-	escaped := s.base.EscapedPath() + "/" + p
-	out := *s.base
+	escaped := c.Base.EscapedPath() + "/" + p
+	out := *c.Base
 	out.Path, _ = url.PathUnescape(escaped) // u parsed, so the escapes are valid
 	out.RawPath = escaped
 	return &out
 }
 
 // absolute checks an absolute URL against the host rules.
-func (s settings) absolute(u *url.URL) (target, *schema.Diagnostic) {
+func (c Conn) absolute(u *url.URL) (target, *schema.Diagnostic) {
 	scheme := strings.ToLower(u.Scheme)
 	if scheme != "http" && scheme != "https" || u.Opaque != "" {
-		return target{}, refuse(CodeSchemeNotAllowed, "use an https URL, or a path such as /12/accounts",
+		return target{}, refuse(CodeSchemeNotAllowed, "use an https URL, or a path such as "+c.Profile.examplePath(),
 			"scheme %q is not allowed; only https (and http to loopback) is", u.Scheme)
 	}
 	if u.Host == "" {
-		return target{}, refuse(CodeInvalidURL, "give the host, as in https://ads-api.x.com/12/accounts", "the URL has no host")
+		return target{}, refuse(CodeInvalidURL, "give the host, as in "+c.Base.Scheme+"://"+c.Base.Host+c.Profile.examplePath(),
+			"the URL has no host")
 	}
 	if scheme == "http" && !IsLoopback(u.Hostname()) {
 		return target{}, refuse(CodeInsecureURL, "use https://; plain http is allowed only to loopback addresses",
@@ -107,31 +103,25 @@ func (s settings) absolute(u *url.URL) (target, *schema.Diagnostic) {
 	out.Scheme = scheme
 	out.Host = strings.ToLower(u.Host)
 	out.Fragment, out.RawFragment, out.RawQuery, out.ForceQuery = "", "", "", false
-	switch {
-	case sameOrigin(&out, s.base):
+	if SameOrigin(&out, c.Base) {
 		return target{url: &out, signed: true}, nil
-	case downloadAllowed(&out, s.base):
-		return target{url: &out, signed: false}, nil
+	}
+	hosts := ""
+	for i := range c.Profile.Hosts {
+		h := &c.Profile.Hosts[i]
+		if h.Allows != nil && h.Allows(&out, c.Base) {
+			return target{url: &out, signed: h.Signed, host: h}, nil
+		}
+		hosts += " or the " + h.Name + " (" + h.Shown + ")"
 	}
 	return target{}, refuse(CodeHostNotAllowed,
-		"absolute URLs may only name the connection's API host ("+s.base.Host+") or the report download host ("+DownloadHost+
-			"); send other requests with another tool: the connector never sends its credentials elsewhere",
+		"absolute URLs may only name the connection's API host ("+c.Base.Host+")"+hosts+
+			"; send other requests with another tool: the connector never sends its credentials elsewhere",
 		"host %s is not this connection's API host", out.Hostname())
 }
 
-// downloadAllowed reports whether u may be fetched, without credentials,
-// as an async report download: https://ton.twimg.com, or any loopback
-// address when the base URI itself is loopback (a local simulator, whose
-// download host listens on another port).
-func downloadAllowed(u, base *url.URL) bool {
-	if u.Scheme == "https" && strings.EqualFold(u.Hostname(), DownloadHost) && (u.Port() == "" || u.Port() == "443") {
-		return true
-	}
-	return IsLoopback(base.Hostname()) && IsLoopback(u.Hostname())
-}
-
-// sameOrigin reports whether a and b have the same scheme, host and port.
-func sameOrigin(a, b *url.URL) bool {
+// SameOrigin reports whether a and b have the same scheme, host and port.
+func SameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) &&
 		portOf(a) == portOf(b)
 }
@@ -165,9 +155,9 @@ func appendQuery(raw string, params []shared.Param) string {
 	return b.String()
 }
 
-// hasDotSegment reports whether the path has a "." or ".." segment, as
+// HasDotSegment reports whether the path has a "." or ".." segment, as
 // written or percent-encoded.
-func hasDotSegment(u *url.URL) bool {
+func HasDotSegment(u *url.URL) bool {
 	for _, p := range []string{u.EscapedPath(), u.Path, u.Opaque} {
 		for _, seg := range strings.Split(p, "/") {
 			if seg == "." || seg == ".." {
@@ -188,18 +178,6 @@ func hasControl(s string) bool {
 		}
 	}
 	return false
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // refuse returns an error diagnostic about the request.

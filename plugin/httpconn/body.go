@@ -1,4 +1,4 @@
-package twitterads
+package httpconn
 
 import (
 	"context"
@@ -8,7 +8,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/openintegrator/integrator/shared"
 )
+
+// BodyIdleTimeout ends a response body from which no byte arrived for
+// this long, unless Options say otherwise. The request's timeout does not
+// bound reading the body, so that a large download is not cut off.
+const BodyIdleTimeout = 60 * time.Second
 
 // errBodyIdle and errClosed are the causes with which a call's context
 // ends once its head has been returned.
@@ -58,6 +65,12 @@ func (b *body) Close() error {
 	return err
 }
 
-// emptyBody is the body of a response that has none: a refused request
+// EmptyBody is the body of a response that has none: a refused request
 // or no HTTP answer.
-func emptyBody() io.ReadCloser { return io.NopCloser(strings.NewReader("")) }
+func EmptyBody() io.ReadCloser { return io.NopCloser(strings.NewReader("")) }
+
+// NoAnswer is a response without an HTTP answer: a refused request, or
+// one that failed; the diagnostics say why.
+func NoAnswer(head shared.ResponseHead) *shared.Response {
+	return &shared.Response{ResponseHead: head, Body: EmptyBody()}
+}

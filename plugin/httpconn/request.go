@@ -1,11 +1,11 @@
-package twitterads
+package httpconn
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
-	"github.com/openintegrator/integrator/plugin/oauth1"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -15,32 +15,50 @@ const (
 	DefaultTimeout     = 60 * time.Second // until the response head: every attempt and wait
 	DefaultMaxAttempts = 5
 	DefaultMaxWait     = 5 * time.Minute // total time spent waiting between attempts
-	// BodyIdleTimeout ends a response body from which no byte arrived for
-	// this long. The request's timeout does not bound reading the body, so
-	// that a large download is not cut off.
-	BodyIdleTimeout = 60 * time.Second
 )
 
-// outgoing is a checked request, ready to be sent (and re-sent).
-type outgoing struct {
+// Outgoing is a checked request, ready to be sent (and sent again).
+type Outgoing struct {
 	method      string
 	target      target
 	url         string // target.url as sent
 	header      http.Header
 	body        []byte
-	signer      *oauth1.Signer // nil for a download host
+	signer      Signer // nil: sent without credentials
+	rules       *Profile
 	timeout     time.Duration
 	maxWait     time.Duration
 	maxAttempts int
-	// waitOnly limits retries to answers that ask the client to come back
-	// later (429, 503): Ping sets it, so that a wrong base URI or a server
-	// error still fails at once.
-	waitOnly bool
-	// onWait, when set, is told of each wait before the next attempt.
-	onWait func(reason string, wait time.Duration, attempt int)
+
+	// WaitOnly limits retries to answers that ask the client to come back
+	// later (a rate limit, 503): a connection test sets it, so that a wrong
+	// base URI or a server error still fails at once.
+	WaitOnly bool
+	// OnWait, when set, is told of each wait before the next attempt.
+	OnWait func(Wait)
 }
 
-// The methods the API uses; HEAD is allowed too.
+// Method is the request's method, in upper case.
+func (o *Outgoing) Method() string { return o.method }
+
+// URL is where the request goes, its query included. Do not modify it.
+func (o *Outgoing) URL() *url.URL { return o.target.url }
+
+// Signed reports whether the request carries the connection's
+// credentials.
+func (o *Outgoing) Signed() bool { return o.signer != nil }
+
+// Header is the header the request is sent with, before signing. Do not
+// modify it.
+func (o *Outgoing) Header() http.Header { return o.header }
+
+// Timeout, MaxWait and MaxAttempts are the request's limits, defaults
+// filled in.
+func (o *Outgoing) Timeout() time.Duration { return o.timeout }
+func (o *Outgoing) MaxWait() time.Duration { return o.maxWait }
+func (o *Outgoing) MaxAttempts() int       { return o.maxAttempts }
+
+// methods are the methods sent; others are refused.
 var methods = map[string]bool{
 	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true, http.MethodDelete: true,
 }
@@ -48,7 +66,7 @@ var methods = map[string]bool{
 // idempotent methods are retried after a 5xx answer or a network error.
 func idempotent(method string) bool { return method != http.MethodPost }
 
-// headersNotAllowed are set by the connector or the transport, never by
+// headersNotAllowed are set by the engine or the transport, never by
 // the caller; the value says why.
 var headersNotAllowed = map[string]string{
 	"Authorization":       "the connector signs every request itself; remove the Authorization header",
@@ -64,9 +82,9 @@ var headersNotAllowed = map[string]string{
 	"Upgrade":             "protocol upgrades are not supported",
 }
 
-// prepare checks a request and returns it ready to send, or the diagnostic
-// that refuses it. It makes no network call.
-func (s settings) prepare(req shared.Request, userAgent string) (*outgoing, *schema.Diagnostic) {
+// Prepare checks a request for conn and returns it ready to send, or the
+// diagnostic that refuses it. It makes no network call.
+func Prepare(conn Conn, req shared.Request) (*Outgoing, *schema.Diagnostic) {
 	method := strings.ToUpper(req.Method)
 	if method == "" {
 		method = http.MethodGet
@@ -83,21 +101,21 @@ func (s settings) prepare(req shared.Request, userAgent string) (*outgoing, *sch
 		return nil, refuse(CodeBodyNotAllowed, "pass parameters of a GET in the query, or use POST or PUT",
 			"a %s request cannot have a body", method)
 	}
-	h, d := buildHeader(req.Header, userAgent)
+	h, d := buildHeader(req.Header, conn.Profile.UserAgent)
 	if d != nil {
 		return nil, d
 	}
-	t, d := s.resolve(req.URL, req.Query)
+	t, d := conn.resolve(req.URL, req.Query)
 	if d != nil {
 		return nil, d
 	}
-	o := &outgoing{method: method, target: t, url: t.url.String(), header: h, body: req.Body,
+	o := &Outgoing{method: method, target: t, url: t.url.String(), header: h, body: req.Body, rules: conn.Profile,
 		timeout: req.Timeout, maxWait: req.MaxWait, maxAttempts: req.MaxAttempts}
 	if t.signed {
-		o.signer = s.signer
+		o.signer = conn.Signer
 	} else if method != http.MethodGet && method != http.MethodHead {
-		return nil, refuse(CodeMethodNotAllowed, "the report download host serves files: use GET",
-			"method %s is not allowed to the download host %s", method, t.url.Hostname())
+		return nil, refuse(CodeMethodNotAllowed, "the "+t.host.Name+" serves files: use GET",
+			"method %s is not allowed to the %s %s", method, t.host.Name, t.url.Hostname())
 	}
 	if o.timeout <= 0 {
 		o.timeout = DefaultTimeout
@@ -135,7 +153,7 @@ func buildHeader(in []shared.Header, userAgent string) (http.Header, *schema.Dia
 		}
 		h[key] = append(h[key], f.Value)
 	}
-	if _, ok := h["User-Agent"]; !ok {
+	if _, ok := h["User-Agent"]; !ok && userAgent != "" {
 		h["User-Agent"] = []string{userAgent}
 	}
 	return h, nil

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"syscall"
+	"time"
 
+	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -138,7 +141,7 @@ func Start(ctx context.Context, c Candidate, cache *ExecCache, o shared.ClientOp
 	} else {
 		o.Stderr = stderr
 	}
-	inst, err := shared.Start(ctx, path, o)
+	inst, err := startFresh(ctx, path, o)
 	switch {
 	case errors.Is(err, shared.ErrChecksumMismatch):
 		cache.Discard(path)
@@ -158,4 +161,20 @@ func Start(ctx context.Context, c Candidate, cache *ExecCache, o shared.ClientOp
 		return nil, fmt.Errorf("the file name says type %q but the plugin reports %q", c.Type, inst.Spec.Type)
 	}
 	return inst, nil
+}
+
+// startFresh starts the verified copy at path, again when its exec fails
+// with "text file busy": a copy just written can still be open for
+// writing in a process another goroutine is forking at that moment (the
+// child holds the descriptor until it execs), for a few milliseconds.
+func startFresh(ctx context.Context, path string, o shared.ClientOptions) (*shared.Instance, error) {
+	for try := 1; ; try++ {
+		inst, err := shared.Start(ctx, path, o)
+		if !errors.Is(err, syscall.ETXTBSY) || try == 5 || ctx.Err() != nil {
+			return inst, err
+		}
+		if err := pause.For(ctx, time.Duration(try)*20*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
 }

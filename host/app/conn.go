@@ -28,6 +28,27 @@ func (c *Conn) DoRequest(ctx context.Context, req shared.Request) (*shared.Respo
 	return c.h.DoRequest(ctx, c.cfg, req)
 }
 
+// Describe asks the plugin how the connection's API pages its lists and
+// runs its reports.
+func (c *Conn) Describe(ctx context.Context) (shared.Description, error) {
+	return c.h.Describe(ctx, c.cfg)
+}
+
+// CreateReportJob asks the plugin to create one async report job.
+func (c *Conn) CreateReportJob(ctx context.Context, q shared.ReportQuery) (shared.ReportJobs, error) {
+	return c.h.CreateReportJob(ctx, c.cfg, q)
+}
+
+// PollReportJobs asks the plugin for the state of report jobs.
+func (c *Conn) PollReportJobs(ctx context.Context, account string, ids []string) (shared.ReportJobs, error) {
+	return c.h.PollReportJobs(ctx, c.cfg, account, ids)
+}
+
+// FetchReportJob asks the plugin for a finished job's rows (JSON Lines).
+func (c *Conn) FetchReportJob(ctx context.Context, q shared.ReportQuery, job shared.ReportJob) (*shared.Response, error) {
+	return c.h.FetchReportJob(ctx, c.cfg, q, job)
+}
+
 // Close releases the plugin; its process stops at the latest when the
 // App closes.
 func (c *Conn) Close() { c.h.Close() }

@@ -29,7 +29,7 @@ type Export struct {
 type ExportOptions struct {
 	Path         string
 	Params       []shared.Param
-	RecordsField string // the response field holding the records (default "data")
+	RecordsField string // the response field holding the records ("": the one the connector names)
 	Out          string // a file, or "-" for Stdout (which cannot be resumed)
 	MaxRecords   int64  // stop after this many records; 0: all
 	MaxPageBytes int64  // refuse a page whose body is longer; 0: DefaultMaxPageBytes
@@ -77,17 +77,16 @@ var ErrUnfinished = errors.New("an unfinished export to the same file exists")
 func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
 	start := time.Now()
 	x.quietIfNil()
-	if x.RecordsField == "" {
-		x.RecordsField = "data"
-	}
 	x.pages.init(x)
 	x.invalidUTF8 = 0
 	noteRestarts(x.Plugin, x.Progress)
 	var sum ExportSummary
-	var err error
-	if x.Out == "" || x.Out == "-" {
+	err := x.resolvePaging(ctx)
+	switch {
+	case err != nil:
+	case x.Out == "" || x.Out == "-":
 		sum, err = x.toStdout(ctx)
-	} else {
+	default:
 		sum, err = x.toFile(ctx)
 	}
 	sum.Restarts = x.Plugin.Restarts()

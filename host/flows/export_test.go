@@ -352,7 +352,7 @@ func TestReadPage(t *testing.T) {
 	body := `{"next_cursor":"abc","data":[{"a" : 1,
 	"b":[1, 2]},{"c":"x\ny"}],"total_count":12,"request":{"params":{"x":[1]}}}`
 	var buf bytes.Buffer
-	pg, err := readPage(strings.NewReader(body), "data", 0, &buf)
+	pg, err := readPage(strings.NewReader(body), testFields("data"), 0, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,16 +360,16 @@ func TestReadPage(t *testing.T) {
 		t.Errorf("%+v %q", pg, buf.String())
 	}
 	buf.Reset()
-	pg, err = readPage(strings.NewReader(`{"data":[1,2,3],"next_cursor":"n"}`), "data", 2, &buf)
+	pg, err = readPage(strings.NewReader(`{"data":[1,2,3],"next_cursor":"n"}`), testFields("data"), 2, &buf)
 	if err != nil || !pg.cut || buf.String() != "1\n2\n" {
 		t.Errorf("limit: %+v %v %q", pg, err, buf.String())
 	}
 	buf.Reset()
-	if pg, err := readPage(strings.NewReader(`{"data":null,"next_cursor":null}`), "data", 0, &buf); err != nil || pg.records != 0 || pg.next != nil {
+	if pg, err := readPage(strings.NewReader(`{"data":null,"next_cursor":null}`), testFields("data"), 0, &buf); err != nil || pg.records != 0 || pg.next != nil {
 		t.Errorf("null data: %+v %v", pg, err)
 	}
 	for _, bad := range []string{`{"data":[1,2`, `{"data":{}}`, `{"data":[],"next_cursor":{}}`} {
-		if _, err := readPage(strings.NewReader(bad), "data", 0, &buf); err == nil {
+		if _, err := readPage(strings.NewReader(bad), testFields("data"), 0, &buf); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
 	}

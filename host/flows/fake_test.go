@@ -23,8 +23,10 @@ import (
 
 // fakeConn is a plugin in a test: handle answers each request.
 type fakeConn struct {
-	handle func(req shared.Request) (*shared.Response, error)
-	closed atomic.Bool
+	handle   func(req shared.Request) (*shared.Response, error)
+	describe func() (shared.Description, error) // nil: testPaging and testReports
+	reporter shared.Reporter                    // nil: no reports
+	closed   atomic.Bool
 }
 
 // DoRequest answers with handle, or with ctx's error when ctx ends first,
@@ -51,6 +53,45 @@ func (c *fakeConn) DoRequest(ctx context.Context, req shared.Request) (*shared.R
 }
 
 func (c *fakeConn) Close() { c.closed.Store(true) }
+
+// testPaging is how the fake APIs of these tests page: as the X Ads API does.
+var testPaging = shared.Paging{Style: shared.PagingCursor, RecordsField: "data", CursorParam: "cursor", NextCursorField: "next_cursor",
+	TotalField: "total_count", TotalParam: &shared.Param{Key: "with_total_count", Value: "true"}}
+
+// testFields are the fields a page of the fake APIs is read by, with
+// records in field.
+func testFields(field string) pageFields {
+	return pageFields{records: field, next: "next_cursor", total: "total_count"}
+}
+
+func (c *fakeConn) Describe(context.Context) (shared.Description, error) {
+	if c.describe != nil {
+		return c.describe()
+	}
+	p := testPaging
+	return shared.Description{Paging: &p, Reports: &testReports}, nil
+}
+
+func (c *fakeConn) CreateReportJob(ctx context.Context, q shared.ReportQuery) (shared.ReportJobs, error) {
+	if c.reporter == nil {
+		return shared.ReportJobs{}, shared.ErrUnsupported
+	}
+	return c.reporter.CreateReportJob(ctx, nil, q)
+}
+
+func (c *fakeConn) PollReportJobs(ctx context.Context, account string, ids []string) (shared.ReportJobs, error) {
+	if c.reporter == nil {
+		return shared.ReportJobs{}, shared.ErrUnsupported
+	}
+	return c.reporter.PollReportJobs(ctx, nil, account, ids)
+}
+
+func (c *fakeConn) FetchReportJob(ctx context.Context, q shared.ReportQuery, job shared.ReportJob) (*shared.Response, error) {
+	if c.reporter == nil {
+		return nil, shared.ErrUnsupported
+	}
+	return c.reporter.FetchReportJob(ctx, nil, q, job)
+}
 
 // fakePlugin returns a Plugin whose every start gives a fakeConn with
 // handle, and a counter of starts.
@@ -322,3 +363,7 @@ func (r *recorder) String() string {
 	defer r.mu.Unlock()
 	return r.b.String()
 }
+
+// testReports are the fake report API's limits: as the X Ads API's.
+var testReports = shared.Reports{MaxWindow: 90 * 24 * time.Hour, MaxSegmentedWindow: 45 * 24 * time.Hour, MaxIDs: 20,
+	MaxProcessingJobs: 100, MaxPollIDs: 200, Granularities: []string{"DAY", "HOUR", "TOTAL"}, DefaultPlacement: "ALL_ON_TWITTER"}

@@ -61,7 +61,7 @@ func FuzzReadPage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, field string, lim uint8) {
 		limit := int64(lim % 6)
 		var buf bytes.Buffer
-		pg, err := readPage(bytes.NewReader(data), field, limit, &buf)
+		pg, err := readPage(bytes.NewReader(data), testFields(field), limit, &buf)
 
 		lines := strings.SplitAfter(buf.String(), "\n")
 		if lines[len(lines)-1] == "" {

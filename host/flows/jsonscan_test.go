@@ -85,12 +85,12 @@ func TestJSONScannerMatchesCompact(t *testing.T) {
 func TestReadPageTruncated(t *testing.T) {
 	body := `{"data":[{"a":"x,]}","b":[1,2.5,{"c":null}]},{"d":true}],"next_cursor":"n1","total_count":2}`
 	var buf bytes.Buffer
-	if _, err := readPage(strings.NewReader(body), "data", 0, &buf); err != nil {
+	if _, err := readPage(strings.NewReader(body), testFields("data"), 0, &buf); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < len(body); i++ {
 		buf.Reset()
-		if pg, err := readPage(strings.NewReader(body[:i]), "data", 0, &buf); err == nil {
+		if pg, err := readPage(strings.NewReader(body[:i]), testFields("data"), 0, &buf); err == nil {
 			t.Errorf("cut at %d (%q) read as %+v", i, body[:i], pg)
 		}
 	}

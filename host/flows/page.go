@@ -3,29 +3,34 @@ package flows
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 )
 
 // page is one list response, its records already turned into JSON Lines.
 type page struct {
-	lines    []byte  // one compact JSON value per line
-	records  int64   // lines in lines
-	next     *string // next_cursor; nil when null or absent
-	total    int64   // total_count; -1 when absent
+	records  int64   // lines put in the buffer
+	next     *string // the next cursor, URL or page number; nil: this is the last page
+	total    int64   // the whole list's count; -1 when the answer does not say
 	cut      bool    // reading stopped at the record limit
 	badUTF8  int64   // records with strings that are not valid UTF-8, kept as they are
 	firstBad int64   // the index of the first of them in the page
 }
 
-// readPage reads a list response from r: an object whose field holds an
-// array of records, with next_cursor and total_count beside it, in any
-// order. Records are appended to buf as JSON Lines; at most limit are
+// pageFields name an answer's top-level fields: the records, the next
+// cursor or URL ("" when the answer holds none), the total count ("": none).
+type pageFields struct {
+	records, next, total string
+}
+
+// readPage reads a list response from r: an object whose records field
+// holds an array of records, with the next and total fields beside it, in
+// any order. Records are appended to buf as JSON Lines; at most limit are
 // kept (0: no limit), and reading stops there. Each record keeps the
 // bytes of its strings exactly, even those that are not valid UTF-8: such
 // records are counted, not repaired or refused.
-func readPage(r io.Reader, field string, limit int64, buf *bytes.Buffer) (page, error) {
+func readPage(r io.Reader, fields pageFields, limit int64, buf *bytes.Buffer) (page, error) {
+	field := fields.records
 	pg := page{total: -1}
 	s := newJSONScanner(r)
 	if c, err := s.token(); err != nil {
@@ -61,18 +66,18 @@ func readPage(r io.Reader, field string, limit int64, buf *bytes.Buffer) (page, 
 		if err != nil {
 			return pg, err
 		}
-		switch key {
-		case field:
+		switch {
+		case key == field:
 			found = true
 			if err := readRecords(s, field, c, limit, buf, &pg); err != nil || pg.cut {
 				return pg, err
 			}
-		case "next_cursor", "total_count":
+		case key != "" && (key == fields.next || key == fields.total):
 			small.Reset()
 			if err := s.value(c, &small); err != nil {
 				return pg, err
 			}
-			if err := pg.set(key, small.Bytes()); err != nil {
+			if err := pg.set(key == fields.total, key, small.Bytes()); err != nil {
 				return pg, err
 			}
 		default:
@@ -99,8 +104,8 @@ func readPage(r io.Reader, field string, limit int64, buf *bytes.Buffer) (page, 
 	return pg, nil
 }
 
-func (pg *page) set(key string, raw []byte) error {
-	if key == "total_count" {
+func (pg *page) set(total bool, key string, raw []byte) error {
+	if total {
 		var n json.Number
 		if json.Unmarshal(raw, &n) == nil {
 			if v, err := n.Int64(); err == nil {
@@ -121,7 +126,7 @@ func (pg *page) set(key string, raw []byte) error {
 		s := string(raw)
 		pg.next = &s
 	default:
-		return errors.New("next_cursor is neither a string nor null")
+		return fmt.Errorf("%s is neither a string nor null", key)
 	}
 	return nil
 }

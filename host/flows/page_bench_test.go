@@ -43,7 +43,7 @@ func BenchmarkReadPage(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				buf.Reset()
-				if _, err := readPage(bytes.NewReader(tc.page), "data", 0, &buf); err != nil {
+				if _, err := readPage(bytes.NewReader(tc.page), testFields("data"), 0, &buf); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -31,6 +31,8 @@ type pageFetcher struct {
 	// connectorAttempts is the connector's own attempts per request.
 	connectorAttempts int
 	askTotal          bool
+	// paging is how the connector's lists page (Export.resolvePaging).
+	paging shared.Paging
 	// waited is the time the connector spent waiting for rate limits and
 	// retries, for the progress line.
 	waited time.Duration
@@ -60,7 +62,7 @@ func (pf *pageFetcher) init(x *Export) {
 	if pf.maxBytes <= 0 {
 		pf.maxBytes = DefaultMaxPageBytes
 	}
-	pf.askTotal = x.Progress.Shown() && !hasParam(x.Params, "with_total_count")
+	pf.askTotal = x.Progress.Shown()
 }
 
 func hasParam(ps []shared.Param, key string) bool {
@@ -80,12 +82,9 @@ func hasParam(ps []shared.Param, key string) bool {
 // list, a page over the size limit) is a final error at once.
 func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, limit int64, buf *bytes.Buffer) (page, error) {
 	x := pf.x
-	req := shared.Request{Method: http.MethodGet, URL: x.Path, MaxAttempts: pf.connectorAttempts}
-	req.Query = append(req.Query, x.Params...)
-	askTotal := first && pf.askTotal
-	if cursor != nil {
-		req.Query = append(req.Query, shared.Param{Key: "cursor", Value: *cursor})
-	}
+	req := pf.request(cursor)
+	total := pf.totalParam()
+	askTotal := first && pf.askTotal && total != nil
 	failures, waits := 0, 0
 	var last error
 	for {
@@ -102,7 +101,7 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 		}
 		r := req
 		if askTotal {
-			r.Query = append(append([]shared.Param(nil), req.Query...), shared.Param{Key: "with_total_count", Value: "true"})
+			r.Query = append(append([]shared.Param(nil), req.Query...), *total)
 		}
 		resp, err := x.Plugin.DoRequest(ctx, r)
 		switch {
@@ -120,10 +119,11 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 		case st >= 200 && st < 300:
 			buf.Reset()
 			body := &pageBody{r: resp.Body, left: pf.maxBytes}
-			pg, err := readPage(body, x.RecordsField, limit, buf)
+			pg, err := readPage(body, pf.fields(), limit, buf)
 			resp.Body.Close()
 			switch {
 			case err == nil:
+				pf.settle(cursor, &pg, resp.ResponseHead)
 				return pg, nil
 			case ctx.Err() != nil:
 				return page{}, ctx.Err()
@@ -145,7 +145,7 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 				return page{}, fmt.Errorf("still rate limited after %d waits: %w", waits-1, answerError(resp.ResponseHead))
 			}
 			continue // the limiter waits for the reset
-		case askTotal && st == http.StatusBadRequest && aboutField(resp.Diagnostics, "with_total_count"):
+		case askTotal && st == http.StatusBadRequest && aboutField(resp.Diagnostics, total.Key):
 			resp.Body.Close()
 			askTotal, pf.askTotal = false, false // this endpoint has no total count
 			continue

@@ -16,6 +16,12 @@ import (
 // the flows send requests through.
 type Conn interface {
 	DoRequest(ctx context.Context, req shared.Request) (*shared.Response, error)
+	// Describe says how the connection's API pages its lists and runs
+	// its reports (an error wrapping shared.ErrUnsupported: it does not say).
+	Describe(ctx context.Context) (shared.Description, error)
+	CreateReportJob(ctx context.Context, q shared.ReportQuery) (shared.ReportJobs, error)
+	PollReportJobs(ctx context.Context, account string, ids []string) (shared.ReportJobs, error)
+	FetchReportJob(ctx context.Context, q shared.ReportQuery, job shared.ReportJob) (*shared.Response, error)
 	Close()
 }
 

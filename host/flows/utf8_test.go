@@ -59,7 +59,7 @@ func TestJSONScannerKeepsInvalidUTF8(t *testing.T) {
 func TestReadPageCountsInvalidUTF8(t *testing.T) {
 	body := "{\"request\":{\"x\xff\":\"\xfe\"},\"data\":[{\"id\":1},{\"name\":\"caf\xe9\"},{\"id\":3},{\"t\xff\":[\"\x80\",\"\x81\"]}],\"next_cursor\":null}"
 	var buf bytes.Buffer
-	pg, err := readPage(strings.NewReader(body), "data", 0, &buf)
+	pg, err := readPage(strings.NewReader(body), testFields("data"), 0, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}

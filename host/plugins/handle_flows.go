@@ -83,3 +83,23 @@ func (c supervised) FetchReportJob(ctx context.Context, cfg schema.Config, q sha
 	resp.Body = &body{rc: resp.Body, end: func(err error) error { return c.h.s.end(ctx, p, "FetchReportJob", err) }}
 	return resp, nil
 }
+
+// Describe asks the plugin how the connection's API works.
+func (h *Handle) Describe(ctx context.Context, cfg schema.Config) (shared.Description, error) {
+	return supervised{h}.Describe(ctx, cfg)
+}
+
+// CreateReportJob asks the plugin to create one async report job.
+func (h *Handle) CreateReportJob(ctx context.Context, cfg schema.Config, q shared.ReportQuery) (shared.ReportJobs, error) {
+	return supervised{h}.CreateReportJob(ctx, cfg, q)
+}
+
+// PollReportJobs asks the plugin for the state of report jobs.
+func (h *Handle) PollReportJobs(ctx context.Context, cfg schema.Config, account string, ids []string) (shared.ReportJobs, error) {
+	return supervised{h}.PollReportJobs(ctx, cfg, account, ids)
+}
+
+// FetchReportJob asks the plugin for a finished job's rows.
+func (h *Handle) FetchReportJob(ctx context.Context, cfg schema.Config, q shared.ReportQuery, job shared.ReportJob) (*shared.Response, error) {
+	return supervised{h}.FetchReportJob(ctx, cfg, q, job)
+}

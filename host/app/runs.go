@@ -30,6 +30,10 @@ type Flow struct {
 	Connection string    // the saved connection's name
 	Progress   Progress  // nil hears nothing
 	Stdout     io.Writer // where an output of "-" goes
+	// OptionName words an option of the run (resume, records, ...) as the
+	// front end's users know it, in the run's messages; nil: by its name,
+	// quoted.
+	OptionName func(name string) string
 }
 
 // Export runs an export through a connection: every record of a list
@@ -67,6 +71,7 @@ func runFlow[S any](ctx context.Context, a *App, fl Flow, deps *flows.Deps, run 
 	}
 	p := flows.NewPlugin(func(ctx context.Context) (flows.Conn, error) { return a.start(ctx, svc, c, cfg) }, 0)
 	defer p.Close()
-	*deps = flows.Deps{Plugin: p, Store: svc.Store, Progress: fl.Progress, Stdout: fl.Stdout, ConnectionID: c.ID, ConnectionName: c.Name}
+	*deps = flows.Deps{Plugin: p, Store: svc.Store, Progress: fl.Progress, Stdout: fl.Stdout, ConnectionID: c.ID, ConnectionName: c.Name,
+		OptionName: fl.OptionName}
 	return run(ctx)
 }

@@ -12,7 +12,6 @@ import (
 const (
 	DefaultMaxPageBytes   = flows.DefaultMaxPageBytes   // an export's largest page
 	DefaultMaxRecordBytes = flows.DefaultMaxRecordBytes // an import's longest input line
-	MaxProcessingJobs     = flows.MaxProcessingJobs     // a report's jobs processing at once, at most
 )
 
 // PluginPrefix starts the file name of every connector plugin.

@@ -30,9 +30,11 @@ func newExportCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export NAME PATH",
 		Short: "Export every record of a list endpoint as JSON Lines",
-		Long: `Export every record of a list endpoint through a connection, following
-next_cursor until it is null, and write one JSON record per line: the
-elements of each response's data array (--records names another field).
+		Long: `Export every record of a list endpoint through a connection, page after
+page, and write one JSON record per line. How the API's lists page (a
+cursor, a next page's URL, page numbers, a Link header) and which field of
+an answer holds the records is what the connector says (the X Ads API: a
+cursor, and the records in data); --records names another field.
 
 With --out FILE the records go to FILE.part (created 0600, never through a
 symbolic link), which is renamed to FILE once complete. After each page is
@@ -53,14 +55,15 @@ at an output another integrator is writing is refused, naming that process.
 Failed pages are asked for again (the connector also retries 429s, 503s and
 resets itself), rate-limit resets are waited for, and a plugin that dies is
 started again. Output to stdout (the default, or --out -) cannot be resumed.
-Use -F count=1000 for the largest pages the X Ads API gives.
+Ask for large pages where the API has a page size parameter (the X Ads API:
+-F count=1000).
 
 Only what can succeed later is tried again. An answer that asking again
 cannot change stops the export at once with the API's message: a 4xx other
 than 408 and 429 (a wrong path, an account you cannot use), a path that
 answers one object rather than a list, or a list in another field than
---records names; a next_cursor that the export has already followed (a
-cursor cycle, which would loop for ever); a page whose answer is larger than
+--records names; a next cursor (or page URL) that the export has already
+followed (a cycle, which would loop for ever); a page whose answer is larger than
 --max-page-size (default 64MiB; the host holds up to twice that in memory).
 
 Records are written byte for byte as the API sent them, only without the

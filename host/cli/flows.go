@@ -26,7 +26,7 @@ func runFlow[O, S any](ctx context.Context, f *Factory, name, progressMode strin
 		var none S
 		return none, nil, err
 	}
-	sum, err := run(f.App(), ctx, app.Flow{Connection: name, Progress: pr, Stdout: f.IO.Out}, opts)
+	sum, err := run(f.App(), ctx, app.Flow{Connection: name, Progress: pr, Stdout: f.IO.Out, OptionName: flagName}, opts)
 	return sum, pr, err
 }
 
@@ -69,3 +69,7 @@ func splitList(values []string) []string {
 	}
 	return out
 }
+
+// flagName is how a run's messages name its options: as the flags that
+// set them.
+func flagName(option string) string { return "--" + option }

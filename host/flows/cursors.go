@@ -28,16 +28,16 @@ func (s cursorSet) has(c string) bool {
 	return ok
 }
 
-// errCursorCycle is wrapped by the error of a page whose next_cursor
+// errCursorCycle is wrapped by the error of a page whose next cursor
 // was followed already in this run.
 var errCursorCycle = errors.New("cursor cycle")
 
-// cycleError is the error of page n, whose next_cursor was followed
+// cycleError is the error of page n, whose next cursor was followed
 // already: following it would read the same pages again, for ever.
 func cycleError(next string, n int64) error {
 	if len(next) > 80 {
 		next = next[:80] + "..."
 	}
-	return final(fmt.Errorf("page %s answered next_cursor %q, a cursor this export has already followed: a %w, so following it would read the same pages again and never end; that page was not saved",
+	return final(fmt.Errorf("page %s answered next cursor %q, a cursor this export has already followed: a %w, so following it would read the same pages again and never end; that page was not saved",
 		count(n), next, errCursorCycle))
 }

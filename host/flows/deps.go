@@ -17,6 +17,9 @@ type Deps struct {
 	// ConnectionName names the connection in what a run says of itself
 	// (in messages of other commands, while it runs or after it stopped).
 	ConnectionName string
+	// OptionName says how the caller's users name an option of a run
+	// ("resume": the CLI's --resume); nil: by its name, quoted.
+	OptionName func(name string) string
 }
 
 // quietIfNil gives a run without a Progress one that hears nothing.

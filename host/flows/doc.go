@@ -16,7 +16,7 @@
 //     decoding them, and keep their bytes, invalid UTF-8 included (counted
 //     in the summary, not repaired). Only what can succeed later is asked
 //     for again: an answer that cannot change (a 4xx, a path that is no
-//     list, a page over its size limit, a next_cursor already followed)
+//     list, a page over its size limit, a next cursor already followed)
 //     stops the export at once.
 //   - An import keeps a ledger of records known by what they are (scope,
 //     canonical JSON, occurrence; recordkey.go), so an edited input finds
@@ -44,8 +44,11 @@
 // failed request is sent again is the flow's decision: reads are, writes
 // only when they cannot have been applied.
 //
-// The flows speak the X Ads API's conventions (next_cursor paging,
-// query-string parameters on writes, batch operations, stats jobs), which
-// many REST APIs share; they know nothing of a connector's settings. They
-// are not a scheduler: one command runs one flow, in the foreground.
+// The flows know no API: how lists page, where their records are and what
+// async reports may cover is what the connector says (shared.Describer),
+// and report jobs go through the connector's own calls (shared.Reporter).
+// Imports follow conventions many REST APIs share (parameters in the
+// query, a form or JSON body; batch operations); the flows know nothing of
+// a connector's settings. They are not a scheduler: one command runs one
+// flow, in the foreground.
 package flows

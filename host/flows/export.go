@@ -15,8 +15,8 @@ import (
 	"github.com/openintegrator/integrator/shared"
 )
 
-// Export pages through a list endpoint, following next_cursor until it is
-// null, and writes the records as JSON Lines.
+// Export pages through a list endpoint, as the connector says its lists
+// page, to the last page, and writes the records as JSON Lines.
 type Export struct {
 	Deps
 	ExportOptions
@@ -75,6 +75,11 @@ var ErrUnfinished = errors.New("an unfinished export to the same file exists")
 
 // Run runs the export.
 func (x *Export) Run(ctx context.Context) (ExportSummary, error) {
+	sum, err := x.run(ctx)
+	return sum, x.worded(err)
+}
+
+func (x *Export) run(ctx context.Context) (ExportSummary, error) {
 	start := time.Now()
 	x.quietIfNil()
 	x.pages.init(x)
@@ -162,7 +167,7 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 		if st.pages == 0 {
 			return sum, err
 		}
-		return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s in %s are saved; run the same command with --resume to continue",
+		return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s in %s are saved; run the same command with ⟪resume⟫ to continue",
 			plural64(st.records, "record"), plural64(st.pages, "page"))}
 	}
 	if err := f.commit(); err != nil {
@@ -209,7 +214,7 @@ func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (expor
 	switch {
 	case unfinished && !x.Restart: // an earlier run saved something
 		if !x.Resume {
-			return exportState{}, false, fmt.Errorf("%w (%s): %s in %s were saved, last at %s; run the same command with --resume to continue it, or with --restart to start over",
+			return exportState{}, false, fmt.Errorf("%w (%s): %s in %s were saved, last at %s; run the same command with ⟪resume⟫ to continue it, or with ⟪restart⟫ to start over",
 				ErrUnfinished, out, plural64(run.Records, "record"), plural64(run.Pages, "page"), run.UpdatedAt.Format(time.DateTime))
 		}
 		info, err := f.Stat()
@@ -237,9 +242,9 @@ func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (expor
 		return exportState{runID: run.ID, cursor: run.Cursor, offset: run.Offset, records: run.Records, pages: run.Pages, total: run.Total, seen: seen}, true, nil
 	case x.Resume && !x.Restart:
 		if err == nil && run.Done {
-			return exportState{}, false, fmt.Errorf("%w: the export to %s finished at %s; run it without --resume to export again", ErrNothingToResume, out, run.UpdatedAt.Format(time.DateTime))
+			return exportState{}, false, fmt.Errorf("%w: the export to %s finished at %s; run it without ⟪resume⟫ to export again", ErrNothingToResume, out, run.UpdatedAt.Format(time.DateTime))
 		}
-		return exportState{}, false, fmt.Errorf("%w: no run of this export to %s saved anything (a run of another connection, path, parameters or --max-records is another export); run it without --resume to start", ErrNothingToResume, out)
+		return exportState{}, false, fmt.Errorf("%w: no run of this export to %s saved anything (a run of another connection, path, parameters or ⟪max-records⟫ is another export); run it without ⟪resume⟫ to start", ErrNothingToResume, out)
 	}
 	if err := discard(ctx, x.Store, owners); err != nil {
 		return exportState{}, false, err

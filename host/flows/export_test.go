@@ -19,7 +19,7 @@ import (
 // testExport is an export of path with count=7 pages to a file in a
 // temporary folder, with short waits.
 func testExport(t *testing.T, s *store.Store, p *Plugin, out string) *Export {
-	x := &Export{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1"}, ExportOptions: ExportOptions{Path: "accounts/a1/campaigns",
+	x := &Export{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1", OptionName: flag}, ExportOptions: ExportOptions{Path: "accounts/a1/campaigns",
 		Params: []shared.Param{{Key: "count", Value: "7"}}, Out: out}}
 	x.pages.retry = backoff{base: time.Millisecond, limit: 5 * time.Millisecond}
 	x.pages.lim = &limiter{fallback: 5 * time.Millisecond}

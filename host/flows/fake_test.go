@@ -99,7 +99,7 @@ func fakePlugin(handle func(req shared.Request) (*shared.Response, error)) (*Plu
 	var starts atomic.Int32
 	p := NewPlugin(func(context.Context) (Conn, error) {
 		starts.Add(1)
-		return &fakeConn{handle: handle}, nil
+		return &fakeConn{handle: handle, reporter: xReporter{serve: handle}}, nil
 	}, 0)
 	return p, &starts
 }
@@ -307,7 +307,7 @@ func writeInput(t *testing.T, dir string, n int, name func(i int) string) string
 }
 
 func testImport(s *store.Store, p *Plugin, in, dir string) *Import {
-	return &Import{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1"}, ImportOptions: ImportOptions{Method: "POST", PathTemplate: "accounts/{account_id}/campaigns",
+	return &Import{Deps: Deps{Plugin: p, Store: s, ConnectionID: "c1", OptionName: flag}, ImportOptions: ImportOptions{Method: "POST", PathTemplate: "accounts/{account_id}/campaigns",
 		In: in, Results: filepath.Join(dir, "results.jsonl"), Errors: filepath.Join(dir, "errors.jsonl")},
 		retry: backoff{base: time.Millisecond, limit: 5 * time.Millisecond}, lim: &limiter{fallback: 5 * time.Millisecond}}
 }
@@ -367,3 +367,6 @@ func (r *recorder) String() string {
 // testReports are the fake report API's limits: as the X Ads API's.
 var testReports = shared.Reports{MaxWindow: 90 * 24 * time.Hour, MaxSegmentedWindow: 45 * 24 * time.Hour, MaxIDs: 20,
 	MaxProcessingJobs: 100, MaxPollIDs: 200, Granularities: []string{"DAY", "HOUR", "TOTAL"}, DefaultPlacement: "ALL_ON_TWITTER"}
+
+// flag words an option as the CLI does.
+func flag(option string) string { return "--" + option }

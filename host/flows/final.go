@@ -59,9 +59,9 @@ func (x *Export) stoppedAt(err error, st *exportState) error {
 	if !isFinal(err) || st.pages == 0 || x.Out == "" || x.Out == "-" {
 		return err
 	}
-	how := "once the cause is fixed, --resume continues from there (or --restart starts over)"
+	how := "once the cause is fixed, ⟪resume⟫ continues from there (or ⟪restart⟫ starts over)"
 	if errors.Is(err, errCursorCycle) {
-		how = "--resume would meet the cycle again: start over with --restart once the API answers without it"
+		how = "⟪resume⟫ would meet the cycle again: start over with ⟪restart⟫ once the API answers without it"
 	}
 	return final(fmt.Errorf("%w\n%s records in %s pages are saved; %s", err, count(st.records), count(st.pages), how))
 }

@@ -86,28 +86,28 @@ func (im *Import) defaults() error {
 		im.As = AsQuery
 	case AsQuery, AsForm, AsJSON:
 	default:
-		return fmt.Errorf("--as %q: use query, form or json", im.As)
+		return fmt.Errorf("⟪as⟫ %q: use query, form or json", im.As)
 	}
 	if im.BatchPath != "" && im.As != AsQuery {
-		return errors.New("a batch sends JSON operations; --as does not apply to it")
+		return errors.New("a batch sends JSON operations; ⟪as⟫ does not apply to it")
 	}
 	if im.Batch == 0 {
 		im.Batch = 40
 	}
 	if im.Batch < 1 || im.Batch > 1000 {
-		return fmt.Errorf("--batch %d: use 1 to 1000 (the X Ads API takes at most 40 campaigns or line items per batch)", im.Batch)
+		return fmt.Errorf("⟪batch⟫ %d: use 1 to 1000 (the API may take fewer: the X Ads API takes 40 campaigns or line items)", im.Batch)
 	}
 	if im.Concurrency == 0 {
 		im.Concurrency = 4
 	}
 	if im.Concurrency < 1 || im.Concurrency > 64 {
-		return fmt.Errorf("--concurrency %d: use 1 to 64", im.Concurrency)
+		return fmt.Errorf("⟪concurrency⟫ %d: use 1 to 64", im.Concurrency)
 	}
 	if im.MaxRecordBytes == 0 {
 		im.MaxRecordBytes = DefaultMaxRecordBytes
 	}
 	if im.MaxRecordBytes < 1 || im.MaxRecordBytes > shared.MaxRequestBody {
-		return fmt.Errorf("--max-record-size %s: use 1 byte to %s (the largest request body)", approxSize(int64(im.MaxRecordBytes)), approxSize(shared.MaxRequestBody))
+		return fmt.Errorf("⟪max-record-size⟫ %s: use 1 byte to %s (the largest request body)", approxSize(int64(im.MaxRecordBytes)), approxSize(shared.MaxRequestBody))
 	}
 	if im.StopGrace == 0 {
 		im.StopGrace = 30 * time.Second
@@ -140,6 +140,11 @@ func (im *Import) defaults() error {
 // requests in flight are waited for, up to StopGrace, so that their
 // outcome is known and recorded.
 func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
+	sum, err := im.run(ctx)
+	return sum, im.worded(err)
+}
+
+func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 	start := time.Now()
 	var sum ImportSummary
 	if err := im.defaults(); err != nil {
@@ -181,6 +186,7 @@ func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 	defer outs.abandon()
 
 	w := newResultWriter(outs.results, outs.errs, (im.Concurrency+2)*im.Batch+64)
+	w.words = im.words
 	w.onWrite = func() {
 		t := w.tally()
 		s := fmt.Sprintf("Importing: %s of %s records: %s ok, %s failed, %s unknown", count(t.Records), count(total), count(t.OK), count(t.Failed), count(t.Unknown))
@@ -254,7 +260,7 @@ func (im *Import) lease(ctx context.Context, scope, hash, runID string) (*store.
 			return l, err
 		}
 		if !im.Wait {
-			return nil, fmt.Errorf("another run of this import is in progress (%s): %w; wait for it to end, or run this with --wait to wait for it",
+			return nil, fmt.Errorf("another run of this import is in progress (%s): %w; wait for it to end, or run this with ⟪wait⟫ to wait for it",
 				im.In, busy)
 		}
 		if !noted {
@@ -346,7 +352,7 @@ func (im *Import) produce(ctx context.Context, in *os.File, lg *ledger, path tem
 		}
 		if ln.long {
 			it.src = io.NewSectionReader(in, ln.offset, ln.size)
-			failed(it, CodeTooLarge, fmt.Sprintf("the record is %s, more than the %s a record may be (--max-record-size); it was not read or sent",
+			failed(it, CodeTooLarge, fmt.Sprintf("the record is %s, more than the %s a record may be (⟪max-record-size⟫); it was not read or sent",
 				approxSize(ln.size), approxSize(int64(im.MaxRecordBytes))))
 			continue
 		}

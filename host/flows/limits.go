@@ -32,7 +32,7 @@ func checkRequestSize(req shared.Request) error {
 		n += len(url.QueryEscape(p.Key)) + len(url.QueryEscape(p.Value)) + 2
 	}
 	if n > MaxURLBytes {
-		return &tooLargeError{fmt.Sprintf("its path and query string would be %s, more than the %s a URL may be here; it was not sent: send its fields in the body with --as form or --as json",
+		return &tooLargeError{fmt.Sprintf("its path and query string would be %s, more than the %s a URL may be here; it was not sent: send its fields in the body with ⟪as⟫ form or ⟪as⟫ json",
 			approxSize(int64(n)), approxSize(MaxURLBytes))}
 	}
 	if len(req.Body) > shared.MaxRequestBody {

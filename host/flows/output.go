@@ -53,9 +53,9 @@ func ownedError(path string, owners []store.Unfinished, restart bool) error {
 		}
 		fmt.Fprintf(&b, "; %s, stopped at %s with %s saved", what, u.UpdatedAt.Format(time.DateTime), approxSize(u.Offset))
 	}
-	way := "continue it with its own command and --resume, or choose another output file"
+	way := "continue it with its own command and ⟪resume⟫, or choose another output file"
 	if restart {
-		way += ", or run this command with --restart to discard what it saved"
+		way += ", or run this command with ⟪restart⟫ to discard what it saved"
 	}
 	return fmt.Errorf("%w: %s.part holds what an unfinished run saved%s. Nothing was changed: %s", ErrPartOwned, path, b.String(), way)
 }

@@ -99,7 +99,7 @@ func readPage(r io.Reader, fields pageFields, limit int64, buf *bytes.Buffer) (p
 		return pg, fmt.Errorf("%w: more after the response object", errSyntax)
 	}
 	if !found {
-		return pg, fmt.Errorf("the response has no %q field; name the field that holds the records with --records", field)
+		return pg, fmt.Errorf("the response has no %q field; name the field that holds the records with ⟪records⟫", field)
 	}
 	return pg, nil
 }
@@ -137,7 +137,7 @@ func readRecords(s *jsonScanner, field string, c byte, limit int64, buf *bytes.B
 		return s.scalar(c, nil)
 	}
 	if c != '[' {
-		return fmt.Errorf("the response's %q field holds %s, not a list of records: export a path that answers a list, or name the field that holds the records with --records",
+		return fmt.Errorf("the response's %q field holds %s, not a list of records: export a path that answers a list, or name the field that holds the records with ⟪records⟫",
 			field, jsonKind(c))
 	}
 	for first := true; ; first = false {

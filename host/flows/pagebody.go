@@ -47,6 +47,6 @@ func (b *pageBody) Read(p []byte) (int, error) {
 // tooLarge is the error of a page over limit, naming the flag that
 // raises it.
 func tooLarge(limit int64) error {
-	return fmt.Errorf("the API's answer is larger than %s, the most an export reads as one page: ask for fewer records per page (-F count=N), or raise the limit with --max-page-size (e.g. --max-page-size %s); the host holds up to twice the limit in memory",
+	return fmt.Errorf("the API's answer is larger than %s, the most an export reads as one page: ask for fewer records per page, or raise the limit with ⟪max-page-size⟫ (e.g. ⟪max-page-size⟫ %s); the host holds up to twice the limit in memory",
 		FormatSize(limit), FormatSize(2*limit))
 }

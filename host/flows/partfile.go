@@ -123,7 +123,7 @@ func (p *partFile) resumeAt(size int64, digest string) error {
 		return err
 	}
 	if info.Size() < size {
-		return fmt.Errorf("%w: %s holds %s, less than the %s the checkpoint says were saved; another program changed it. Nothing was changed: start over with --restart",
+		return fmt.Errorf("%w: %s holds %s, less than the %s the checkpoint says were saved; another program changed it. Nothing was changed: start over with ⟪restart⟫",
 			ErrForeignPart, p.Name(), size2(info.Size()), size2(size))
 	}
 	if digest != "" {
@@ -133,7 +133,7 @@ func (p *partFile) resumeAt(size int64, digest string) error {
 		}
 		want, _ := hex.DecodeString(digest)
 		if !bytes.Equal(h.Sum(nil), want) {
-			return fmt.Errorf("%w: the first %s of %s are not what this run saved (another command or program wrote to it). Nothing was changed: start over with --restart",
+			return fmt.Errorf("%w: the first %s of %s are not what this run saved (another command or program wrote to it). Nothing was changed: start over with ⟪restart⟫",
 				ErrForeignPart, size2(size), p.Name())
 		}
 	}

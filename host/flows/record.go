@@ -150,7 +150,7 @@ func paramText(key string, raw json.RawMessage) (string, error) {
 		for i, it := range items {
 			s, err := scalarText(it)
 			if err != nil {
-				return "", fmt.Errorf("field %q: a list may hold only strings, numbers and booleans; send it with --as json", key)
+				return "", fmt.Errorf("field %q: a list may hold only strings, numbers and booleans; send it with ⟪as⟫ json", key)
 			}
 			parts[i] = s
 		}
@@ -158,7 +158,7 @@ func paramText(key string, raw json.RawMessage) (string, error) {
 	}
 	s, err := scalarText(raw)
 	if err != nil {
-		return "", fmt.Errorf("field %q is an object; send it with --as json", key)
+		return "", fmt.Errorf("field %q is an object; send it with ⟪as⟫ json", key)
 	}
 	return s, nil
 }

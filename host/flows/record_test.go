@@ -50,7 +50,8 @@ func TestRecordRequest(t *testing.T) {
 			t.Fatal(err)
 		}
 		tp, _ := parseTemplate(b.tmpl)
-		if _, err := recordRequest("POST", tp, AsQuery, fs); err == nil || !strings.Contains(err.Error(), b.want) {
+		words := (&Deps{OptionName: flag}).words
+		if _, err := recordRequest("POST", tp, AsQuery, fs); err == nil || !strings.Contains(words(err.Error()), b.want) {
 			t.Errorf("%s: err = %v, want %q", b.rec, err, b.want)
 		}
 	}

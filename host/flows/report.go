@@ -12,15 +12,16 @@ import (
 	"github.com/openintegrator/integrator/shared"
 )
 
-// Report runs an async analytics report: it splits the window and the id
-// list into jobs within the API's limits, creates them within the cap of
-// processing jobs, polls them with backoff, downloads each result as a
-// stream, gunzips it and writes one JSON line per entity, segment and
-// job window.
+// Report runs an async analytics report through a connector that offers
+// them (shared.Reporter): it splits the window and the id list into jobs
+// within the limits the connector declares, creates them within the cap
+// of processing jobs, polls them with backoff, and fetches each job's
+// rows, which the connector turns into JSON Lines, as a stream.
 type Report struct {
 	Deps
 	ReportOptions
 
+	api      shared.Reports // the API's limits, as the connector declares them
 	pollMax  time.Duration
 	attempts int     // tries of a request that failed on the way
 	retry    backoff // between them, and between downloads of a result not there yet
@@ -36,12 +37,12 @@ type ReportOptions struct {
 	Entity      string // CAMPAIGN, LINE_ITEM, ...
 	IDs         []string
 	Start, End  time.Time
-	Granularity string   // DAY, HOUR or TOTAL
+	Granularity string   // one the connector declares, such as DAY ("": its first)
 	Metrics     []string // metric groups: ENGAGEMENT, BILLING, ...
-	Placement   string   // default ALL_ON_TWITTER
+	Placement   string   // "": the connector's default
 	Segment     string   // a segmentation type, or ""
 	Out         string   // a file, or "-" (or "") for Stdout
-	MaxJobs     int      // our jobs processing at once (default and at most 100)
+	MaxJobs     int      // our jobs processing at once (0: the most the API allows)
 	// PollInterval is the first wait between status polls (default 1s);
 	// it grows by half after each poll that finds nothing new.
 	PollInterval time.Duration
@@ -94,6 +95,11 @@ func (r *Report) defaults() {
 // an interrupted run is continued by the same command with Resume, which
 // polls the jobs it has instead of creating them again.
 func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
+	sum, err := r.run(ctx)
+	return sum, r.worded(err)
+}
+
+func (r *Report) run(ctx context.Context) (ReportSummary, error) {
 	start := time.Now()
 	var sum ReportSummary
 	if err := r.check(); err != nil {
@@ -101,7 +107,10 @@ func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 	}
 	r.defaults()
 	noteRestarts(r.Plugin, r.Progress)
-	specs := planJobs(r.IDs, r.Start, r.End, r.Segment != "")
+	if err := r.describe(ctx); err != nil {
+		return sum, err
+	}
+	specs := planJobs(r.IDs, r.Start, r.End, r.Segment != "", r.api)
 	jobs := make([]*reportJob, len(specs))
 	for i, s := range specs {
 		jobs[i] = &reportJob{jobSpec: s, seq: i}
@@ -143,7 +152,7 @@ func (r *Report) Run(ctx context.Context) (ReportSummary, error) {
 			if ctx.Err() != nil {
 				err = errInterrupted
 			}
-			return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s rows from %d of %s are saved; run the same command with --resume to continue",
+			return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s rows from %d of %s are saved; run the same command with ⟪resume⟫ to continue",
 				count(st.rows), st.jobsDone, plural(len(jobs), "job"))}
 		}
 		return sum, err

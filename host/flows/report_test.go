@@ -25,7 +25,7 @@ func TestPlanJobs(t *testing.T) {
 		ids[i] = fmt.Sprint("li", i)
 	}
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	jobs := planJobs(ids, start, start.Add(120*24*time.Hour), false)
+	jobs := planJobs(ids, start, start.Add(120*24*time.Hour), false, testReports)
 	if len(jobs) != 6 {
 		t.Fatalf("%d jobs", len(jobs))
 	}
@@ -40,18 +40,27 @@ func TestPlanJobs(t *testing.T) {
 			t.Errorf("job %d: %v..%v, %d ids from %s", i, j.start, j.end, len(j.ids), j.ids[0])
 		}
 	}
-	if seg := planJobs(ids[:3], start, start.Add(100*24*time.Hour), true); len(seg) != 3 || !seg[2].end.Equal(start.Add(100*24*time.Hour)) || !seg[1].start.Equal(start.Add(45*24*time.Hour)) {
+	if seg := planJobs(ids[:3], start, start.Add(100*24*time.Hour), true, testReports); len(seg) != 3 || !seg[2].end.Equal(start.Add(100*24*time.Hour)) || !seg[1].start.Equal(start.Add(45*24*time.Hour)) {
 		t.Errorf("segmented: %+v", seg)
 	}
-	if one := planJobs(ids[:1], start, start.Add(time.Hour), false); len(one) != 1 {
+	if one := planJobs(ids[:1], start, start.Add(time.Hour), false, testReports); len(one) != 1 {
 		t.Errorf("short: %+v", one)
 	}
 }
 
 func TestReportCheck(t *testing.T) {
-	r := &Report{ReportOptions: ReportOptions{IDs: []string{" ", ""}, Granularity: "week", Start: time.Date(2026, 1, 2, 0, 30, 0, 0, time.UTC), End: time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)}}
-	err := r.check()
-	for _, want := range []string{"--account is required", "--entity is required", "--ids needs", "whole hours", `--granularity "WEEK"`, "--metrics needs"} {
+	r := &Report{Deps: Deps{OptionName: flag}, ReportOptions: ReportOptions{IDs: []string{" ", ""}, Granularity: "week", Start: time.Date(2026, 1, 2, 0, 30, 0, 0, time.UTC), End: time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)}}
+	err := r.worded(r.check())
+	for _, want := range []string{"--account is required", "--entity is required", "--ids needs", "whole hours", "--metrics needs"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in %v", want, err)
+		}
+	}
+	// What depends on the API is checked against what the connector declares.
+	p, _ := fakePlugin(newStatsAPI().serve)
+	r = &Report{Deps: Deps{Plugin: p, OptionName: flag}, ReportOptions: ReportOptions{Granularity: "WEEK", MaxJobs: 101}}
+	err = r.worded(r.describe(context.Background()))
+	for _, want := range []string{`--granularity "WEEK": use DAY, HOUR, TOTAL`, "--max-jobs 101: use 1 to 100"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in %v", want, err)
 		}
@@ -172,7 +181,7 @@ func resultFile(q kv) []byte {
 }
 
 func testReport(p *Plugin, ids int, days int) *Report {
-	r := &Report{Deps: Deps{Plugin: p}, ReportOptions: ReportOptions{Account: "acc1", Entity: "line_item", Granularity: "day", Metrics: []string{"ENGAGEMENT", "billing"},
+	r := &Report{Deps: Deps{Plugin: p, OptionName: flag}, ReportOptions: ReportOptions{Account: "acc1", Entity: "line_item", Granularity: "day", Metrics: []string{"ENGAGEMENT", "billing"},
 		Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), PollInterval: time.Millisecond},
 		pollMax: 5 * time.Millisecond, retry: backoff{base: time.Millisecond, limit: 5 * time.Millisecond}, lim: &limiter{fallback: time.Millisecond}}
 	r.End = r.Start.Add(time.Duration(days) * 24 * time.Hour)

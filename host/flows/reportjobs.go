@@ -2,90 +2,95 @@ package flows
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
-// call sends req until it gets an answer worth judging: failures on the
-// way (no answer, 5xx, 429, a dead plugin) are tried again, a bounded
-// number of times. A write (a job) may be created twice that way; that
-// costs one of the account's job slots, nothing else.
-func (r *Report) call(ctx context.Context, req shared.Request) (*shared.Response, error) {
+// retried makes one report call until it gets an answer worth judging:
+// failures on the way (no answer, 5xx, 429, a dead plugin) are tried
+// again, a bounded number of times. A job may be created twice that way;
+// that costs one of the account's job slots, nothing else.
+func retried[T any](ctx context.Context, r *Report, what string, do func() (T, shared.ResponseHead, error)) (T, shared.ResponseHead, error) {
 	var last error
 	for failures := 0; ; {
+		var none T
 		if err := r.lim.wait(ctx); err != nil {
-			return nil, err
+			return none, shared.ResponseHead{}, err
 		}
-		resp, err := r.Plugin.DoRequest(ctx, req)
+		v, h, err := do()
 		switch {
 		case err != nil && ctx.Err() != nil:
-			return nil, ctx.Err()
+			return none, h, ctx.Err()
 		case err != nil && PluginDown(err):
 			last = err
 			continue // the Plugin starts it again, a bounded number of times
 		case err != nil:
-			return nil, err
+			return none, h, err
 		}
-		r.lim.observe(resp.ResponseHead)
-		st := resp.Status
+		r.lim.observe(h)
+		st := h.Status
 		if st != 0 && st < 500 && st != http.StatusTooManyRequests {
-			return resp, nil
+			return v, h, nil
 		}
-		resp.Body.Close()
-		last = answerError(resp.ResponseHead)
+		if c, ok := any(v).(io.Closer); ok {
+			c.Close()
+		}
+		last = answerError(h)
 		if st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable {
 			continue // the limiter waits
 		}
 		if failures++; failures >= r.attempts {
-			return nil, fmt.Errorf("%s %s: giving up after %d attempts: %w", req.Method, req.URL, failures, last)
+			return none, h, fmt.Errorf("%s: giving up after %d attempts: %w", what, failures, last)
 		}
 		if err := pause.For(ctx, r.retry.after(failures)); err != nil {
-			return nil, err
+			return none, h, err
 		}
 	}
+}
+
+// jobs makes a create or poll call until it gets an answer worth judging.
+func (r *Report) jobs(ctx context.Context, what string, do func() (shared.ReportJobs, error)) (shared.ReportJobs, error) {
+	a, _, err := retried(ctx, r, what, func() (shared.ReportJobs, shared.ResponseHead, error) {
+		a, err := do()
+		return a, a.ResponseHead, err
+	})
+	return a, err
+}
+
+// query is what job j covers.
+func (r *Report) query(j *reportJob) shared.ReportQuery {
+	return shared.ReportQuery{Account: r.Account, Entity: r.Entity, IDs: j.ids, Start: j.start, End: j.end,
+		Granularity: r.Granularity, Metrics: r.Metrics, Placement: r.Placement, Segment: r.Segment}
 }
 
 // create creates the job; false means the account has too many jobs
 // processing, so it must wait.
 func (r *Report) create(ctx context.Context, j *reportJob, st *reportState) (bool, error) {
-	req := shared.Request{Method: http.MethodPost, URL: "stats/jobs/accounts/" + r.Account, Query: r.jobQuery(j)}
-	resp, err := r.call(ctx, req)
+	q := r.query(j)
+	a, err := r.jobs(ctx, "creating a job", func() (shared.ReportJobs, error) { return r.Plugin.CreateReportJob(ctx, q) })
 	if err != nil {
 		return false, fmt.Errorf("creating a job: %w", err)
 	}
-	defer resp.Body.Close()
-	if resp.Status >= 300 {
-		if _, ok := withCode(resp.Diagnostics, errTooManyJobs.Error()); ok {
+	if a.Status >= 300 {
+		if _, ok := withCode(a.Diagnostics, shared.CodeTooManyJobs); ok {
 			return false, nil
 		}
-		return false, fmt.Errorf("creating a job: %w", answerError(resp.ResponseHead))
+		return false, fmt.Errorf("creating a job: %w", answerError(a.ResponseHead))
 	}
-	var b struct {
-		Data jobStatus `json:"data"`
+	if len(a.Jobs) == 0 || a.Jobs[0].ID == "" {
+		return false, errors.New("creating a job: the answer has no job id")
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxAnswer)).Decode(&b); err != nil || b.Data.ID == "" {
-		return false, fmt.Errorf("creating a job: the answer has no job id (%v)", err)
-	}
-	j.id, j.creates = b.Data.ID, j.creates+1
+	j.id, j.creates = a.Jobs[0].ID, j.creates+1
 	j.url, j.resumed = "", false
 	return true, r.saveJob(ctx, st, j)
-}
-
-// jobStatus is a job as the API describes it.
-type jobStatus struct {
-	ID     string  `json:"id_str"`
-	Status string  `json:"status"`
-	URL    *string `json:"url"`
 }
 
 // poll asks for the status of the jobs that are created and not done,
@@ -101,27 +106,18 @@ func (r *Report) poll(ctx context.Context, jobs []*reportJob, st *reportState) (
 		}
 	}
 	changed := false
-	for i := 0; i < len(ids); i += maxPollIDs {
-		chunk := ids[i:min(i+maxPollIDs, len(ids))]
-		req := shared.Request{Method: http.MethodGet, URL: "stats/jobs/accounts/" + r.Account, Query: []shared.Param{
-			{Key: "job_ids", Value: strings.Join(chunk, ",")}, {Key: "count", Value: fmt.Sprint(maxPollIDs)}}}
-		resp, err := r.call(ctx, req)
+	per := max(r.api.MaxPollIDs, 1)
+	for i := 0; i < len(ids); i += per {
+		chunk := ids[i:min(i+per, len(ids))]
+		a, err := r.jobs(ctx, "asking for the jobs' status", func() (shared.ReportJobs, error) { return r.Plugin.PollReportJobs(ctx, r.Account, chunk) })
 		if err != nil {
 			return changed, fmt.Errorf("asking for the jobs' status: %w", err)
 		}
-		var b struct {
-			Data []jobStatus `json:"data"`
-		}
-		derr := json.NewDecoder(io.LimitReader(resp.Body, maxAnswer)).Decode(&b)
-		resp.Body.Close()
-		if resp.Status >= 300 {
-			return changed, fmt.Errorf("asking for the jobs' status: %w", answerError(resp.ResponseHead))
-		}
-		if derr != nil {
-			continue // asked again at the next poll
+		if a.Status >= 300 {
+			return changed, fmt.Errorf("asking for the jobs' status: %w", answerError(a.ResponseHead))
 		}
 		listed := map[string]bool{}
-		for _, s := range b.Data {
+		for _, s := range a.Jobs {
 			listed[s.ID] = true
 		}
 		for _, id := range chunk {
@@ -133,21 +129,21 @@ func (r *Report) poll(ctx context.Context, jobs []*reportJob, st *reportState) (
 				changed = true
 			}
 		}
-		for _, s := range b.Data {
+		for _, s := range a.Jobs {
 			j := byID[s.ID]
 			if j == nil {
 				continue
 			}
-			switch strings.ToUpper(s.Status) {
-			case "SUCCESS":
-				if s.URL != nil && *s.URL != "" { // the url can stay null for a while
-					j.url, changed = *s.URL, true
+			switch s.State {
+			case shared.JobSuccess:
+				if s.URL != "" { // the url can stay unknown for a while
+					j.url, changed = s.URL, true
 				}
-			case "FAILED", "EXPIRED", "CANCELLED":
+			case shared.JobFailed:
 				if j.creates >= 3 {
-					return changed, fmt.Errorf("job %s for %s..%s ended %s three times", s.ID, j.start.Format(time.DateOnly), j.end.Format(time.DateOnly), s.Status)
+					return changed, fmt.Errorf("job %s for %s..%s ended %s three times", s.ID, j.start.Format(time.DateOnly), j.end.Format(time.DateOnly), s.APIState)
 				}
-				r.Progress.Note("Job %s ended %s; creating it again", s.ID, s.Status)
+				r.Progress.Note("Job %s ended %s; creating it again", s.ID, s.APIState)
 				if _, err := r.create(ctx, j, st); err != nil {
 					return changed, err
 				}
@@ -158,12 +154,12 @@ func (r *Report) poll(ctx context.Context, jobs []*reportJob, st *reportState) (
 	return changed, nil
 }
 
-// download fetches a job's result, which may not be there yet for a
-// while after SUCCESS (404), and appends its rows to out: a result that
-// breaks off is fetched again from the start, so rows are never doubled.
-// It returns the rows and the bytes written.
+// download fetches a job's rows, which may not be there yet for a while
+// after it succeeded (404), and appends them to out: rows that break off
+// are fetched again from the start, so none is doubled. It returns the
+// rows and the bytes written.
 func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out io.Writer) (rows, n int64, err error) {
-	req := shared.Request{Method: http.MethodGet, URL: j.url}
+	q, job := r.query(j), shared.ReportJob{ID: j.id, State: shared.JobSuccess, URL: j.url}
 	var last error
 	notYet := backoff{base: r.PollInterval, limit: r.retry.limit}
 	for attempt := 1; attempt <= r.attempts; attempt++ {
@@ -172,7 +168,13 @@ func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out
 				return 0, 0, err
 			}
 		}
-		resp, err := r.call(ctx, req)
+		resp, _, err := retried(ctx, r, "downloading the result of job "+j.id, func() (*shared.Response, shared.ResponseHead, error) {
+			resp, err := r.Plugin.FetchReportJob(ctx, q, job)
+			if err != nil {
+				return nil, shared.ResponseHead{}, err
+			}
+			return resp, resp.ResponseHead, nil
+		})
 		if err != nil {
 			return 0, 0, fmt.Errorf("downloading the result of job %s: %w", j.id, err)
 		}
@@ -192,7 +194,7 @@ func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out
 			resp.Body.Close()
 			return 0, 0, err
 		}
-		rows, err = r.writeRows(resp.Body, j, spool)
+		rows, err = copyLines(spool, resp.Body)
 		resp.Body.Close()
 		if err != nil {
 			if ctx.Err() != nil {
@@ -213,108 +215,32 @@ func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out
 	return 0, 0, fmt.Errorf("the result of job %s could not be downloaded after %d attempts: %w", j.id, r.attempts, last)
 }
 
-// reportRow is one output line: an entity's metrics in one segment and
-// job window.
-type reportRow struct {
-	ID          json.RawMessage `json:"id"`
-	Segment     json.RawMessage `json:"segment"`
-	StartTime   string          `json:"start_time"`
-	EndTime     string          `json:"end_time"`
-	Granularity string          `json:"granularity"`
-	Placement   string          `json:"placement"`
-	JobID       string          `json:"job_id"`
-	Metrics     json.RawMessage `json:"metrics"`
-}
-
-// writeRows reads a result file (gzip, or plain JSON) as a stream and
-// writes its rows to w.
-func (r *Report) writeRows(body io.Reader, j *reportJob, w io.Writer) (int64, error) {
-	br := bufio.NewReaderSize(body, 64<<10)
-	var in io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return 0, err
-		}
-		in = gz
-	}
+// copyLines copies JSON Lines rows from r to w and counts them; rows that
+// do not end with a line break are a result that broke off.
+func copyLines(w io.Writer, r io.Reader) (int64, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	dec := json.NewDecoder(in)
-	if err := expectDelim(dec, '{'); err != nil {
-		return 0, err
-	}
-	row := reportRow{StartTime: j.start.Format(time.RFC3339), EndTime: j.end.Format(time.RFC3339),
-		Granularity: r.Granularity, Placement: r.Placement, JobID: j.id}
 	var rows int64
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return rows, err
-		}
-		if tok != "data" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return rows, err
-			}
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			bw.Write(line)
 			continue
 		}
-		if err := expectArray(dec); err != nil {
-			return rows, err
-		}
-		for dec.More() {
-			var e struct {
-				ID     json.RawMessage `json:"id"`
-				IDData []struct {
-					Segment json.RawMessage `json:"segment"`
-					Metrics json.RawMessage `json:"metrics"`
-				} `json:"id_data"`
-			}
-			if err := dec.Decode(&e); err != nil {
-				return rows, err
-			}
-			for _, d := range e.IDData {
-				row.ID, row.Segment, row.Metrics = e.ID, d.Segment, d.Metrics
-				b, err := json.Marshal(row)
-				if err != nil {
-					return rows, err
-				}
-				bw.Write(b)
-				bw.WriteByte('\n')
+		if len(line) > 0 {
+			bw.Write(line)
+			if line[len(line)-1] == '\n' {
 				rows++
 			}
 		}
-		if _, err := dec.Token(); err != nil {
+		if err == io.EOF {
+			if len(line) > 0 && line[len(line)-1] != '\n' {
+				return rows, errors.New("the result's last row is cut short")
+			}
+			return rows, bw.Flush()
+		}
+		if err != nil {
 			return rows, err
 		}
 	}
-	if err := expectDelim(dec, '}'); err != nil {
-		return rows, err
-	}
-	// Read to the end, so that gzip checks its length and checksum.
-	if _, err := io.Copy(io.Discard, in); err != nil {
-		return rows, err
-	}
-	return rows, bw.Flush()
-}
-
-func expectArray(dec *json.Decoder) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("the result's data is not an array")
-	}
-	return nil
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("the result is not a JSON object (found %v)", tok)
-	}
-	return nil
 }

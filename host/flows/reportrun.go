@@ -140,12 +140,12 @@ func (r *Report) begin(ctx context.Context, path string, f *partFile, jobs int) 
 	switch {
 	case unfinished && !r.Restart:
 		if !r.Resume {
-			return reportState{}, fmt.Errorf("%w (%s): %d of %s were created and the rows of %d were saved (%s), last at %s; run the same command with --resume to continue it, or with --restart to start over",
+			return reportState{}, fmt.Errorf("%w (%s): %d of %s were created and the rows of %d were saved (%s), last at %s; run the same command with ⟪resume⟫ to continue it, or with ⟪restart⟫ to start over",
 				ErrUnfinishedReport, path, len(run.Jobs), plural(jobs, "job"), run.JobsDone, plural64(run.Rows, "row"), run.UpdatedAt.Format(time.DateTime))
 		}
 		for seq := range run.Jobs {
 			if seq >= jobs {
-				return reportState{}, fmt.Errorf("the checkpoint of %s does not match this report's %s (it was saved by another version of integrator): start over with --restart", path, plural(jobs, "job"))
+				return reportState{}, fmt.Errorf("the checkpoint of %s does not match this report's %s (it was saved by another version of integrator): start over with ⟪restart⟫", path, plural(jobs, "job"))
 			}
 		}
 		st := reportState{runID: run.ID, offset: run.Offset, jobsDone: run.JobsDone, rows: run.Rows, jobs: run.Jobs, resumed: true}
@@ -168,9 +168,9 @@ func (r *Report) begin(ctx context.Context, path string, f *partFile, jobs int) 
 		return st, nil
 	case r.Resume && !r.Restart:
 		if err == nil && run.Done {
-			return reportState{}, fmt.Errorf("%w: the report to %s finished at %s; run it without --resume to run it again", ErrNothingToResume, path, run.UpdatedAt.Format(time.DateTime))
+			return reportState{}, fmt.Errorf("%w: the report to %s finished at %s; run it without ⟪resume⟫ to run it again", ErrNothingToResume, path, run.UpdatedAt.Format(time.DateTime))
 		}
-		return reportState{}, fmt.Errorf("%w: no run of this report to %s created a job or saved a row; run it without --resume to start", ErrNothingToResume, path)
+		return reportState{}, fmt.Errorf("%w: no run of this report to %s created a job or saved a row; run it without ⟪resume⟫ to start", ErrNothingToResume, path)
 	}
 	if err := discard(ctx, r.Store, owners); err != nil {
 		return reportState{}, err

@@ -53,6 +53,7 @@ type resultWriter struct {
 	counts  map[string]int64 // by result, of records sent (or refused) in this run
 	earlier map[string]int64 // by result, of records done before and skipped
 	onWrite func()
+	words   func(string) string // words the option names in messages
 }
 
 func newResultWriter(results, errs io.Writer, window int) *resultWriter {
@@ -99,6 +100,9 @@ func (w *resultWriter) write(it *item) {
 		w.earlier[it.res.Result]++
 	} else {
 		w.counts[it.res.Result]++
+	}
+	if w.words != nil {
+		it.res.Message = w.words(it.res.Message)
 	}
 	b, _ := json.Marshal(it.res)
 	b = append(b, '\n')

@@ -16,3 +16,7 @@ const (
 	CodeAPIWarning           = "api_warning"
 	CodeUnexpectedStatus     = "unexpected_status"
 )
+
+// CodeInvalidAnswer is the code of a report call whose 2xx answer is not
+// what the API documents (no job id, no JSON).
+const CodeInvalidAnswer = "invalid_answer"

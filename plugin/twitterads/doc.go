@@ -1,11 +1,13 @@
 // Package twitterads is the Twitter Ads (X Ads API) connector: its setting
 // schema, local validation of those settings, the connection test (Ping),
-// and the X Ads API's conventions for the signed-HTTP engine
-// (plugin/httpconn), which sends its requests (DoRequest).
+// the X Ads API's conventions for the signed-HTTP engine
+// (plugin/httpconn), which sends its requests (DoRequest), and its paging
+// and async reports as the host's flows learn them.
 //
-// It implements shared.Connector and is served as a plugin by
-// plugin/cmd/integrator-connector-twitter-ads. It never imports host code; the
-// host reaches it only through the plugin contract. What holds for every
+// It implements shared.Connector, shared.Describer and shared.Reporter,
+// and is served as a plugin by plugin/cmd/integrator-connector-twitter-ads.
+// It never imports host code; the host reaches it only through the plugin
+// contract. What holds for every
 // request (refusals before sending, signing each attempt, retries, waits,
 // streaming, error diagnostics) is the engine's and documented there.
 //
@@ -28,6 +30,18 @@
 //   - Errors are the answer's "errors" array of code, message and
 //     parameter; codes such as UNAUTHORIZED_ACCESS get a summary and a
 //     hint (profile.go).
+//
+// # Paging and async reports (reports.go, reportrows.go)
+//
+// Describe tells the host's flows how lists page (the cursor parameter,
+// "data", "next_cursor", "total_count" asked for with
+// with_total_count=true) and what one stats job may cover (90 days, 45
+// when segmented, 20 ids; 100 jobs processing; 200 job ids per poll). The
+// report calls send one request each and leave retries and waits to the
+// host: CreateReportJob is POST stats/jobs/accounts/<account>,
+// PollReportJobs GET stats/jobs/accounts/<account>?job_ids=..., and
+// FetchReportJob downloads the job's file (gzip or plain JSON) and streams
+// it as JSON Lines, a row per entity, segment and job window.
 //
 // # The connection test
 //

@@ -116,6 +116,9 @@ func (r *Report) poll(ctx context.Context, jobs []*reportJob, st *reportState) (
 		if a.Status >= 300 {
 			return changed, fmt.Errorf("asking for the jobs' status: %w", answerError(a.ResponseHead))
 		}
+		if a.Diagnostics.HasError() {
+			continue // an answer the connector could not read: asked again at the next poll
+		}
 		listed := map[string]bool{}
 		for _, s := range a.Jobs {
 			listed[s.ID] = true

@@ -168,12 +168,6 @@ func writeString(b *bytes.Buffer, s string) {
 	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
-// recordHash is the hex SHA-256 of a record's canonical JSON.
-func recordHash(canon []byte) string {
-	sum := sha256.Sum256(canon)
-	return hex.EncodeToString(sum[:])
-}
-
 // occurrences numbers the records of one input: the n-th record with a
 // given hash is occurrence n.
 type occurrences map[[sha256.Size]byte]int64

@@ -2,10 +2,8 @@ package flows
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/openintegrator/integrator/host/pause"
@@ -222,24 +220,3 @@ func processing(jobs []*reportJob) int {
 	}
 	return n
 }
-
-// jobQuery is the parameters of a job.
-func (r *Report) jobQuery(j *reportJob) []shared.Param {
-	q := []shared.Param{
-		{Key: "entity", Value: r.Entity},
-		{Key: "entity_ids", Value: strings.Join(j.ids, ",")},
-		{Key: "start_time", Value: j.start.Format(time.RFC3339)},
-		{Key: "end_time", Value: j.end.Format(time.RFC3339)},
-		{Key: "granularity", Value: r.Granularity},
-		{Key: "placement", Value: r.Placement},
-		{Key: "metric_groups", Value: strings.Join(r.Metrics, ",")},
-	}
-	if r.Segment != "" {
-		q = append(q, shared.Param{Key: "segmentation_type", Value: r.Segment})
-	}
-	return q
-}
-
-// errTooManyJobs is the API's refusal of another job while the account
-// has its maximum processing.
-var errTooManyJobs = errors.New("TOO_MANY_JOBS")

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -79,15 +80,14 @@ func TestReportCheck(t *testing.T) {
 
 // statsAPI is a fake async stats API.
 type statsAPI struct {
-	mu         sync.Mutex
-	jobs       map[string]*fakeJob
-	seq        int
-	maxProc    int // the most jobs processing at once
-	tooMany    int // creates to refuse with TOO_MANY_JOBS first
-	breakOnce  bool
-	notFound   int // downloads answered 404 first, per job
-	created    []kv
-	processing func() int
+	mu        sync.Mutex
+	jobs      map[string]*fakeJob
+	seq       int
+	maxProc   int // the most jobs processing at once
+	tooMany   int // creates to refuse with TOO_MANY_JOBS first
+	breakOnce bool
+	notFound  int // downloads answered 404 first, per job
+	created   []kv
 }
 
 type kv = map[string]string
@@ -425,4 +425,44 @@ func TestReportResumeAfterTheRename(t *testing.T) {
 	if run, _ := s.ReportRun(ctx, r.key(out)); !run.Done {
 		t.Error("the run is not marked done")
 	}
+}
+
+// A poll answer the connector could not read is asked again; it does not
+// count as the API having forgotten the jobs of an earlier run.
+func TestUnreadablePollIsAskedAgain(t *testing.T) {
+	api := newStatsAPI()
+	fail := &failDownloads{api: api, from: 1}
+	p, _ := fakePlugin(fail.serve)
+	s := testStore(t)
+	r := testReport(p, 3, 10)
+	r.Store, r.ConnectionID = s, "c1"
+	r.Out = filepath.Join(t.TempDir(), "report.jsonl")
+	if _, err := r.Run(context.Background()); err == nil {
+		t.Fatal("the first run did not fail")
+	}
+	created := len(api.created)
+	fail.healed = true
+	polls := 0
+	r.Plugin = NewPlugin(func(context.Context) (Conn, error) {
+		return &fakeConn{handle: fail.serve, reporter: unreadableOnce{xReporter{serve: fail.serve}, &polls}}, nil
+	}, 0)
+	r.Resume = true
+	sum, err := r.Run(context.Background())
+	if err != nil || sum.Rows != 3 || len(api.created) != created || polls < 2 {
+		t.Fatalf("%+v %v; %d jobs created again, %d polls", sum, err, len(api.created)-created, polls)
+	}
+}
+
+// unreadableOnce answers its first poll as a connector does an answer it
+// could not read: no jobs, and an error diagnostic.
+type unreadableOnce struct {
+	xReporter
+	polls *int
+}
+
+func (u unreadableOnce) PollReportJobs(ctx context.Context, cfg schema.Config, account string, ids []string) (shared.ReportJobs, error) {
+	if *u.polls++; *u.polls == 1 {
+		return shared.ReportJobs{ResponseHead: shared.ResponseHead{Status: 200, Diagnostics: schema.Diagnostics{schema.Errorf("", "invalid_answer", "", "not a job list")}}}, nil
+	}
+	return u.xReporter.PollReportJobs(ctx, cfg, account, ids)
 }

@@ -55,15 +55,6 @@ type spec struct {
 	fields      []field
 }
 
-func (sp *spec) field(name string) *field {
-	for i := range sp.fields {
-		if sp.fields[i].name == name {
-			return &sp.fields[i]
-		}
-	}
-	return nil
-}
-
 var (
 	entityStatuses = []string{"ACTIVE", "PAUSED", "DRAFT"}
 	objectives     = []string{"APP_ENGAGEMENTS", "APP_INSTALLS", "REACH", "FOLLOWERS", "ENGAGEMENTS",
@@ -135,12 +126,3 @@ var promotedTweetSpec = &spec{
 }
 
 var entitySpecs = []*spec{campaignSpec, lineItemSpec, promotedTweetSpec, fundingInstrumentSpec}
-
-func specOf(k kind) *spec {
-	for _, sp := range entitySpecs {
-		if sp.kind == k {
-			return sp
-		}
-	}
-	return nil
-}

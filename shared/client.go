@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -82,7 +81,7 @@ func (c *client) Ping(ctx context.Context, cfg schema.Config) (PingResult, error
 
 func (c *client) DoRequest(ctx context.Context, cfg schema.Config, req Request) (*Response, error) {
 	if len(req.Body) > MaxRequestBody {
-		return &Response{ResponseHead: bodyTooLarge(len(req.Body)), Body: emptyBody()}, nil
+		return &Response{ResponseHead: bodyTooLarge(len(req.Body)), Body: EmptyBody()}, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	stream, err := c.rpc.DoRequest(ctx, &pb.DoRequestRequest{Config: configToProto(cfg), Request: requestToProto(req), BodyInHead: true})
@@ -171,5 +170,3 @@ func (b *streamBody) Close() error {
 	b.cancel()
 	return nil
 }
-
-func emptyBody() io.ReadCloser { return io.NopCloser(strings.NewReader("")) }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/url"
 	"os"
 	"strings"
@@ -182,7 +181,7 @@ const prettyLimit = 32 << 20
 // writeBody copies the response body to stdout: indented when stdout is a
 // terminal and the body is JSON of at most prettyLimit, else byte for byte.
 func writeBody(ios *iostreams.IOStreams, resp *shared.Response) error {
-	if !ios.IsStdoutTTY() || !isJSON(resp.HeaderValue("Content-Type")) {
+	if !ios.IsStdoutTTY() || !shared.IsJSON(resp.HeaderValue("Content-Type")) {
 		_, err := io.Copy(ios.Out, resp.Body)
 		return err
 	}
@@ -201,11 +200,4 @@ func writeBody(ios *iostreams.IOStreams, resp *shared.Response) error {
 	pretty.WriteByte('\n')
 	_, err = pretty.WriteTo(ios.Out)
 	return err
-}
-
-// isJSON reports whether a Content-Type names JSON (application/json, or a
-// +json type).
-func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }

@@ -10,8 +10,8 @@ import (
 // nothing of the project; shared imports schema only; plugin and host never
 // import each other; the CLI reaches the host's store, flows, plugins,
 // connections and keys only through the host core (host/app), which only
-// front ends and the binary import. Test files are not checked: tests may
-// start binaries.
+// front ends and the binary import; the signed-HTTP engine and the flows
+// know no connector. Test files are not checked: tests may start binaries.
 func TestImportRules(t *testing.T) {
 	const mod = "github.com/openintegrator/integrator/"
 	cmd := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...")
@@ -53,6 +53,10 @@ func forbidden(pkg, dep string) string {
 		return "only the binary imports the CLI"
 	case under(dep, "host/app") && !frontEnd(pkg):
 		return "the host core is imported by front ends (the CLI, the binary) only: what it uses lies below it"
+	case under(pkg, "plugin/httpconn") && !under(dep, "schema") && !under(dep, "shared"):
+		return "the signed-HTTP engine knows no connector: it imports schema and shared only (a connector hands it a Signer)"
+	case under(pkg, "host/flows") && !under(dep, "schema") && !under(dep, "shared") && !under(dep, "host/store"):
+		return "the flows know no connector and no front end: schema, shared and the store only"
 	}
 	return ""
 }

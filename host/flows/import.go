@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -267,7 +266,7 @@ func (im *Import) lease(ctx context.Context, scope, hash, runID string) (*store.
 			im.Progress.Alert("Waiting for another run of this import to end: %v", busy)
 			noted = true
 		}
-		if err := pause.For(ctx, im.heldPoll); err != nil {
+		if err := shared.Sleep(ctx, im.heldPoll); err != nil {
 			return nil, err
 		}
 	}

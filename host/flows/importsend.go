@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/openintegrator/integrator/host/pause"
+	"github.com/openintegrator/integrator/shared"
+
 	"github.com/openintegrator/integrator/host/store"
 )
 
@@ -26,7 +27,7 @@ func (im *Import) send(stop, reqs context.Context, lg *ledger, u *unit, w *resul
 				plural(len(held), "record"), held[0].holder)
 			noted = true
 		}
-		if pause.For(stop, im.heldPoll) != nil {
+		if shared.Sleep(stop, im.heldPoll) != nil {
 			return nil // the run is stopping: they have no outcome here
 		}
 		for _, owner := range holders(held) {
@@ -216,7 +217,7 @@ func (im *Import) sendUnit(stop, reqs context.Context, lg *ledger, u *unit, w *r
 			return held, context.Cause(stop)
 		}
 		if !v.limited {
-			if err := pause.For(stop, im.retry.after(transient)); err != nil {
+			if err := shared.Sleep(stop, im.retry.after(transient)); err != nil {
 				return held, context.Cause(stop)
 			}
 		}

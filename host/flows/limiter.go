@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -37,7 +36,7 @@ func (l *limiter) wait(ctx context.Context) error {
 		if d <= 0 {
 			return ctx.Err()
 		}
-		if err := pause.For(ctx, d); err != nil {
+		if err := shared.Sleep(ctx, d); err != nil {
 			return err
 		}
 	}

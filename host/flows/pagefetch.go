@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -92,7 +91,7 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 			return page{}, fmt.Errorf("giving up on the page after %d failed attempts: %w", failures, last)
 		}
 		if failures > 0 {
-			if err := pause.For(ctx, pf.retry.after(failures)); err != nil {
+			if err := shared.Sleep(ctx, pf.retry.after(failures)); err != nil {
 				return page{}, err
 			}
 		}

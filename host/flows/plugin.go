@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -127,7 +126,7 @@ func (p *Plugin) current(ctx context.Context) (Conn, int, error) {
 	// A plugin that worked before may die again while starting (the
 	// cause that killed it may still be there): try a few more times.
 	for try := 1; err != nil && restart && try <= startRetries && ctx.Err() == nil; try++ {
-		if pause.For(ctx, time.Duration(try)*100*time.Millisecond) != nil {
+		if shared.Sleep(ctx, time.Duration(try)*100*time.Millisecond) != nil {
 			break
 		}
 		conn, err = p.start(ctx)

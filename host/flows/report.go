@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -195,7 +194,7 @@ func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, 
 		if done == len(jobs) {
 			return nil
 		}
-		if err := pause.For(ctx, delay); err != nil {
+		if err := shared.Sleep(ctx, delay); err != nil {
 			return err
 		}
 		changed, err := r.poll(ctx, jobs[done:next], st)

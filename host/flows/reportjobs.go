@@ -10,7 +10,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -50,7 +49,7 @@ func retried[T any](ctx context.Context, r *Report, what string, do func() (T, s
 		if failures++; failures >= r.attempts {
 			return none, h, fmt.Errorf("%s: giving up after %d attempts: %w", what, failures, last)
 		}
-		if err := pause.For(ctx, r.retry.after(failures)); err != nil {
+		if err := shared.Sleep(ctx, r.retry.after(failures)); err != nil {
 			return none, h, err
 		}
 	}
@@ -167,7 +166,7 @@ func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out
 	notYet := backoff{base: r.PollInterval, limit: r.retry.limit}
 	for attempt := 1; attempt <= r.attempts; attempt++ {
 		if attempt > 1 {
-			if err := pause.For(ctx, notYet.after(attempt-1)); err != nil {
+			if err := shared.Sleep(ctx, notYet.after(attempt-1)); err != nil {
 				return 0, 0, err
 			}
 		}

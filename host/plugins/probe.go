@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -173,7 +172,7 @@ func startFresh(ctx context.Context, path string, o shared.ClientOptions) (*shar
 		if !errors.Is(err, syscall.ETXTBSY) || try == 5 || ctx.Err() != nil {
 			return inst, err
 		}
-		if err := pause.For(ctx, time.Duration(try)*20*time.Millisecond); err != nil {
+		if err := shared.Sleep(ctx, time.Duration(try)*20*time.Millisecond); err != nil {
 			return nil, err
 		}
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/openintegrator/integrator/host/pause"
 	"github.com/openintegrator/integrator/shared"
 )
 
@@ -212,7 +211,7 @@ func (s *Supervisor) use(ctx context.Context, sl *slot) (*proc, error) {
 					return nil, err
 				}
 				s.log.Debug("waiting before restarting a plugin", "type", sl.target.Type, "wait", wait)
-				if pause.For(ctx, wait) != nil {
+				if shared.Sleep(ctx, wait) != nil {
 					return nil, context.Cause(ctx)
 				}
 				continue

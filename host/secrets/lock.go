@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/openintegrator/integrator/host/pause"
+	"github.com/openintegrator/integrator/shared"
 )
 
 // LockFileName is the key lock's file inside the home folder. The file is
@@ -69,7 +69,7 @@ func (kr *Keyring) Lock(ctx context.Context, mode LockMode, waiting func()) (fun
 			return nil, fmt.Errorf("another integrator process has held the key lock %s for %s (a key rotation, or a command saving a connection): "+
 				"let it finish, then run this command again", path, MaxLockWait)
 		}
-		if err := pause.For(ctx, lockPoll); err != nil {
+		if err := shared.Sleep(ctx, lockPoll); err != nil {
 			f.Close()
 			return nil, err
 		}

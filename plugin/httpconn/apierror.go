@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/openintegrator/integrator/schema"
+	"github.com/openintegrator/integrator/shared"
 )
 
 // MaxErrorPeek bounds how much of an error answer is read to find the
@@ -105,7 +105,7 @@ func text(v any) string {
 // JSON body and returns the API's errors as diagnostics, and a reader
 // that yields the whole body again: the bytes read, then the rest.
 func (e *APIErrors) peekErrors(resp *http.Response) (schema.Diagnostics, io.Reader) {
-	if resp.StatusCode < 400 || e.List == "" || !IsJSON(resp.Header.Get("Content-Type")) {
+	if resp.StatusCode < 400 || e.List == "" || !shared.IsJSON(resp.Header.Get("Content-Type")) {
 		return nil, resp.Body
 	}
 	head, err := io.ReadAll(io.LimitReader(resp.Body, MaxErrorPeek))
@@ -143,13 +143,6 @@ func (e *APIErrors) diagnostics(errs []APIError) schema.Diagnostics {
 		ds = append(ds, d)
 	}
 	return ds
-}
-
-// IsJSON reports whether a Content-Type names JSON (application/json, or
-// a +json type).
-func IsJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
 // errReader returns err on every read.

@@ -109,13 +109,3 @@ func TestLargeErrorBodiesAreReplayedWhole(t *testing.T) {
 	}
 }
 
-func TestIsJSON(t *testing.T) {
-	for ct, want := range map[string]bool{
-		"application/json": true, "Application/JSON; charset=utf-8": true, "application/problem+json": true,
-		"text/json": false, "application/jsonl": false, "": false, "text/html": false, "application/json; =": false,
-	} {
-		if IsJSON(ct) != want {
-			t.Errorf("IsJSON(%q) = %v", ct, !want)
-		}
-	}
-}

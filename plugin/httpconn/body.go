@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -65,12 +64,8 @@ func (b *body) Close() error {
 	return err
 }
 
-// EmptyBody is the body of a response that has none: a refused request
-// or no HTTP answer.
-func EmptyBody() io.ReadCloser { return io.NopCloser(strings.NewReader("")) }
-
 // NoAnswer is a response without an HTTP answer: a refused request, or
 // one that failed; the diagnostics say why.
 func NoAnswer(head shared.ResponseHead) *shared.Response {
-	return &shared.Response{ResponseHead: head, Body: EmptyBody()}
+	return &shared.Response{ResponseHead: head, Body: shared.EmptyBody()}
 }

@@ -50,7 +50,7 @@ func New(log hclog.Logger, o Options) *Engine {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	e := &Engine{log: log, client: NewClient(), now: time.Now, sleep: Sleep,
+	e := &Engine{log: log, client: NewClient(), now: time.Now, sleep: sleepCause,
 		jitter:      func(d time.Duration) time.Duration { return rand.N(d) },
 		backoffBase: DefaultBackoffBase, backoffMax: DefaultBackoffMax, bodyIdle: BodyIdleTimeout}
 	if o.Client != nil {
@@ -90,15 +90,10 @@ func (e *Engine) Do(ctx context.Context, conn Conn, req shared.Request) (*shared
 	return e.Send(ctx, o)
 }
 
-// Sleep waits for d or until ctx ends, and then returns the reason: nil,
-// or the context's cause.
-func Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
+// sleepCause waits d or until ctx ends, and then says why it ended.
+func sleepCause(ctx context.Context, d time.Duration) error {
+	if err := shared.Sleep(ctx, d); err != nil {
 		return context.Cause(ctx)
 	}
+	return nil
 }

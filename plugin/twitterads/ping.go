@@ -101,7 +101,7 @@ func (c *Connector) interpretPing(s settings, o *httpconn.Outgoing, h shared.Res
 		}
 		return res
 	case st == http.StatusOK:
-		if h.HeaderValue("x-current-api-version") == "" && !httpconn.IsJSON(h.HeaderValue("Content-Type")) {
+		if h.HeaderValue("x-current-api-version") == "" && !shared.IsJSON(h.HeaderValue("Content-Type")) {
 			return fail(KeyBaseURI, CodeNotAdsAPI, "set the base URI to "+DefaultBaseURI+" (or the sandbox, https://ads-api-sandbox.x.com)",
 				"the base URI answered %s, but not like the Ads API", what)
 		}

@@ -87,7 +87,7 @@ func (c *Connector) FetchReportJob(ctx context.Context, cfg schema.Config, q sha
 	}
 	if resp.Status/100 != 2 {
 		resp.Body.Close()
-		resp.Body = httpconn.EmptyBody()
+		resp.Body = shared.EmptyBody()
 		return resp, nil
 	}
 	// The Content-* fields describe the file, not the rows.

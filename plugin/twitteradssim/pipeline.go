@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/openintegrator/integrator/plugin/httpconn"
+	"github.com/openintegrator/integrator/shared"
 )
 
 // serveAPI is the API listener's handler: count, maybe inject a fault,
@@ -37,7 +37,7 @@ func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, download boo
 	s.counts.fault(f.Kind)
 	switch f.Kind {
 	case FaultSlow:
-		if httpconn.Sleep(r.Context(), f.Delay) == nil { // the client may give up first
+		if shared.Sleep(r.Context(), f.Delay) == nil { // the client may give up first
 			serve(w)
 		}
 	case FaultResetBefore:

@@ -108,4 +108,3 @@ func TestLargeErrorBodiesAreReplayedWhole(t *testing.T) {
 		})
 	}
 }
-

@@ -18,19 +18,11 @@ var ErrNoPaging = errors.New("the connector does not say how its API's lists pag
 // resolvePaging asks the connector how its lists page, and applies the
 // export's own records field when it names one.
 func (x *Export) resolvePaging(ctx context.Context) error {
-	d, err := x.Plugin.Describe(ctx)
-	switch {
-	case errors.Is(err, shared.ErrUnsupported):
-		return fmt.Errorf("%w: its plugin predates that (upgrade it)", ErrNoPaging)
-	case err != nil:
+	d, err := describe(ctx, x.Plugin, ErrNoPaging)
+	if err != nil {
 		return err
-	case d.Diagnostics.HasError():
-		var errs []error
-		for _, diag := range d.Diagnostics {
-			errs = append(errs, diag)
-		}
-		return fmt.Errorf("the connection's settings say no way of paging: %w", errors.Join(errs...))
-	case d.Paging == nil:
+	}
+	if d.Paging == nil {
 		return ErrNoPaging
 	}
 	p := *d.Paging
@@ -179,4 +171,24 @@ func nextLink(header string) string {
 		}
 	}
 	return ""
+}
+
+// describe asks the connector how its API works; a plugin that does not
+// say, or whose settings keep it from saying, gives an error wrapping
+// none.
+func describe(ctx context.Context, p *Plugin, none error) (shared.Description, error) {
+	d, err := p.Describe(ctx)
+	switch {
+	case errors.Is(err, shared.ErrUnsupported):
+		return d, fmt.Errorf("%w: its plugin predates that, or its API has none (upgrade the plugin)", none)
+	case err != nil:
+		return d, err
+	case d.Diagnostics.HasError():
+		var errs []error
+		for _, diag := range d.Diagnostics {
+			errs = append(errs, diag)
+		}
+		return d, fmt.Errorf("%w: the connection's settings keep the connector from saying: %w", none, errors.Join(errs...))
+	}
+	return d, nil
 }

@@ -45,13 +45,11 @@ var ErrNoReports = errors.New("the connector offers no async reports")
 // and completes what depends on them: the granularity, the placement, the
 // cap of jobs processing.
 func (r *Report) describe(ctx context.Context) error {
-	d, err := r.Plugin.Describe(ctx)
-	switch {
-	case errors.Is(err, shared.ErrUnsupported):
-		return fmt.Errorf("%w: its plugin predates them, or they are not its API's", ErrNoReports)
-	case err != nil:
+	d, err := describe(ctx, r.Plugin, ErrNoReports)
+	if err != nil {
 		return err
-	case d.Reports == nil:
+	}
+	if d.Reports == nil {
 		return ErrNoReports
 	}
 	api := *d.Reports

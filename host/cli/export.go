@@ -17,6 +17,7 @@ type ExportOptions struct {
 	Path       string
 	Fields     []string
 	Records    string
+	RecordsSet bool // --records was given
 	Out        string
 	MaxRecords int64
 	MaxPage    int64
@@ -63,8 +64,9 @@ cannot change stops the export at once with the API's message: a 4xx other
 than 408 and 429 (a wrong path, an account you cannot use), a path that
 answers one object rather than a list, or a list in another field than
 --records names; a next cursor (or page URL) that the export has already
-followed (a cycle, which would loop for ever); a page whose answer is larger than
---max-page-size (default 64MiB; the host holds up to twice that in memory).
+followed (a cycle, which would loop for ever); a page whose answer is
+larger than --max-page-size (default 64MiB; the host holds up to twice that
+in memory).
 
 Records are written byte for byte as the API sent them, only without the
 whitespace between values. A record whose strings hold bytes that are not
@@ -77,12 +79,13 @@ that rejects invalid UTF-8.`,
   integrator export prod accounts/18ce54d4x5t/line_items -F with_deleted=true --max-records 50`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.RecordsSet = cmd.Flags().Changed("records")
 			opts.Name, opts.Path = args[0], args[1]
 			return exportRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringArrayVarP(&opts.Fields, "field", "F", nil, "a query parameter `KEY=VALUE` (repeatable)")
-	cmd.Flags().StringVar(&opts.Records, "records", "data", "the response `FIELD` that holds the records")
+	cmd.Flags().StringVar(&opts.Records, "records", "", "the response `FIELD` that holds the records (default: the one the connector names; data for Twitter Ads)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "-", "write to `FILE` (resumable), or - for stdout")
 	cmd.Flags().Int64Var(&opts.MaxRecords, "max-records", 0, "stop after `N` records (0: all)")
 	cmd.Flags().Var(sizeValue{&opts.MaxPage}, "max-page-size", "refuse a page whose answer is larger than `SIZE` (bytes, or e.g. 128MiB, 1GB)")
@@ -103,7 +106,7 @@ func exportJob(opts *ExportOptions) (*app.ExportOptions, error) {
 		return nil, errors.New("--resume and --restart contradict each other: use one")
 	case opts.MaxRecords < 0:
 		return nil, errors.New("--max-records must not be negative")
-	case opts.Records == "":
+	case opts.RecordsSet && opts.Records == "":
 		return nil, errors.New("--records must name a field")
 	case (opts.Resume || opts.Restart) && (opts.Out == "-" || opts.Out == ""):
 		return nil, errors.New("--resume and --restart need --out FILE: an export to stdout cannot be resumed")

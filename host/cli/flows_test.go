@@ -29,7 +29,7 @@ func TestExportJob(t *testing.T) {
 		{ExportOptions{Records: "data", Out: "x", Resume: true, Restart: true}, "--resume and --restart contradict each other"},
 		{ExportOptions{Records: "data", Out: "-", Resume: true}, "an export to stdout cannot be resumed"},
 		{ExportOptions{Records: "data", Out: "x", MaxRecords: -1}, "--max-records must not be negative"},
-		{ExportOptions{Records: "", Out: "x"}, "--records must name a field"},
+		{ExportOptions{Records: "", RecordsSet: true, Out: "x"}, "--records must name a field"},
 	}
 	for _, b := range bad {
 		if _, err := exportJob(&b.opts); err == nil || !strings.Contains(err.Error(), b.want) {

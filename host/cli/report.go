@@ -36,7 +36,8 @@ func newReportCmd(f *Factory) *cobra.Command {
 		Use:   "report NAME --account ID --entity ENTITY --ids ID,... --start T --end T --granularity G --metrics GROUP,...",
 		Short: "Run an async analytics report and write its rows as JSON Lines",
 		Long: `Run an asynchronous analytics report through a connection whose connector
-offers them (Twitter Ads: the X Ads API's stats jobs), and write one JSON line per entity, segment and job window:
+offers them (Twitter Ads: the X Ads API's stats jobs), and write one JSON
+line per entity, segment and job window:
 {"id","segment","start_time","end_time","granularity","placement","job_id","metrics"}.
 
 The window and the id list are split to the API's limits: at most 90 days
@@ -75,10 +76,10 @@ and a part file another unfinished command owns is refused, naming it.`,
 	cmd.Flags().StringVar(&opts.End, "end", "", "the end `TIME`, exclusive (required)")
 	cmd.Flags().StringVar(&opts.Granularity, "granularity", "", "the `GRANULARITY`: DAY, HOUR or TOTAL (required)")
 	cmd.Flags().StringSliceVar(&opts.Metrics, "metrics", nil, "metric `GROUPS`, comma-separated: ENGAGEMENT, BILLING, VIDEO, ... (required)")
-	cmd.Flags().StringVar(&opts.Placement, "placement", "", "the `PLACEMENT` (default: the connector's, for the X Ads API all of its own placements; PUBLISHER_NETWORK, ...)")
+	cmd.Flags().StringVar(&opts.Placement, "placement", "", "the `PLACEMENT` (default: the one the connector names, for Twitter Ads all of X's own placements; also PUBLISHER_NETWORK, ...)")
 	cmd.Flags().StringVar(&opts.Segment, "segment", "", "a segmentation `TYPE` (jobs then span at most 45 days)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "-", "write to `FILE`, or - for stdout")
-	cmd.Flags().IntVar(&opts.MaxJobs, "max-jobs", 0, "at most `N` jobs processing at once (default: the most the API allows, as the connector says; 100 for the X Ads API)")
+	cmd.Flags().IntVar(&opts.MaxJobs, "max-jobs", 0, "at most `N` jobs processing at once (0, the default: the most the API allows, as the connector says; 100 for Twitter Ads)")
 	cmd.Flags().DurationVar(&opts.PollInterval, "poll-interval", time.Second, "the first `WAIT` between status polls; it grows while nothing changes")
 	cmd.Flags().BoolVar(&opts.Resume, "resume", false, "continue an unfinished run of the same command")
 	cmd.Flags().BoolVar(&opts.Restart, "restart", false, "forget an unfinished run of the same command and start over")

@@ -165,6 +165,12 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 			err = errInterrupted
 		}
 		if st.pages == 0 {
+			// Nothing was saved: nothing to resume, and no part file to
+			// leave behind.
+			f.abandon()
+			if derr := x.Store.DeleteExportRun(context.WithoutCancel(ctx), key); derr != nil {
+				return sum, errors.Join(err, derr)
+			}
 			return sum, err
 		}
 		return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s in %s are saved; run the same command with ⟪resume⟫ to continue",
@@ -244,7 +250,7 @@ func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (expor
 		if err == nil && run.Done {
 			return exportState{}, false, fmt.Errorf("%w: the export to %s finished at %s; run it without ⟪resume⟫ to export again", ErrNothingToResume, out, run.UpdatedAt.Format(time.DateTime))
 		}
-		return exportState{}, false, fmt.Errorf("%w: no run of this export to %s saved anything (a run of another connection, path, parameters or ⟪max-records⟫ is another export); run it without ⟪resume⟫ to start", ErrNothingToResume, out)
+		return exportState{}, false, fmt.Errorf("%w: no run of this export to %s saved anything (a run of another connection, path, parameters, ⟪records⟫ or ⟪max-records⟫ is another export); run it without ⟪resume⟫ to start", ErrNothingToResume, out)
 	}
 	if err := discard(ctx, x.Store, owners); err != nil {
 		return exportState{}, false, err

@@ -232,3 +232,23 @@ func TestRefusedExportLeavesNoPartFile(t *testing.T) {
 		t.Errorf("the refused --resume left %s.part: %v", out, err)
 	}
 }
+
+// An export that fails before it saved a page leaves no part file and no
+// run behind: there is nothing to resume.
+func TestExportThatSavedNothingLeavesNothing(t *testing.T) {
+	p, _ := fakePlugin(func(req shared.Request) (*shared.Response, error) {
+		return answer(404, `{"errors":[{"code":"NOT_FOUND"}]}`), nil
+	})
+	s := testStore(t)
+	out := filepath.Join(t.TempDir(), "out.jsonl")
+	x := testExport(t, s, p, out)
+	if _, err := x.Run(context.Background()); err == nil {
+		t.Fatal("no error")
+	}
+	if _, err := os.Lstat(out + ".part"); !os.IsNotExist(err) {
+		t.Errorf("the part file was left: %v", err)
+	}
+	if _, err := s.ExportRun(context.Background(), x.key(out)); !errors.Is(err, store.ErrNoRun) {
+		t.Errorf("the run was left: %v", err)
+	}
+}

@@ -281,4 +281,6 @@ func TestSecretFileFromAPipe(t *testing.T) {
 	}
 }
 
-func kv(name, value string, secret bool) schema.KV { return schema.KV{Name: name, Value: value, Secret: secret} }
+func kv(name, value string, secret bool) schema.KV {
+	return schema.KV{Name: name, Value: value, Secret: secret}
+}

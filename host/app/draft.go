@@ -161,6 +161,18 @@ func (d *Draft) Set(key, text string) error {
 	return nil
 }
 
+// SetFile gives the setting key the content of the file at path, read as
+// --secret-file reads it: a file only its owner can read (or a pipe), of
+// UTF-8 text, with one final line break dropped unless the setting is
+// multi-line text. An error names the file, never its content.
+func (d *Draft) SetFile(key, path string) error {
+	text, err := connections.ReadSecretFile(d.h.Spec, key, path)
+	if err != nil {
+		return err
+	}
+	return d.Set(key, text)
+}
+
 // Validate has the plugin check the settings, without touching the
 // network. It returns every diagnostic, warnings included, and a
 // *ValidationError when any is an error.

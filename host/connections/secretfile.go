@@ -38,16 +38,28 @@ func secretFile(spec schema.Spec, kv string, put func(key, text, source string, 
 	if !ok || path == "" {
 		return fmt.Sprintf("--secret-file %s: write it as %s=FILE, the path of a file that holds the value", key, key), false
 	}
-	text, err := readSecretFile(path)
+	text, err := ReadSecretFile(spec, key, path)
 	if err != nil {
 		return fmt.Sprintf("--secret-file %s: %v", key, err), false
+	}
+	put(key, text, "--secret-file "+key, true)
+	return "", true
+}
+
+// ReadSecretFile reads the value of setting key (a field or an entry key)
+// from the file at path, as --secret-file does: see readSecretFile for
+// what is refused. One line break at the end is dropped unless the setting
+// is multi-line text.
+func ReadSecretFile(spec schema.Spec, key, path string) (string, error) {
+	text, err := readSecretFile(path)
+	if err != nil {
+		return "", err
 	}
 	if f, ok := spec.Field(key); !ok || f.Kind != schema.KindText {
 		text = strings.TrimSuffix(text, "\n")
 		text = strings.TrimSuffix(text, "\r")
 	}
-	put(key, text, "--secret-file "+key, true)
-	return "", true
+	return text, nil
 }
 
 // readSecretFile reads a secret from path: a regular file that only its

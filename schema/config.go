@@ -30,16 +30,17 @@ func (c Config) Has(key string) bool {
 	return ok && !v.IsNull()
 }
 
-// WithDefaults returns a copy of c in which every field that has a default
-// and no value holds its default. An empty string counts as no value, as in
-// Validate, except for text fields.
+// WithDefaults returns a copy of c in which every field that applies (see
+// Spec.Shown), has a default and no value holds its default. An empty
+// string counts as no value, as in Validate, except for text fields.
 func (c Config) WithDefaults(s Spec) Config {
 	out := make(Config, len(c)+len(s.Fields))
 	for k, v := range c {
 		out[k] = v
 	}
+	shown := s.Shown(c)
 	for _, f := range s.Fields {
-		if f.Default == "" || (out.Has(f.Key) && (f.Kind == KindText || out.Text(f.Key) != "")) {
+		if f.Default == "" || !shown[f.Key] || (out.Has(f.Key) && (f.Kind == KindText || out.Text(f.Key) != "")) {
 			continue
 		}
 		if v, err := ParseValue(f, f.Default); err == nil {

@@ -82,4 +82,7 @@ const (
 	CodeUnknownKey      = "unknown_key"
 	CodeWhitespace      = "surrounding_whitespace"
 	CodeInvalidURL      = "invalid_url"
+	CodeOutOfRange      = "out_of_range"   // an int outside the field's Min and Max
+	CodeNotApplicable   = "not_applicable" // a value for a field that does not apply (see Spec.Shown)
+	CodeBadEntry        = "bad_entry"      // a key/value list entry without a usable name, or with a value that is not UTF-8
 )

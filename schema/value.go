@@ -9,12 +9,14 @@ import (
 // ValueType is the Go type a Value carries.
 type ValueType uint8
 
-// The types a Value can carry. The zero Value is Null.
+// The types a Value can carry. The zero Value is Null. The numbers are
+// stored (a store keeps a value's type beside its text): never renumber.
 const (
 	Null ValueType = iota
 	String
 	Bool
 	Int
+	KeyValues // a key/value list: see KV
 )
 
 func (t ValueType) String() string {
@@ -25,6 +27,8 @@ func (t ValueType) String() string {
 		return "bool"
 	case Int:
 		return "int"
+	case KeyValues:
+		return "key/value list"
 	default:
 		return "null"
 	}
@@ -33,10 +37,11 @@ func (t ValueType) String() string {
 // Value is one typed setting value.
 //
 // The fmt verbs never print the value itself (only its type), so that a
-// secret cannot leak through a log line; use Text, Str, BoolVal or IntVal.
+// secret cannot leak through a log line; use Text, Str, BoolVal, IntVal or
+// Entries.
 type Value struct {
 	t ValueType
-	s string
+	s string // a string, or the entries of a key/value list encoded (EncodeEntries)
 	b bool
 	i int64
 }
@@ -66,11 +71,15 @@ func (v Value) BoolVal() (bool, bool) { return v.b, v.t == Bool }
 func (v Value) IntVal() (int64, bool) { return v.i, v.t == Int }
 
 // Text returns the value as a user would type it: the string itself, "true"
-// or "false", or the decimal integer. Null is "".
+// or "false", or the decimal integer. Null is "". A key/value list is shown
+// as its entries, "name=value, name=value", with each secret entry's
+// value as Redacted: read its entries with Entries.
 func (v Value) Text() string {
 	switch v.t {
 	case String:
 		return v.s
+	case KeyValues:
+		return displayEntries(v.entries())
 	case Bool:
 		return strconv.FormatBool(v.b)
 	case Int:
@@ -92,6 +101,7 @@ func (v Value) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(v.String())) 
 // ParseValue turns text typed by a user into a Value of the field's kind.
 // Strings keep their text exactly, surrounding spaces included, so that
 // validation can point them out instead of silently changing a credential.
+// A key/value list is read from NAME=VALUE lines, its entries not secret.
 func ParseValue(f Field, text string) (Value, error) {
 	switch f.Kind {
 	case KindBool:
@@ -106,6 +116,8 @@ func ParseValue(f Field, text string) (Value, error) {
 			return Value{}, fmt.Errorf("%s: want a whole number", f.Key)
 		}
 		return IntValue(i), nil
+	case KindKeyValues:
+		return parseEntries(f, text)
 	default:
 		return StringValue(text), nil
 	}

@@ -12,6 +12,8 @@ var kindToProto = map[schema.Kind]pb.Kind{
 	schema.KindInt:    pb.Kind_KIND_INT,
 	schema.KindEnum:   pb.Kind_KIND_ENUM,
 	schema.KindURL:    pb.Kind_KIND_URL,
+
+	schema.KindKeyValues: pb.Kind_KIND_KEY_VALUES,
 }
 
 var viewToProto = map[schema.View]pb.View{
@@ -41,28 +43,50 @@ var (
 
 func specToProto(s schema.Spec) *pb.Spec {
 	out := &pb.Spec{Type: s.Type, Name: s.Name, Description: s.Description, Version: s.Version}
+	for _, sec := range s.Sections {
+		out.Sections = append(out.Sections, &pb.Section{Key: sec.Key, Title: sec.Title, Help: sec.Help, Advanced: sec.Advanced})
+	}
 	for _, f := range s.Fields {
-		out.Fields = append(out.Fields, &pb.Field{
+		pf := &pb.Field{
 			Key: f.Key, Label: f.Label, Help: f.Help, Kind: kindToProto[f.Kind],
 			Required: f.Required, Secret: f.Secret, Default: f.Default,
-			Options: f.Options, View: viewToProto[f.View],
-		})
+			Options: f.Options, View: viewToProto[f.View], Section: f.Section,
+			Min: f.Min, Max: f.Max,
+		}
+		if c := f.ShowWhen; c != nil {
+			pf.ShowWhen = &pb.Condition{Field: c.Field, Values: c.Values}
+		}
+		out.Fields = append(out.Fields, pf)
 	}
 	return out
 }
 
 // specFromProto converts a spec from the wire. Unknown enum numbers from a
-// newer peer become empty kinds and views, which Spec.Check rejects.
+// newer peer become empty kinds and views, which Spec.Check rejects. A
+// spec from a peer built before sections, conditions and ranges has none.
 func specFromProto(s *pb.Spec) schema.Spec {
 	out := schema.Spec{
 		Type: s.GetType(), Name: s.GetName(), Description: s.GetDescription(), Version: s.GetVersion(),
 	}
+	for _, sec := range s.GetSections() {
+		out.Sections = append(out.Sections, schema.Section{Key: sec.GetKey(), Title: sec.GetTitle(), Help: sec.GetHelp(), Advanced: sec.GetAdvanced()})
+	}
 	for _, f := range s.GetFields() {
-		out.Fields = append(out.Fields, schema.Field{
+		fd := schema.Field{
 			Key: f.GetKey(), Label: f.GetLabel(), Help: f.GetHelp(), Kind: kindFromProto[f.GetKind()],
 			Required: f.GetRequired(), Secret: f.GetSecret(), Default: f.GetDefault(),
-			Options: f.GetOptions(), View: viewFromProto[f.GetView()],
-		})
+			Options: f.GetOptions(), View: viewFromProto[f.GetView()], Section: f.GetSection(),
+		}
+		if c := f.GetShowWhen(); c != nil {
+			fd.ShowWhen = &schema.Condition{Field: c.GetField(), Values: c.GetValues()}
+		}
+		if f.Min != nil {
+			fd.Min = new(f.GetMin())
+		}
+		if f.Max != nil {
+			fd.Max = new(f.GetMax())
+		}
+		out.Fields = append(out.Fields, fd)
 	}
 	return out
 }
@@ -80,6 +104,13 @@ func configToProto(c schema.Config) *pb.Config {
 		case schema.Int:
 			i, _ := v.IntVal()
 			out.Values[k] = &pb.Value{Kind: &pb.Value_IntValue{IntValue: i}}
+		case schema.KeyValues:
+			entries, _ := v.Entries()
+			list := &pb.KeyValues{Entries: make([]*pb.KeyValue, 0, len(entries))}
+			for _, e := range entries {
+				list.Entries = append(list.Entries, &pb.KeyValue{Name: e.Name, Value: e.Value, Secret: e.Secret})
+			}
+			out.Values[k] = &pb.Value{Kind: &pb.Value_KeyValues{KeyValues: list}}
 		default:
 			out.Values[k] = &pb.Value{}
 		}
@@ -97,6 +128,12 @@ func configFromProto(c *pb.Config) schema.Config {
 			out[k] = schema.BoolValue(x.BoolValue)
 		case *pb.Value_IntValue:
 			out[k] = schema.IntValue(x.IntValue)
+		case *pb.Value_KeyValues:
+			entries := make([]schema.KV, 0, len(x.KeyValues.GetEntries()))
+			for _, e := range x.KeyValues.GetEntries() {
+				entries = append(entries, schema.KV{Name: e.GetName(), Value: e.GetValue(), Secret: e.GetSecret()})
+			}
+			out[k] = schema.KeyValuesValue(entries)
 		default:
 			out[k] = schema.Value{}
 		}

@@ -42,6 +42,9 @@ func view(c store.Connection, withSettings bool) Connection {
 			out.Settings[k] = v.Text()
 		}
 		for k := range c.Secrets {
+			if c.Values[k].Type() == schema.KeyValues {
+				continue // a list with secret entries: shown above, each secret value as (set)
+			}
 			out.Settings[k] = schema.Redacted
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -92,6 +91,7 @@ func (a *App) draft(ctx context.Context, svc *connections.Service, typ, name str
 		h.Close()
 		return nil, err
 	}
+	connections.DropKeptHidden(h.Spec, base, cfg)
 	return &Draft{svc: svc, h: h, name: name, old: old, cfg: cfg}, nil
 }
 
@@ -111,38 +111,43 @@ func checkName(name string) error {
 func (d *Draft) Spec() schema.Spec { return d.h.Spec }
 
 // Missing returns the settings still to be given, in schema order: the
-// required ones with neither a value nor a default and, on an edit, every
-// required secret not given again.
-func (d *Draft) Missing() []schema.Field {
-	need := connections.Missing(d.h.Spec, d.cfg)
-	for _, f := range d.reenter() {
-		if !slices.ContainsFunc(need, func(n schema.Field) bool { return n.Key == f.Key }) {
-			need = append(need, f)
-		}
-	}
-	return need
-}
+// required ones that apply (their conditions met) with neither a value nor
+// a default; on an edit, that is every required secret not given again,
+// and each secret entry of a key/value list, as a Field keyed
+// LIST.NAME (schema.Spec.Missing). Ask for them in order, calling Missing
+// again after each Set: a value given can make other settings apply.
+func (d *Draft) Missing() []schema.Field { return connections.Missing(d.h.Spec, d.cfg) }
 
 // SecretsToReenter reports whether this is an edit that still lacks
 // secrets, which must be entered again.
-func (d *Draft) SecretsToReenter() bool { return len(d.reenter()) > 0 }
-
-func (d *Draft) reenter() []schema.Field {
+func (d *Draft) SecretsToReenter() bool {
 	if d.old == nil {
-		return nil
+		return false
 	}
-	var out []schema.Field
-	for _, f := range d.h.Spec.Fields {
-		if f.Secret && f.Required && !d.cfg.Has(f.Key) {
-			out = append(out, f)
+	for _, f := range d.Missing() {
+		if f.Secret {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // Set gives the setting key the value text (as typed at a prompt). An
 // error says why text is not a value of the setting; it never repeats it.
+// A key LIST.NAME gives one entry of a key/value list: an entry of that
+// name keeps whether it is secret (as those Missing lists are), a new one
+// is plain.
 func (d *Draft) Set(key, text string) error {
+	if list, name, ok := d.h.Spec.Entry(key); ok && name != "" {
+		secret := false
+		entries, _ := d.cfg[list.Key].Entries()
+		for _, e := range entries {
+			secret = secret || (e.Name == name && e.Secret)
+		}
+		d.cfg[list.Key] = d.cfg[list.Key].WithEntry(schema.KV{Name: name, Value: text, Secret: secret})
+		d.valid, d.tested, d.failed = false, nil, nil
+		return nil
+	}
 	f, ok := d.h.Spec.Field(key)
 	if !ok {
 		return fmt.Errorf("%q is not a setting of %s", key, d.h.Spec.Name)
@@ -154,6 +159,18 @@ func (d *Draft) Set(key, text string) error {
 	d.cfg[key] = v
 	d.valid, d.tested, d.failed = false, nil, nil
 	return nil
+}
+
+// SetFile gives the setting key the content of the file at path, read as
+// --secret-file reads it: a file only its owner can read (or a pipe), of
+// UTF-8 text, with one final line break dropped unless the setting is
+// multi-line text. An error names the file, never its content.
+func (d *Draft) SetFile(key, path string) error {
+	text, err := connections.ReadSecretFile(d.h.Spec, key, path)
+	if err != nil {
+		return err
+	}
+	return d.Set(key, text)
 }
 
 // Validate has the plugin check the settings, without touching the

@@ -8,8 +8,19 @@ import (
 
 const secretsHelp = `Secrets never come from the command line. Give them with
 --secret-env KEY=ENVVAR (read from an environment variable), with
---secrets-file FILE (KEY=VALUE lines or a JSON object), or leave them out to
-be prompted without echo when standard input is a terminal.
+--secret-file KEY=FILE (the file's whole content, line breaks included, as
+a PEM key needs; one final line break is dropped for a one-line setting;
+the file must be readable only by you, chmod 600, or be a pipe such as
+<(pass show key)), with --secrets-file FILE (KEY=VALUE lines or a JSON
+object), or leave them out to be prompted without echo when standard input
+is a terminal (a multi-line secret is then read from a file you name).
+
+A key/value list setting (such as headers) takes one entry per flag, named
+LIST.NAME: --set headers.Accept=application/json gives a plain value, and
+--secret-env headers.X-Api-Key=ENVVAR, --secret-file headers.X-Api-Key=FILE
+or a secrets file's headers.X-Api-Key a secret one, kept like any secret.
+On edit, --unset headers.Accept removes an entry and --unset headers the
+whole list.
 
 Secret settings are sealed with AES-256-GCM under the master key before they
 are stored, and are never shown again. The master key is read from
@@ -29,8 +40,9 @@ func newConnectionsCmd(f *Factory) *cobra.Command {
 }
 
 func addInputFlags(cmd *cobra.Command, o *inputFlags) {
-	cmd.Flags().StringArrayVar(&o.in.Set, "set", nil, "set a non-secret setting, `KEY=VALUE` (repeatable)")
+	cmd.Flags().StringArrayVar(&o.in.Set, "set", nil, "set a non-secret setting, `KEY=VALUE`, or a list's entry, LIST.NAME=VALUE (repeatable)")
 	cmd.Flags().StringArrayVar(&o.in.SecretEnv, "secret-env", nil, "read a setting from an environment variable, `KEY=ENVVAR` (repeatable)")
+	cmd.Flags().StringArrayVar(&o.in.SecretFile, "secret-file", nil, "read a setting from a file only you can read, line breaks and all, `KEY=FILE` (repeatable)")
 	cmd.Flags().StringVar(&o.in.SecretsFile, "secrets-file", "", "read settings from `FILE`: KEY=VALUE lines or a JSON object")
 	cmd.Flags().BoolVar(&o.noTest, "no-test", false, "save without testing the connection against the API")
 }

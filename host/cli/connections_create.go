@@ -19,7 +19,7 @@ type ConnectionsCreateOptions struct {
 func newConnectionsCreateCmd(f *Factory) *cobra.Command {
 	opts := &ConnectionsCreateOptions{F: f}
 	cmd := &cobra.Command{
-		Use:   "create --type TYPE --name NAME [--set KEY=VALUE]... [--secret-env KEY=ENVVAR]... [--secrets-file FILE]",
+		Use:   "create --type TYPE --name NAME [--set KEY=VALUE]... [--secret-env KEY=ENVVAR]... [--secret-file KEY=FILE]... [--secrets-file FILE]",
 		Short: "Create a connection: validate, test and save it",
 		Long: `Create a connection of a connector type. The settings are checked by the
 plugin (every problem at once), then tested against the API (unless

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,10 +27,21 @@ func completeAndSave(ctx context.Context, f *Factory, d *app.Draft, noTest bool)
 	return d.Save(ctx)
 }
 
+// asker is what promptMissing needs of a draft (*app.Draft).
+type asker interface {
+	Spec() schema.Spec
+	Missing() []schema.Field
+	Set(key, text string) error
+	SetFile(key, path string) error
+}
+
 // promptMissing asks for every setting the draft still lacks (on edit,
 // every secret not given again) when stdin is a terminal; otherwise it
-// fails listing every one of them.
-func promptMissing(io *iostreams.IOStreams, d *app.Draft) error {
+// fails listing every one of them. It asks in schema order and looks at
+// what is missing again after each answer, so a setting that applies only
+// for some value of another is asked for once that value is known, and
+// never otherwise.
+func promptMissing(io *iostreams.IOStreams, d asker) error {
 	need := d.Missing()
 	if len(need) == 0 {
 		return nil
@@ -39,37 +51,156 @@ func promptMissing(io *iostreams.IOStreams, d *app.Draft) error {
 		for _, f := range need {
 			lines = append(lines, fmt.Sprintf("  %s (%s): give it with %s", f.Key, f.Label, howToGive(f)))
 		}
+		if deps := dependents(d.Spec(), need); len(deps) > 0 {
+			lines = append(lines, fmt.Sprintf("  (once given, %s may need more settings: see 'integrator connectors show %s')",
+				strings.Join(deps, " and "), d.Spec().Type))
+		}
 		return fmt.Errorf("missing settings, and standard input is not a terminal to ask for them:\n%s", strings.Join(lines, "\n"))
 	}
-	for _, fd := range need {
-		fmt.Fprintf(io.ErrOut, "\n%s\n", strings.Join(wrap(fd.Help, 76), "\n"))
-		label := fd.Label + ": "
-		if fd.Secret {
-			label = fd.Label + " (input hidden): "
+	asked := map[string]bool{}
+	for {
+		var fd schema.Field
+		for _, f := range d.Missing() {
+			if !asked[f.Key] {
+				fd = f
+				break
+			}
 		}
-		for {
-			text, err := io.Prompt(label, fd.Secret)
-			if err != nil {
-				return fmt.Errorf("reading %s: %w", fd.Key, err)
-			}
-			if text == "" && fd.Required {
-				fmt.Fprintf(io.ErrOut, "%s is required.\n", fd.Label)
-				continue
-			}
-			if err := d.Set(fd.Key, text); err != nil {
-				fmt.Fprintln(io.ErrOut, err)
-				continue
-			}
-			break
+		if fd.Key == "" {
+			return nil
+		}
+		asked[fd.Key] = true
+		if err := promptOne(io, d, fd); err != nil {
+			return err
 		}
 	}
-	return nil
+}
+
+// dependents lists the keys among need that a condition of another field
+// names.
+func dependents(spec schema.Spec, need []schema.Field) []string {
+	var out []string
+	for _, f := range need {
+		for _, other := range spec.Fields {
+			if other.ShowWhen != nil && other.ShowWhen.Field == f.Key {
+				out = append(out, f.Key)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// promptOne asks for one setting until it is given a value the draft
+// takes. A multi-line secret (a PEM key) is read from a file whose path is
+// asked for: pasting it into a terminal without echo is error-prone. Other
+// multi-line text and key/value lists are read line by line up to an
+// empty line.
+func promptOne(io *iostreams.IOStreams, d asker, fd schema.Field) error {
+	fmt.Fprintf(io.ErrOut, "\n%s\n", strings.Join(wrap(fd.Help, 76), "\n"))
+	for {
+		var text string
+		var err error
+		switch {
+		case fd.Kind == schema.KindText && fd.Secret:
+			text, err = io.Prompt(fd.Label+" (the path of a file that holds it): ", false)
+		case fd.Kind == schema.KindText || fd.Kind == schema.KindKeyValues:
+			text, err = promptLines(io, fd)
+		default:
+			text, err = io.Prompt(promptLabel(fd), fd.Secret)
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", fd.Key, err)
+		}
+		if text == "" && fd.Required {
+			fmt.Fprintf(io.ErrOut, "%s is required.\n", fd.Label)
+			continue
+		}
+		if problem := outOfBounds(fd, text); problem != "" {
+			fmt.Fprintln(io.ErrOut, problem)
+			continue
+		}
+		if fd.Kind == schema.KindText && fd.Secret {
+			err = d.SetFile(fd.Key, text)
+		} else {
+			err = d.Set(fd.Key, text)
+		}
+		if err != nil {
+			fmt.Fprintln(io.ErrOut, err)
+			continue
+		}
+		return nil
+	}
+}
+
+// outOfBounds says why an answer is not one of an enum's options or is
+// outside an int's range, so that it is asked again at once: settings
+// that apply only for some values of this one are asked for next. It
+// never repeats a secret's answer.
+func outOfBounds(fd schema.Field, text string) string {
+	v, err := schema.ParseValue(fd, text)
+	if err != nil || text == "" {
+		return ""
+	}
+	if fd.Kind == schema.KindEnum && !slices.Contains(fd.Options, text) {
+		return "Choose one of: " + strings.Join(fd.Options, ", ") + "."
+	}
+	if i, ok := v.IntVal(); ok && ((fd.Min != nil && i < *fd.Min) || (fd.Max != nil && i > *fd.Max)) {
+		return "Use a whole number, " + fd.RangeText() + "."
+	}
+	return ""
+}
+
+// promptLabel is the prompt of a one-line setting: its label, then its
+// options or range, and (input hidden) for a secret.
+func promptLabel(fd schema.Field) string {
+	label := fd.Label
+	switch {
+	case len(fd.Options) > 0:
+		label += " [" + strings.Join(fd.Options, "|") + "]"
+	case fd.Kind == schema.KindBool:
+		label += " [true|false]"
+	case fd.RangeText() != "":
+		label += " (" + fd.RangeText() + ")"
+	}
+	if fd.Secret {
+		label += " (input hidden)"
+	}
+	return label + ": "
+}
+
+// promptLines reads lines up to an empty one and returns them joined with
+// line breaks: a multi-line text, or a key/value list's NAME=VALUE
+// entries (plain ones; a secret entry is given with a flag).
+func promptLines(io *iostreams.IOStreams, fd schema.Field) (string, error) {
+	what := "type or paste it"
+	if fd.Kind == schema.KindKeyValues {
+		what = "one NAME=VALUE entry a line; give a secret value with --secret-env " + schema.EntryKey(fd.Key, "NAME") + "=ENVVAR instead"
+	}
+	fmt.Fprintf(io.ErrOut, "%s (%s, then an empty line):\n", fd.Label, what)
+	var lines []string
+	for {
+		line, err := io.Prompt("", false)
+		if err != nil {
+			return "", err
+		}
+		if line == "" {
+			return strings.Join(lines, "\n"), nil
+		}
+		lines = append(lines, line)
+	}
 }
 
 // howToGive says how a missing setting can be given without a prompt.
 func howToGive(f schema.Field) string {
-	if f.Secret {
+	switch {
+	case f.Secret && f.Kind == schema.KindText:
+		return fmt.Sprintf("--secret-file %s=FILE, --secret-env %s=ENVVAR or --secrets-file FILE", f.Key, f.Key)
+	case f.Secret:
 		return fmt.Sprintf("--secret-env %s=ENVVAR or --secrets-file FILE", f.Key)
+	case f.Kind == schema.KindKeyValues:
+		return fmt.Sprintf("--set %s=VALUE (or --secret-env %s=ENVVAR for a secret value), once per entry",
+			schema.EntryKey(f.Key, "NAME"), schema.EntryKey(f.Key, "NAME"))
 	}
 	return fmt.Sprintf("--set %s=VALUE", f.Key)
 }

@@ -17,7 +17,7 @@ type ConnectionsEditOptions struct {
 func newConnectionsEditCmd(f *Factory) *cobra.Command {
 	opts := &ConnectionsEditOptions{F: f}
 	cmd := &cobra.Command{
-		Use:   "edit NAME [--set KEY=VALUE]... [--unset KEY]... [--secret-env KEY=ENVVAR]... [--secrets-file FILE]",
+		Use:   "edit NAME [--set KEY=VALUE]... [--unset KEY]... [--secret-env KEY=ENVVAR]... [--secret-file KEY=FILE]... [--secrets-file FILE]",
 		Short: "Change a connection's settings; every secret must be entered again",
 		Long: `Change a connection's settings. Non-secret settings keep their values unless
 changed with --set or removed with --unset. Every secret setting must be
@@ -35,7 +35,7 @@ stored unless both pass.
 		},
 	}
 	addInputFlags(cmd, &opts.inputFlags)
-	cmd.Flags().StringArrayVar(&opts.in.Unset, "unset", nil, "remove an optional setting, `KEY` (repeatable)")
+	cmd.Flags().StringArrayVar(&opts.in.Unset, "unset", nil, "remove an optional setting, `KEY`, or a list's entry, LIST.NAME (repeatable)")
 	return cmd
 }
 

@@ -13,10 +13,18 @@ import (
 )
 
 // Input is what the user gave on the command line.
+//
+// A key/value list field (such as headers) takes one entry per argument,
+// named by its entry key LIST.NAME: --set headers.Accept=application/json
+// adds or replaces a plain entry; --secret-env headers.X-Api-Key=ENVVAR,
+// --secret-file headers.X-Api-Key=FILE and a secrets file's
+// headers.X-Api-Key give a secret one; --unset headers.Accept removes an
+// entry and --unset headers the whole list.
 type Input struct {
 	Set         []string // KEY=VALUE, non-secret fields only
 	Unset       []string // KEY: remove an optional setting (edit)
 	SecretEnv   []string // KEY=ENVVAR: read the value from an environment variable
+	SecretFile  []string // KEY=FILE: read the value from a file, line breaks and all (a PEM key)
 	SecretsFile string   // a file of KEY=VALUE lines or a JSON object
 }
 
@@ -29,11 +37,22 @@ func Collect(spec schema.Spec, base schema.Config, in Input, getenv func(string)
 		cfg[k] = v
 	}
 	var problems []string
-	put := func(key, text, source string) {
+	put := func(key, text, source string, secret bool) {
+		if list, name, ok := spec.Entry(key); ok {
+			if msg := putEntry(cfg, list, name, text, source, secret); msg != "" {
+				problems = append(problems, msg)
+			}
+			return
+		}
 		f, ok := spec.Field(key)
 		if !ok {
 			// Kept as text so that Validate reports it with the known keys.
 			cfg[key] = schema.StringValue(text)
+			return
+		}
+		if f.Kind == schema.KindKeyValues {
+			problems = append(problems, fmt.Sprintf("%s (from %s): %s is a list of named values: give each entry as %s, with --set "+
+				"(or --secret-env, --secret-file or --secrets-file for a secret value)", key, source, f.Label, schema.EntryKey(key, "NAME")))
 			return
 		}
 		v, err := schema.ParseValue(f, text)
@@ -54,10 +73,15 @@ func Collect(spec schema.Spec, base schema.Config, in Input, getenv func(string)
 				"use --secret-env %s=ENVVAR, --secrets-file FILE, or leave it out to be prompted", key, key))
 			continue
 		}
-		put(key, val, "--set")
+		put(key, val, "--set", false)
 	}
 	for _, kv := range in.SecretEnv {
 		if msg, ok := secretEnv(spec, kv, getenv, put); !ok {
+			problems = append(problems, msg)
+		}
+	}
+	for _, kv := range in.SecretFile {
+		if msg, ok := secretFile(spec, kv, put); !ok {
 			problems = append(problems, msg)
 		}
 	}
@@ -67,15 +91,27 @@ func Collect(spec schema.Spec, base schema.Config, in Input, getenv func(string)
 			problems = append(problems, err.Error())
 		}
 		for _, e := range vals {
-			if _, ok := spec.Field(e.key); !ok {
+			if !known(spec, e.key) {
 				problems = append(problems, fmt.Sprintf("--secrets-file %s, %s: %s is not a setting of %s (the settings are %s)",
 					in.SecretsFile, e.where, shownKey(e.key), spec.Name, strings.Join(fieldKeys(spec), ", ")))
 				continue
 			}
-			put(e.key, e.value, in.SecretsFile)
+			put(e.key, e.value, in.SecretsFile, true)
 		}
 	}
 	for _, key := range in.Unset {
+		if list, name, ok := spec.Entry(key); ok {
+			v, removed := cfg[list.Key].WithoutEntry(name)
+			switch {
+			case !removed:
+				problems = append(problems, fmt.Sprintf("--unset %s: %s has no entry %q", key, list.Label, name))
+			case len(mustEntries(v)) == 0:
+				delete(cfg, list.Key)
+			default:
+				cfg[list.Key] = v
+			}
+			continue
+		}
 		f, ok := spec.Field(key)
 		switch {
 		case !ok:
@@ -92,14 +128,66 @@ func Collect(spec schema.Spec, base schema.Config, in Input, getenv func(string)
 	return cfg, nil
 }
 
+// putEntry adds or replaces the entry name of the key/value list field
+// list in cfg. It refuses an entry without a name, and a plain value
+// (--set) in place of an entry that holds a secret one: a value once
+// secret is not stored in clear by mistake. Its messages never hold the
+// value.
+func putEntry(cfg schema.Config, list schema.Field, name, text, source string, secret bool) string {
+	key := schema.EntryKey(list.Key, name)
+	if name == "" {
+		return fmt.Sprintf("%s (from %s): name the entry of %s, as %s", key, source, list.Label, schema.EntryKey(list.Key, "NAME"))
+	}
+	if !secret {
+		for _, e := range mustEntries(cfg[list.Key]) {
+			if e.Name == name && e.Secret {
+				return fmt.Sprintf("%s holds a secret value and cannot be given with --set: use --secret-env %s=ENVVAR or --secret-file %s=FILE; "+
+					"to make it a plain value, remove it first (connections edit --unset %s)", key, key, key, key)
+			}
+		}
+	}
+	cfg[list.Key] = cfg[list.Key].WithEntry(schema.KV{Name: name, Value: text, Secret: secret})
+	return ""
+}
+
+// mustEntries returns the entries of v, none when v is no list.
+func mustEntries(v schema.Value) []schema.KV {
+	entries, _ := v.Entries()
+	return entries
+}
+
+// known reports whether key names a setting of spec or an entry of one of
+// its key/value lists.
+func known(spec schema.Spec, key string) bool {
+	if _, ok := spec.Field(key); ok {
+		return true
+	}
+	_, _, ok := spec.Entry(key)
+	return ok
+}
+
+// secretTargets lists what a secret can be given for: the secret fields,
+// and LIST.NAME for each key/value list.
+func secretTargets(spec schema.Spec) string {
+	out := spec.SecretKeys()
+	for _, f := range spec.Fields {
+		if f.Kind == schema.KindKeyValues {
+			out = append(out, schema.EntryKey(f.Key, "NAME"))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// hidden is said where a message leaves out what the user gave.
+const hidden = " (it is not repeated here, in case it is the secret itself)"
+
 // secretEnv applies one --secret-env KEY=NAME. Its messages repeat KEY
 // only when it is a setting of spec, and NAME only when it looks like a
 // variable name (Showable): a user who pasted the secret itself in either
 // place must not see it echoed.
-func secretEnv(spec schema.Spec, kv string, getenv func(string) string, put func(key, text, source string)) (string, bool) {
-	const hidden = " (it is not repeated here, in case it is the secret itself)"
+func secretEnv(spec schema.Spec, kv string, getenv func(string) string, put func(key, text, source string, secret bool)) (string, bool) {
 	key, name, ok := strings.Cut(kv, "=")
-	if _, known := spec.Field(key); !known {
+	if !known(spec, key) {
 		what := "what comes before = is not a setting of " + spec.Name + hidden
 		switch {
 		case Showable(key):
@@ -108,7 +196,7 @@ func secretEnv(spec schema.Spec, kv string, getenv func(string) string, put func
 			what = "the argument has no = and is not a setting of " + spec.Name + hidden
 		}
 		return fmt.Sprintf("--secret-env: %s; write KEY=ENVVAR, with KEY one of %s and ENVVAR the name of an environment variable that holds the value",
-			what, strings.Join(spec.SecretKeys(), ", ")), false
+			what, secretTargets(spec)), false
 	}
 	if !ok || name == "" {
 		return fmt.Sprintf("--secret-env %s: write it as %s=ENVVAR, the name of an environment variable that holds the value", key, key), false
@@ -129,7 +217,7 @@ func secretEnv(spec schema.Spec, kv string, getenv func(string) string, put func
 	if !Showable(name) {
 		source = "--secret-env " + key
 	}
-	put(key, getenv(name), source)
+	put(key, getenv(name), source, true)
 	return "", true
 }
 
@@ -214,14 +302,24 @@ func jsonProblem(err error) string {
 	return "wrong shape"
 }
 
-// Missing returns the required fields that have neither a value nor a
-// default, in spec order.
+// Missing returns what cfg still lacks, in spec order: the required fields
+// that apply and have neither a value nor a default, and the secret
+// entries of key/value lists without a value (schema.Spec.Missing).
 func Missing(spec schema.Spec, cfg schema.Config) []schema.Field {
-	var out []schema.Field
+	return spec.Missing(cfg)
+}
+
+// DropKeptHidden removes from cfg the values of fields that do not apply
+// to it and that were kept from base (an edit's saved settings) rather than
+// given anew: after an edit changes the field a condition names, the
+// settings that no longer apply go, instead of failing validation. A value
+// given anew for a field that does not apply stays, and validation reports
+// it (schema.CodeNotApplicable).
+func DropKeptHidden(spec schema.Spec, base, cfg schema.Config) {
+	shown := spec.Shown(cfg)
 	for _, f := range spec.Fields {
-		if f.Required && f.Default == "" && cfg.Text(f.Key) == "" {
-			out = append(out, f)
+		if v, ok := cfg[f.Key]; ok && !shown[f.Key] && base[f.Key] == v {
+			delete(cfg, f.Key)
 		}
 	}
-	return out
 }

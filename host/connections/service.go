@@ -33,17 +33,30 @@ func NewID() string {
 	return hex.EncodeToString(b)
 }
 
-// split seals the secret fields of cfg for connection id and returns the
-// non-secret values and the sealed secrets.
+// split seals the secrets of cfg for connection id and returns the values
+// kept in clear and the sealed secrets.
+//
+// A secret field is sealed. A key/value list with a secret entry is sealed
+// whole (every entry, names and flags too, under the list's key), and kept
+// in clear as well without its secret values, so that it can be shown and
+// an edit can start from it; opening takes the sealed list. A list without
+// secret entries is kept in clear only.
 func (s *Service) split(spec schema.Spec, id string, cfg schema.Config) (schema.Config, map[string]secrets.Sealed, error) {
 	values, sealed := schema.Config{}, map[string]secrets.Sealed{}
 	for k, v := range cfg {
+		var plain string
 		f, ok := spec.Field(k)
-		if !ok || !f.Secret {
+		switch entries, list := v.Entries(); {
+		case ok && f.Secret:
+			plain = v.Text()
+		case list && v.SecretEntries():
+			plain = schema.EncodeEntries(entries)
+			values[k] = v.WithoutSecretValues()
+		default:
 			values[k] = v
 			continue
 		}
-		sv, err := s.Keys.Seal([]byte(v.Text()), secrets.Binding{ConnectionID: id, Field: k})
+		sv, err := s.Keys.Seal([]byte(plain), secrets.Binding{ConnectionID: id, Field: k})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -115,7 +128,9 @@ func (s *Service) OpenByName(ctx context.Context, name string) (store.Connection
 
 // Open returns the connection's whole config, secrets opened. A secret that
 // fails its integrity check is an error (wrapping secrets.ErrIntegrity)
-// naming the connection and field; nothing partial is returned.
+// naming the connection and field; nothing partial is returned. A sealed
+// setting whose clear value is a key/value list is that list, whole: the
+// sealed entries replace the clear ones.
 func (s *Service) Open(c store.Connection) (schema.Config, error) {
 	cfg := schema.Config{}
 	for k, v := range c.Values {
@@ -126,7 +141,15 @@ func (s *Service) Open(c store.Connection) (schema.Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("connection %q, setting %s: %w", c.Name, k, err)
 		}
-		cfg[k] = schema.StringValue(string(pt))
+		if c.Values[k].Type() != schema.KeyValues {
+			cfg[k] = schema.StringValue(string(pt))
+			continue
+		}
+		entries, err := schema.DecodeEntries(string(pt))
+		if err != nil {
+			return nil, fmt.Errorf("connection %q, setting %s: %w", c.Name, k, err)
+		}
+		cfg[k] = schema.KeyValuesValue(entries)
 	}
 	return cfg, nil
 }

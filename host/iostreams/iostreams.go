@@ -35,6 +35,10 @@ func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
+// SetStdinTTY says whether standard input is a terminal, for tests that
+// answer prompts from a buffer.
+func (s *IOStreams) SetStdinTTY(tty bool) { s.inTTY = tty }
+
 // IsStdinTTY reports whether standard input is a terminal.
 func (s *IOStreams) IsStdinTTY() bool { return s.inTTY }
 

@@ -1,6 +1,7 @@
 package plugins
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -40,5 +41,42 @@ func TestSpecCacheRoundTrip(t *testing.T) {
 		if _, ok := decodeSpec(miss); ok {
 			t.Errorf("%q is a cache hit", miss)
 		}
+	}
+}
+
+// A schema with sections, conditions, ranges and a key/value list is
+// cached whole, and its JSON form names each part explicitly.
+func TestSpecCacheKeepsFormParts(t *testing.T) {
+	lo, hi := int64(1), int64(25)
+	spec := schema.Spec{Type: "form", Name: "Form", Version: "1.0.0",
+		Sections: []schema.Section{{Key: "oauth", Title: "OAuth 1.0", Help: "Signing."}, {Key: "limits", Title: "Limits", Advanced: true}},
+		Fields: []schema.Field{
+			{Key: "headers", Label: "Headers", Kind: schema.KindKeyValues, View: schema.ViewSimple, Section: "oauth"},
+			{Key: "method", Label: "Method", Kind: schema.KindEnum, Options: []string{"HMAC-SHA1", "RSA-SHA1"}, Required: true,
+				View: schema.ViewSimple, Section: "oauth"},
+			{Key: "private_key", Label: "Private key", Kind: schema.KindText, Secret: true, Required: true, View: schema.ViewSimple,
+				Section: "oauth", ShowWhen: &schema.Condition{Field: "method", Values: []string{"RSA-SHA1"}}},
+			{Key: "concurrency", Label: "Concurrency", Kind: schema.KindInt, Default: "4", Min: &lo, Max: &hi, View: schema.ViewHTTP, Section: "limits"},
+		}}
+	text := encodeSpec(spec)
+	got, ok := decodeSpec(text)
+	if !ok {
+		t.Fatalf("a cached spec with sections does not read back: %s", text)
+	}
+	if diff := cmp.Diff(spec, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for _, part := range []string{
+		`"sections":[{"key":"oauth","title":"OAuth 1.0","help":"Signing.","advanced":false},{"key":"limits","title":"Limits","help":"","advanced":true}]`,
+		`"kind":"keyvalues"`,
+		`"section":"oauth","show_when":{"field":"method","values":["RSA-SHA1"]}`,
+		`"section":"limits","min":1,"max":25`,
+	} {
+		if !strings.Contains(text, part) {
+			t.Errorf("the JSON form lacks %s:\n%s", part, text)
+		}
+	}
+	if plain := encodeSpec(cacheSpec); strings.Contains(plain, "section") || strings.Contains(plain, "show_when") || strings.Contains(plain, `"min"`) {
+		t.Errorf("a schema without form parts names them: %s", plain)
 	}
 }

@@ -13,7 +13,9 @@ import (
 )
 
 // Connection is a saved connection. Values holds the non-secret settings;
-// Secrets holds the sealed ones.
+// Secrets holds the sealed ones. A key/value list with secret entries is in
+// both: in Values without its secret values (to show it), and sealed whole
+// in Secrets (what is used).
 type Connection struct {
 	ID        string
 	Name      string
@@ -137,8 +139,12 @@ func checkKeys(ctx context.Context, tx *sql.Tx, except string, checks []KeyCheck
 func putSettings(ctx context.Context, tx *sql.Tx, c Connection) error {
 	for _, k := range c.Values.Keys() {
 		v := c.Values[k]
+		text, err := encodeValue(v)
+		if err != nil {
+			return fmt.Errorf("setting %s: %w", k, err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO connection_values (connection_id, key, type, value) VALUES (?, ?, ?, ?)`,
-			c.ID, k, int(v.Type()), v.Text()); err != nil {
+			c.ID, k, int(v.Type()), text); err != nil {
 			return err
 		}
 	}
@@ -271,11 +277,37 @@ func (s *Store) loadSettings(ctx context.Context, c *Connection) error {
 	return rows.Err()
 }
 
+// errSecretInClear refuses a key/value list whose secret entries still
+// hold their values: those are sealed (Connection.Secrets), never kept here.
+var errSecretInClear = errors.New("a key/value list with secret values cannot be stored in clear: seal it")
+
+// encodeValue returns the text a value is stored as: its Text, or for a
+// key/value list its entries (schema.EncodeEntries), whose secret entries
+// must have no value.
+func encodeValue(v schema.Value) (string, error) {
+	entries, ok := v.Entries()
+	if !ok {
+		return v.Text(), nil
+	}
+	for _, e := range entries {
+		if e.Secret && e.Value != "" {
+			return "", errSecretInClear
+		}
+	}
+	return schema.EncodeEntries(entries), nil
+}
+
 func decodeValue(t schema.ValueType, text string) (schema.Value, error) {
 	f := schema.Field{Key: "value", Kind: schema.KindString}
 	switch t {
 	case schema.String:
 		return schema.StringValue(text), nil
+	case schema.KeyValues:
+		entries, err := schema.DecodeEntries(text)
+		if err != nil {
+			return schema.Value{}, err
+		}
+		return schema.KeyValuesValue(entries), nil
 	case schema.Bool:
 		f.Kind = schema.KindBool
 	case schema.Int:

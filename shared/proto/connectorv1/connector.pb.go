@@ -41,6 +41,9 @@ const (
 	Kind_KIND_INT         Kind = 4
 	Kind_KIND_ENUM        Kind = 5
 	Kind_KIND_URL         Kind = 6
+	// An ordered list of named values, each secret or not (KeyValues). A host
+	// built before it reads the kind as unknown and refuses the schema.
+	Kind_KIND_KEY_VALUES Kind = 7
 )
 
 // Enum value maps for Kind.
@@ -53,6 +56,7 @@ var (
 		4: "KIND_INT",
 		5: "KIND_ENUM",
 		6: "KIND_URL",
+		7: "KIND_KEY_VALUES",
 	}
 	Kind_value = map[string]int32{
 		"KIND_UNSPECIFIED": 0,
@@ -62,6 +66,7 @@ var (
 		"KIND_INT":         4,
 		"KIND_ENUM":        5,
 		"KIND_URL":         6,
+		"KIND_KEY_VALUES":  7,
 	}
 )
 
@@ -308,16 +313,25 @@ func (JobState) EnumDescriptor() ([]byte, []int) {
 }
 
 type Field struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
-	Label         string                 `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
-	Help          string                 `protobuf:"bytes,3,opt,name=help,proto3" json:"help,omitempty"`
-	Kind          Kind                   `protobuf:"varint,4,opt,name=kind,proto3,enum=integrator.connector.v1.Kind" json:"kind,omitempty"`
-	Required      bool                   `protobuf:"varint,5,opt,name=required,proto3" json:"required,omitempty"`
-	Secret        bool                   `protobuf:"varint,6,opt,name=secret,proto3" json:"secret,omitempty"`
-	Default       string                 `protobuf:"bytes,7,opt,name=default,proto3" json:"default,omitempty"`
-	Options       []string               `protobuf:"bytes,8,rep,name=options,proto3" json:"options,omitempty"`
-	View          View                   `protobuf:"varint,9,opt,name=view,proto3,enum=integrator.connector.v1.View" json:"view,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Key      string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	Label    string                 `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
+	Help     string                 `protobuf:"bytes,3,opt,name=help,proto3" json:"help,omitempty"`
+	Kind     Kind                   `protobuf:"varint,4,opt,name=kind,proto3,enum=integrator.connector.v1.Kind" json:"kind,omitempty"`
+	Required bool                   `protobuf:"varint,5,opt,name=required,proto3" json:"required,omitempty"`
+	Secret   bool                   `protobuf:"varint,6,opt,name=secret,proto3" json:"secret,omitempty"`
+	Default  string                 `protobuf:"bytes,7,opt,name=default,proto3" json:"default,omitempty"`
+	Options  []string               `protobuf:"bytes,8,rep,name=options,proto3" json:"options,omitempty"`
+	View     View                   `protobuf:"varint,9,opt,name=view,proto3,enum=integrator.connector.v1.View" json:"view,omitempty"`
+	// The key of the Spec's section the field is shown in; empty when the
+	// spec has no sections.
+	Section string `protobuf:"bytes,10,opt,name=section,proto3" json:"section,omitempty"`
+	// When set, the field applies only while another field has one of some
+	// values. A peer built before it ignores it and always shows the field.
+	ShowWhen *Condition `protobuf:"bytes,11,opt,name=show_when,json=showWhen,proto3" json:"show_when,omitempty"`
+	// The bounds of an int field, when it has them.
+	Min           *int64 `protobuf:"varint,12,opt,name=min,proto3,oneof" json:"min,omitempty"`
+	Max           *int64 `protobuf:"varint,13,opt,name=max,proto3,oneof" json:"max,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -415,20 +429,175 @@ func (x *Field) GetView() View {
 	return View_VIEW_UNSPECIFIED
 }
 
-type Spec struct {
+func (x *Field) GetSection() string {
+	if x != nil {
+		return x.Section
+	}
+	return ""
+}
+
+func (x *Field) GetShowWhen() *Condition {
+	if x != nil {
+		return x.ShowWhen
+	}
+	return nil
+}
+
+func (x *Field) GetMin() int64 {
+	if x != nil && x.Min != nil {
+		return *x.Min
+	}
+	return 0
+}
+
+func (x *Field) GetMax() int64 {
+	if x != nil && x.Max != nil {
+		return *x.Max
+	}
+	return 0
+}
+
+// Condition names an earlier enum or bool field and the values (as typed:
+// "true", "false" for a bool) for which a field applies.
+type Condition struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Type          string                 `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
-	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	Description   string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
-	Version       string                 `protobuf:"bytes,4,opt,name=version,proto3" json:"version,omitempty"`
-	Fields        []*Field               `protobuf:"bytes,5,rep,name=fields,proto3" json:"fields,omitempty"`
+	Field         string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	Values        []string               `protobuf:"bytes,2,rep,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Condition) Reset() {
+	*x = Condition{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Condition) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Condition) ProtoMessage() {}
+
+func (x *Condition) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Condition.ProtoReflect.Descriptor instead.
+func (*Condition) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Condition) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Condition) GetValues() []string {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+// Section is a group of fields a form shows under a title, in the order of
+// Spec.sections.
+type Section struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Key   string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	Title string                 `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	Help  string                 `protobuf:"bytes,3,opt,name=help,proto3" json:"help,omitempty"`
+	// Settings most connections leave as they are: shown collapsed.
+	Advanced      bool `protobuf:"varint,4,opt,name=advanced,proto3" json:"advanced,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Section) Reset() {
+	*x = Section{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Section) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Section) ProtoMessage() {}
+
+func (x *Section) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Section.ProtoReflect.Descriptor instead.
+func (*Section) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Section) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *Section) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *Section) GetHelp() string {
+	if x != nil {
+		return x.Help
+	}
+	return ""
+}
+
+func (x *Section) GetAdvanced() bool {
+	if x != nil {
+		return x.Advanced
+	}
+	return false
+}
+
+type Spec struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Type        string                 `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	Name        string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Description string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	Version     string                 `protobuf:"bytes,4,opt,name=version,proto3" json:"version,omitempty"`
+	Fields      []*Field               `protobuf:"bytes,5,rep,name=fields,proto3" json:"fields,omitempty"`
+	// In the order a form shows them; none: fields are shown by view.
+	Sections      []*Section `protobuf:"bytes,6,rep,name=sections,proto3" json:"sections,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Spec) Reset() {
 	*x = Spec{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[1]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -440,7 +609,7 @@ func (x *Spec) String() string {
 func (*Spec) ProtoMessage() {}
 
 func (x *Spec) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[1]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -453,7 +622,7 @@ func (x *Spec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Spec.ProtoReflect.Descriptor instead.
 func (*Spec) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{1}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Spec) GetType() string {
@@ -491,6 +660,119 @@ func (x *Spec) GetFields() []*Field {
 	return nil
 }
 
+func (x *Spec) GetSections() []*Section {
+	if x != nil {
+		return x.Sections
+	}
+	return nil
+}
+
+// KeyValue is one entry of a key/value list. A secret entry's value is kept
+// like a secret field's; its name is not secret.
+type KeyValue struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Value         string                 `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	Secret        bool                   `protobuf:"varint,3,opt,name=secret,proto3" json:"secret,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeyValue) Reset() {
+	*x = KeyValue{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeyValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeyValue) ProtoMessage() {}
+
+func (x *KeyValue) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeyValue.ProtoReflect.Descriptor instead.
+func (*KeyValue) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *KeyValue) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *KeyValue) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *KeyValue) GetSecret() bool {
+	if x != nil {
+		return x.Secret
+	}
+	return false
+}
+
+type KeyValues struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Entries       []*KeyValue            `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeyValues) Reset() {
+	*x = KeyValues{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeyValues) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeyValues) ProtoMessage() {}
+
+func (x *KeyValues) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeyValues.ProtoReflect.Descriptor instead.
+func (*KeyValues) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *KeyValues) GetEntries() []*KeyValue {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
 type Value struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Types that are valid to be assigned to Kind:
@@ -498,6 +780,7 @@ type Value struct {
 	//	*Value_StringValue
 	//	*Value_BoolValue
 	//	*Value_IntValue
+	//	*Value_KeyValues
 	Kind          isValue_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -505,7 +788,7 @@ type Value struct {
 
 func (x *Value) Reset() {
 	*x = Value{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[2]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -517,7 +800,7 @@ func (x *Value) String() string {
 func (*Value) ProtoMessage() {}
 
 func (x *Value) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[2]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -530,7 +813,7 @@ func (x *Value) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Value.ProtoReflect.Descriptor instead.
 func (*Value) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{2}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Value) GetKind() isValue_Kind {
@@ -567,6 +850,15 @@ func (x *Value) GetIntValue() int64 {
 	return 0
 }
 
+func (x *Value) GetKeyValues() *KeyValues {
+	if x != nil {
+		if x, ok := x.Kind.(*Value_KeyValues); ok {
+			return x.KeyValues
+		}
+	}
+	return nil
+}
+
 type isValue_Kind interface {
 	isValue_Kind()
 }
@@ -583,11 +875,18 @@ type Value_IntValue struct {
 	IntValue int64 `protobuf:"varint,3,opt,name=int_value,json=intValue,proto3,oneof"`
 }
 
+type Value_KeyValues struct {
+	// A peer built before it reads a value of this kind as null.
+	KeyValues *KeyValues `protobuf:"bytes,4,opt,name=key_values,json=keyValues,proto3,oneof"`
+}
+
 func (*Value_StringValue) isValue_Kind() {}
 
 func (*Value_BoolValue) isValue_Kind() {}
 
 func (*Value_IntValue) isValue_Kind() {}
+
+func (*Value_KeyValues) isValue_Kind() {}
 
 // Config holds the settings of one connection. Secrets travel only inside
 // this channel, which go-plugin protects with mutual TLS.
@@ -600,7 +899,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[3]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -612,7 +911,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[3]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -625,7 +924,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{3}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Config) GetValues() map[string]*Value {
@@ -648,7 +947,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[4]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -660,7 +959,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[4]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -673,7 +972,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{4}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -719,7 +1018,7 @@ type GetSchemaRequest struct {
 
 func (x *GetSchemaRequest) Reset() {
 	*x = GetSchemaRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[5]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -731,7 +1030,7 @@ func (x *GetSchemaRequest) String() string {
 func (*GetSchemaRequest) ProtoMessage() {}
 
 func (x *GetSchemaRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[5]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -744,7 +1043,7 @@ func (x *GetSchemaRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSchemaRequest.ProtoReflect.Descriptor instead.
 func (*GetSchemaRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{5}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{9}
 }
 
 type GetSchemaResponse struct {
@@ -756,7 +1055,7 @@ type GetSchemaResponse struct {
 
 func (x *GetSchemaResponse) Reset() {
 	*x = GetSchemaResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[6]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -768,7 +1067,7 @@ func (x *GetSchemaResponse) String() string {
 func (*GetSchemaResponse) ProtoMessage() {}
 
 func (x *GetSchemaResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[6]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -781,7 +1080,7 @@ func (x *GetSchemaResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSchemaResponse.ProtoReflect.Descriptor instead.
 func (*GetSchemaResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{6}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetSchemaResponse) GetSpec() *Spec {
@@ -800,7 +1099,7 @@ type ValidateRequest struct {
 
 func (x *ValidateRequest) Reset() {
 	*x = ValidateRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[7]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -812,7 +1111,7 @@ func (x *ValidateRequest) String() string {
 func (*ValidateRequest) ProtoMessage() {}
 
 func (x *ValidateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[7]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -825,7 +1124,7 @@ func (x *ValidateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateRequest.ProtoReflect.Descriptor instead.
 func (*ValidateRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{7}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ValidateRequest) GetConfig() *Config {
@@ -844,7 +1143,7 @@ type ValidateResponse struct {
 
 func (x *ValidateResponse) Reset() {
 	*x = ValidateResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[8]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -856,7 +1155,7 @@ func (x *ValidateResponse) String() string {
 func (*ValidateResponse) ProtoMessage() {}
 
 func (x *ValidateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[8]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -869,7 +1168,7 @@ func (x *ValidateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateResponse.ProtoReflect.Descriptor instead.
 func (*ValidateResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{8}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ValidateResponse) GetDiagnostics() []*Diagnostic {
@@ -888,7 +1187,7 @@ type PingRequest struct {
 
 func (x *PingRequest) Reset() {
 	*x = PingRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[9]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -900,7 +1199,7 @@ func (x *PingRequest) String() string {
 func (*PingRequest) ProtoMessage() {}
 
 func (x *PingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[9]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -913,7 +1212,7 @@ func (x *PingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PingRequest.ProtoReflect.Descriptor instead.
 func (*PingRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{9}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *PingRequest) GetConfig() *Config {
@@ -933,7 +1232,7 @@ type Fact struct {
 
 func (x *Fact) Reset() {
 	*x = Fact{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[10]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -945,7 +1244,7 @@ func (x *Fact) String() string {
 func (*Fact) ProtoMessage() {}
 
 func (x *Fact) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[10]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -958,7 +1257,7 @@ func (x *Fact) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Fact.ProtoReflect.Descriptor instead.
 func (*Fact) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{10}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Fact) GetKey() string {
@@ -988,7 +1287,7 @@ type PingResponse struct {
 
 func (x *PingResponse) Reset() {
 	*x = PingResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[11]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1000,7 +1299,7 @@ func (x *PingResponse) String() string {
 func (*PingResponse) ProtoMessage() {}
 
 func (x *PingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[11]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1013,7 +1312,7 @@ func (x *PingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PingResponse.ProtoReflect.Descriptor instead.
 func (*PingResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{11}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *PingResponse) GetOk() bool {
@@ -1054,7 +1353,7 @@ type Header struct {
 
 func (x *Header) Reset() {
 	*x = Header{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[12]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1066,7 +1365,7 @@ func (x *Header) String() string {
 func (*Header) ProtoMessage() {}
 
 func (x *Header) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[12]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1079,7 +1378,7 @@ func (x *Header) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Header.ProtoReflect.Descriptor instead.
 func (*Header) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{12}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Header) GetName() string {
@@ -1106,7 +1405,7 @@ type QueryParam struct {
 
 func (x *QueryParam) Reset() {
 	*x = QueryParam{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[13]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1118,7 +1417,7 @@ func (x *QueryParam) String() string {
 func (*QueryParam) ProtoMessage() {}
 
 func (x *QueryParam) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[13]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1131,7 +1430,7 @@ func (x *QueryParam) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParam.ProtoReflect.Descriptor instead.
 func (*QueryParam) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{13}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *QueryParam) GetKey() string {
@@ -1168,7 +1467,7 @@ type HTTPRequest struct {
 
 func (x *HTTPRequest) Reset() {
 	*x = HTTPRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[14]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1180,7 +1479,7 @@ func (x *HTTPRequest) String() string {
 func (*HTTPRequest) ProtoMessage() {}
 
 func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[14]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1193,7 +1492,7 @@ func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequest.ProtoReflect.Descriptor instead.
 func (*HTTPRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{14}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *HTTPRequest) GetMethod() string {
@@ -1266,7 +1565,7 @@ type DoRequestRequest struct {
 
 func (x *DoRequestRequest) Reset() {
 	*x = DoRequestRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[15]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1278,7 +1577,7 @@ func (x *DoRequestRequest) String() string {
 func (*DoRequestRequest) ProtoMessage() {}
 
 func (x *DoRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[15]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1291,7 +1590,7 @@ func (x *DoRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoRequestRequest.ProtoReflect.Descriptor instead.
 func (*DoRequestRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{15}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DoRequestRequest) GetConfig() *Config {
@@ -1328,7 +1627,7 @@ type RateLimit struct {
 
 func (x *RateLimit) Reset() {
 	*x = RateLimit{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[16]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1340,7 +1639,7 @@ func (x *RateLimit) String() string {
 func (*RateLimit) ProtoMessage() {}
 
 func (x *RateLimit) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[16]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1353,7 +1652,7 @@ func (x *RateLimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RateLimit.ProtoReflect.Descriptor instead.
 func (*RateLimit) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{16}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RateLimit) GetScope() string {
@@ -1405,7 +1704,7 @@ type ResponseHead struct {
 
 func (x *ResponseHead) Reset() {
 	*x = ResponseHead{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[17]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1417,7 +1716,7 @@ func (x *ResponseHead) String() string {
 func (*ResponseHead) ProtoMessage() {}
 
 func (x *ResponseHead) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[17]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1430,7 +1729,7 @@ func (x *ResponseHead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResponseHead.ProtoReflect.Descriptor instead.
 func (*ResponseHead) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{17}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ResponseHead) GetStatus() int32 {
@@ -1502,7 +1801,7 @@ type DoRequestResponse struct {
 
 func (x *DoRequestResponse) Reset() {
 	*x = DoRequestResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[18]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1514,7 +1813,7 @@ func (x *DoRequestResponse) String() string {
 func (*DoRequestResponse) ProtoMessage() {}
 
 func (x *DoRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[18]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1527,7 +1826,7 @@ func (x *DoRequestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoRequestResponse.ProtoReflect.Descriptor instead.
 func (*DoRequestResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{18}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *DoRequestResponse) GetPart() isDoRequestResponse_Part {
@@ -1580,7 +1879,7 @@ type DescribeRequest struct {
 
 func (x *DescribeRequest) Reset() {
 	*x = DescribeRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1592,7 +1891,7 @@ func (x *DescribeRequest) String() string {
 func (*DescribeRequest) ProtoMessage() {}
 
 func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1605,7 +1904,7 @@ func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{19}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *DescribeRequest) GetConfig() *Config {
@@ -1629,7 +1928,7 @@ type DescribeResponse struct {
 
 func (x *DescribeResponse) Reset() {
 	*x = DescribeResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1641,7 +1940,7 @@ func (x *DescribeResponse) String() string {
 func (*DescribeResponse) ProtoMessage() {}
 
 func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1654,7 +1953,7 @@ func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeResponse.ProtoReflect.Descriptor instead.
 func (*DescribeResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{20}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *DescribeResponse) GetPaging() *Paging {
@@ -1705,7 +2004,7 @@ type Paging struct {
 
 func (x *Paging) Reset() {
 	*x = Paging{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1717,7 +2016,7 @@ func (x *Paging) String() string {
 func (*Paging) ProtoMessage() {}
 
 func (x *Paging) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1730,7 +2029,7 @@ func (x *Paging) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Paging.ProtoReflect.Descriptor instead.
 func (*Paging) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{21}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Paging) GetStyle() PagingStyle {
@@ -1823,7 +2122,7 @@ type Reports struct {
 
 func (x *Reports) Reset() {
 	*x = Reports{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1835,7 +2134,7 @@ func (x *Reports) String() string {
 func (*Reports) ProtoMessage() {}
 
 func (x *Reports) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1848,7 +2147,7 @@ func (x *Reports) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Reports.ProtoReflect.Descriptor instead.
 func (*Reports) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{22}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Reports) GetMaxWindowSeconds() int64 {
@@ -1917,7 +2216,7 @@ type ReportQuery struct {
 
 func (x *ReportQuery) Reset() {
 	*x = ReportQuery{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1929,7 +2228,7 @@ func (x *ReportQuery) String() string {
 func (*ReportQuery) ProtoMessage() {}
 
 func (x *ReportQuery) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1942,7 +2241,7 @@ func (x *ReportQuery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportQuery.ProtoReflect.Descriptor instead.
 func (*ReportQuery) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{23}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ReportQuery) GetAccount() string {
@@ -2021,7 +2320,7 @@ type ReportJob struct {
 
 func (x *ReportJob) Reset() {
 	*x = ReportJob{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2033,7 +2332,7 @@ func (x *ReportJob) String() string {
 func (*ReportJob) ProtoMessage() {}
 
 func (x *ReportJob) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2046,7 +2345,7 @@ func (x *ReportJob) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportJob.ProtoReflect.Descriptor instead.
 func (*ReportJob) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{24}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ReportJob) GetId() string {
@@ -2087,7 +2386,7 @@ type CreateReportJobRequest struct {
 
 func (x *CreateReportJobRequest) Reset() {
 	*x = CreateReportJobRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2099,7 +2398,7 @@ func (x *CreateReportJobRequest) String() string {
 func (*CreateReportJobRequest) ProtoMessage() {}
 
 func (x *CreateReportJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2112,7 +2411,7 @@ func (x *CreateReportJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateReportJobRequest.ProtoReflect.Descriptor instead.
 func (*CreateReportJobRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{25}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CreateReportJobRequest) GetConfig() *Config {
@@ -2140,7 +2439,7 @@ type PollReportJobsRequest struct {
 
 func (x *PollReportJobsRequest) Reset() {
 	*x = PollReportJobsRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2152,7 +2451,7 @@ func (x *PollReportJobsRequest) String() string {
 func (*PollReportJobsRequest) ProtoMessage() {}
 
 func (x *PollReportJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2165,7 +2464,7 @@ func (x *PollReportJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PollReportJobsRequest.ProtoReflect.Descriptor instead.
 func (*PollReportJobsRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{26}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *PollReportJobsRequest) GetConfig() *Config {
@@ -2202,7 +2501,7 @@ type ReportJobsResponse struct {
 
 func (x *ReportJobsResponse) Reset() {
 	*x = ReportJobsResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2214,7 +2513,7 @@ func (x *ReportJobsResponse) String() string {
 func (*ReportJobsResponse) ProtoMessage() {}
 
 func (x *ReportJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2227,7 +2526,7 @@ func (x *ReportJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportJobsResponse.ProtoReflect.Descriptor instead.
 func (*ReportJobsResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{27}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ReportJobsResponse) GetHead() *ResponseHead {
@@ -2256,7 +2555,7 @@ type FetchReportJobRequest struct {
 
 func (x *FetchReportJobRequest) Reset() {
 	*x = FetchReportJobRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2268,7 +2567,7 @@ func (x *FetchReportJobRequest) String() string {
 func (*FetchReportJobRequest) ProtoMessage() {}
 
 func (x *FetchReportJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2281,7 +2580,7 @@ func (x *FetchReportJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FetchReportJobRequest.ProtoReflect.Descriptor instead.
 func (*FetchReportJobRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{28}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *FetchReportJobRequest) GetConfig() *Config {
@@ -2316,7 +2615,7 @@ var File_shared_proto_connectorv1_connector_proto protoreflect.FileDescriptor
 
 const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\n" +
-	"(shared/proto/connectorv1/connector.proto\x12\x17integrator.connector.v1\"\x91\x02\n" +
+	"(shared/proto/connectorv1/connector.proto\x12\x17integrator.connector.v1\"\xaa\x03\n" +
 	"\x05Field\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05label\x18\x02 \x01(\tR\x05label\x12\x12\n" +
@@ -2326,18 +2625,42 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\x06secret\x18\x06 \x01(\bR\x06secret\x12\x18\n" +
 	"\adefault\x18\a \x01(\tR\adefault\x12\x18\n" +
 	"\aoptions\x18\b \x03(\tR\aoptions\x121\n" +
-	"\x04view\x18\t \x01(\x0e2\x1d.integrator.connector.v1.ViewR\x04view\"\xa2\x01\n" +
+	"\x04view\x18\t \x01(\x0e2\x1d.integrator.connector.v1.ViewR\x04view\x12\x18\n" +
+	"\asection\x18\n" +
+	" \x01(\tR\asection\x12?\n" +
+	"\tshow_when\x18\v \x01(\v2\".integrator.connector.v1.ConditionR\bshowWhen\x12\x15\n" +
+	"\x03min\x18\f \x01(\x03H\x00R\x03min\x88\x01\x01\x12\x15\n" +
+	"\x03max\x18\r \x01(\x03H\x01R\x03max\x88\x01\x01B\x06\n" +
+	"\x04_minB\x06\n" +
+	"\x04_max\"9\n" +
+	"\tCondition\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x16\n" +
+	"\x06values\x18\x02 \x03(\tR\x06values\"a\n" +
+	"\aSection\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12\x12\n" +
+	"\x04help\x18\x03 \x01(\tR\x04help\x12\x1a\n" +
+	"\badvanced\x18\x04 \x01(\bR\badvanced\"\xe0\x01\n" +
 	"\x04Spec\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x18\n" +
 	"\aversion\x18\x04 \x01(\tR\aversion\x126\n" +
-	"\x06fields\x18\x05 \x03(\v2\x1e.integrator.connector.v1.FieldR\x06fields\"t\n" +
+	"\x06fields\x18\x05 \x03(\v2\x1e.integrator.connector.v1.FieldR\x06fields\x12<\n" +
+	"\bsections\x18\x06 \x03(\v2 .integrator.connector.v1.SectionR\bsections\"L\n" +
+	"\bKeyValue\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\x12\x16\n" +
+	"\x06secret\x18\x03 \x01(\bR\x06secret\"H\n" +
+	"\tKeyValues\x12;\n" +
+	"\aentries\x18\x01 \x03(\v2!.integrator.connector.v1.KeyValueR\aentries\"\xb9\x01\n" +
 	"\x05Value\x12#\n" +
 	"\fstring_value\x18\x01 \x01(\tH\x00R\vstringValue\x12\x1f\n" +
 	"\n" +
 	"bool_value\x18\x02 \x01(\bH\x00R\tboolValue\x12\x1d\n" +
-	"\tint_value\x18\x03 \x01(\x03H\x00R\bintValueB\x06\n" +
+	"\tint_value\x18\x03 \x01(\x03H\x00R\bintValue\x12C\n" +
+	"\n" +
+	"key_values\x18\x04 \x01(\v2\".integrator.connector.v1.KeyValuesH\x00R\tkeyValuesB\x06\n" +
 	"\x04kind\"\xa8\x01\n" +
 	"\x06Config\x12C\n" +
 	"\x06values\x18\x01 \x03(\v2+.integrator.connector.v1.Config.ValuesEntryR\x06values\x1aY\n" +
@@ -2472,7 +2795,7 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\x05query\x18\x02 \x01(\v2$.integrator.connector.v1.ReportQueryR\x05query\x124\n" +
 	"\x03job\x18\x03 \x01(\v2\".integrator.connector.v1.ReportJobR\x03job\x12 \n" +
 	"\fbody_in_head\x18\x04 \x01(\bR\n" +
-	"bodyInHead*v\n" +
+	"bodyInHead*\x8b\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vKIND_STRING\x10\x01\x12\r\n" +
@@ -2480,7 +2803,8 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\tKIND_BOOL\x10\x03\x12\f\n" +
 	"\bKIND_INT\x10\x04\x12\r\n" +
 	"\tKIND_ENUM\x10\x05\x12\f\n" +
-	"\bKIND_URL\x10\x06*<\n" +
+	"\bKIND_URL\x10\x06\x12\x13\n" +
+	"\x0fKIND_KEY_VALUES\x10\a*<\n" +
 	"\x04View\x12\x14\n" +
 	"\x10VIEW_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vVIEW_SIMPLE\x10\x01\x12\r\n" +
@@ -2524,7 +2848,7 @@ func file_shared_proto_connectorv1_connector_proto_rawDescGZIP() []byte {
 }
 
 var file_shared_proto_connectorv1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_shared_proto_connectorv1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_shared_proto_connectorv1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_shared_proto_connectorv1_connector_proto_goTypes = []any{
 	(Kind)(0),                      // 0: integrator.connector.v1.Kind
 	(View)(0),                      // 1: integrator.connector.v1.View
@@ -2532,93 +2856,101 @@ var file_shared_proto_connectorv1_connector_proto_goTypes = []any{
 	(PagingStyle)(0),               // 3: integrator.connector.v1.PagingStyle
 	(JobState)(0),                  // 4: integrator.connector.v1.JobState
 	(*Field)(nil),                  // 5: integrator.connector.v1.Field
-	(*Spec)(nil),                   // 6: integrator.connector.v1.Spec
-	(*Value)(nil),                  // 7: integrator.connector.v1.Value
-	(*Config)(nil),                 // 8: integrator.connector.v1.Config
-	(*Diagnostic)(nil),             // 9: integrator.connector.v1.Diagnostic
-	(*GetSchemaRequest)(nil),       // 10: integrator.connector.v1.GetSchemaRequest
-	(*GetSchemaResponse)(nil),      // 11: integrator.connector.v1.GetSchemaResponse
-	(*ValidateRequest)(nil),        // 12: integrator.connector.v1.ValidateRequest
-	(*ValidateResponse)(nil),       // 13: integrator.connector.v1.ValidateResponse
-	(*PingRequest)(nil),            // 14: integrator.connector.v1.PingRequest
-	(*Fact)(nil),                   // 15: integrator.connector.v1.Fact
-	(*PingResponse)(nil),           // 16: integrator.connector.v1.PingResponse
-	(*Header)(nil),                 // 17: integrator.connector.v1.Header
-	(*QueryParam)(nil),             // 18: integrator.connector.v1.QueryParam
-	(*HTTPRequest)(nil),            // 19: integrator.connector.v1.HTTPRequest
-	(*DoRequestRequest)(nil),       // 20: integrator.connector.v1.DoRequestRequest
-	(*RateLimit)(nil),              // 21: integrator.connector.v1.RateLimit
-	(*ResponseHead)(nil),           // 22: integrator.connector.v1.ResponseHead
-	(*DoRequestResponse)(nil),      // 23: integrator.connector.v1.DoRequestResponse
-	(*DescribeRequest)(nil),        // 24: integrator.connector.v1.DescribeRequest
-	(*DescribeResponse)(nil),       // 25: integrator.connector.v1.DescribeResponse
-	(*Paging)(nil),                 // 26: integrator.connector.v1.Paging
-	(*Reports)(nil),                // 27: integrator.connector.v1.Reports
-	(*ReportQuery)(nil),            // 28: integrator.connector.v1.ReportQuery
-	(*ReportJob)(nil),              // 29: integrator.connector.v1.ReportJob
-	(*CreateReportJobRequest)(nil), // 30: integrator.connector.v1.CreateReportJobRequest
-	(*PollReportJobsRequest)(nil),  // 31: integrator.connector.v1.PollReportJobsRequest
-	(*ReportJobsResponse)(nil),     // 32: integrator.connector.v1.ReportJobsResponse
-	(*FetchReportJobRequest)(nil),  // 33: integrator.connector.v1.FetchReportJobRequest
-	nil,                            // 34: integrator.connector.v1.Config.ValuesEntry
+	(*Condition)(nil),              // 6: integrator.connector.v1.Condition
+	(*Section)(nil),                // 7: integrator.connector.v1.Section
+	(*Spec)(nil),                   // 8: integrator.connector.v1.Spec
+	(*KeyValue)(nil),               // 9: integrator.connector.v1.KeyValue
+	(*KeyValues)(nil),              // 10: integrator.connector.v1.KeyValues
+	(*Value)(nil),                  // 11: integrator.connector.v1.Value
+	(*Config)(nil),                 // 12: integrator.connector.v1.Config
+	(*Diagnostic)(nil),             // 13: integrator.connector.v1.Diagnostic
+	(*GetSchemaRequest)(nil),       // 14: integrator.connector.v1.GetSchemaRequest
+	(*GetSchemaResponse)(nil),      // 15: integrator.connector.v1.GetSchemaResponse
+	(*ValidateRequest)(nil),        // 16: integrator.connector.v1.ValidateRequest
+	(*ValidateResponse)(nil),       // 17: integrator.connector.v1.ValidateResponse
+	(*PingRequest)(nil),            // 18: integrator.connector.v1.PingRequest
+	(*Fact)(nil),                   // 19: integrator.connector.v1.Fact
+	(*PingResponse)(nil),           // 20: integrator.connector.v1.PingResponse
+	(*Header)(nil),                 // 21: integrator.connector.v1.Header
+	(*QueryParam)(nil),             // 22: integrator.connector.v1.QueryParam
+	(*HTTPRequest)(nil),            // 23: integrator.connector.v1.HTTPRequest
+	(*DoRequestRequest)(nil),       // 24: integrator.connector.v1.DoRequestRequest
+	(*RateLimit)(nil),              // 25: integrator.connector.v1.RateLimit
+	(*ResponseHead)(nil),           // 26: integrator.connector.v1.ResponseHead
+	(*DoRequestResponse)(nil),      // 27: integrator.connector.v1.DoRequestResponse
+	(*DescribeRequest)(nil),        // 28: integrator.connector.v1.DescribeRequest
+	(*DescribeResponse)(nil),       // 29: integrator.connector.v1.DescribeResponse
+	(*Paging)(nil),                 // 30: integrator.connector.v1.Paging
+	(*Reports)(nil),                // 31: integrator.connector.v1.Reports
+	(*ReportQuery)(nil),            // 32: integrator.connector.v1.ReportQuery
+	(*ReportJob)(nil),              // 33: integrator.connector.v1.ReportJob
+	(*CreateReportJobRequest)(nil), // 34: integrator.connector.v1.CreateReportJobRequest
+	(*PollReportJobsRequest)(nil),  // 35: integrator.connector.v1.PollReportJobsRequest
+	(*ReportJobsResponse)(nil),     // 36: integrator.connector.v1.ReportJobsResponse
+	(*FetchReportJobRequest)(nil),  // 37: integrator.connector.v1.FetchReportJobRequest
+	nil,                            // 38: integrator.connector.v1.Config.ValuesEntry
 }
 var file_shared_proto_connectorv1_connector_proto_depIdxs = []int32{
 	0,  // 0: integrator.connector.v1.Field.kind:type_name -> integrator.connector.v1.Kind
 	1,  // 1: integrator.connector.v1.Field.view:type_name -> integrator.connector.v1.View
-	5,  // 2: integrator.connector.v1.Spec.fields:type_name -> integrator.connector.v1.Field
-	34, // 3: integrator.connector.v1.Config.values:type_name -> integrator.connector.v1.Config.ValuesEntry
-	2,  // 4: integrator.connector.v1.Diagnostic.severity:type_name -> integrator.connector.v1.Severity
-	6,  // 5: integrator.connector.v1.GetSchemaResponse.spec:type_name -> integrator.connector.v1.Spec
-	8,  // 6: integrator.connector.v1.ValidateRequest.config:type_name -> integrator.connector.v1.Config
-	9,  // 7: integrator.connector.v1.ValidateResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	8,  // 8: integrator.connector.v1.PingRequest.config:type_name -> integrator.connector.v1.Config
-	9,  // 9: integrator.connector.v1.PingResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	15, // 10: integrator.connector.v1.PingResponse.facts:type_name -> integrator.connector.v1.Fact
-	18, // 11: integrator.connector.v1.HTTPRequest.query:type_name -> integrator.connector.v1.QueryParam
-	17, // 12: integrator.connector.v1.HTTPRequest.headers:type_name -> integrator.connector.v1.Header
-	8,  // 13: integrator.connector.v1.DoRequestRequest.config:type_name -> integrator.connector.v1.Config
-	19, // 14: integrator.connector.v1.DoRequestRequest.request:type_name -> integrator.connector.v1.HTTPRequest
-	17, // 15: integrator.connector.v1.ResponseHead.headers:type_name -> integrator.connector.v1.Header
-	21, // 16: integrator.connector.v1.ResponseHead.rate_limit:type_name -> integrator.connector.v1.RateLimit
-	9,  // 17: integrator.connector.v1.ResponseHead.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	22, // 18: integrator.connector.v1.DoRequestResponse.head:type_name -> integrator.connector.v1.ResponseHead
-	8,  // 19: integrator.connector.v1.DescribeRequest.config:type_name -> integrator.connector.v1.Config
-	26, // 20: integrator.connector.v1.DescribeResponse.paging:type_name -> integrator.connector.v1.Paging
-	27, // 21: integrator.connector.v1.DescribeResponse.reports:type_name -> integrator.connector.v1.Reports
-	9,  // 22: integrator.connector.v1.DescribeResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	3,  // 23: integrator.connector.v1.Paging.style:type_name -> integrator.connector.v1.PagingStyle
-	18, // 24: integrator.connector.v1.Paging.total_param:type_name -> integrator.connector.v1.QueryParam
-	4,  // 25: integrator.connector.v1.ReportJob.state:type_name -> integrator.connector.v1.JobState
-	8,  // 26: integrator.connector.v1.CreateReportJobRequest.config:type_name -> integrator.connector.v1.Config
-	28, // 27: integrator.connector.v1.CreateReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
-	8,  // 28: integrator.connector.v1.PollReportJobsRequest.config:type_name -> integrator.connector.v1.Config
-	22, // 29: integrator.connector.v1.ReportJobsResponse.head:type_name -> integrator.connector.v1.ResponseHead
-	29, // 30: integrator.connector.v1.ReportJobsResponse.jobs:type_name -> integrator.connector.v1.ReportJob
-	8,  // 31: integrator.connector.v1.FetchReportJobRequest.config:type_name -> integrator.connector.v1.Config
-	28, // 32: integrator.connector.v1.FetchReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
-	29, // 33: integrator.connector.v1.FetchReportJobRequest.job:type_name -> integrator.connector.v1.ReportJob
-	7,  // 34: integrator.connector.v1.Config.ValuesEntry.value:type_name -> integrator.connector.v1.Value
-	10, // 35: integrator.connector.v1.Connector.GetSchema:input_type -> integrator.connector.v1.GetSchemaRequest
-	12, // 36: integrator.connector.v1.Connector.Validate:input_type -> integrator.connector.v1.ValidateRequest
-	14, // 37: integrator.connector.v1.Connector.Ping:input_type -> integrator.connector.v1.PingRequest
-	20, // 38: integrator.connector.v1.Connector.DoRequest:input_type -> integrator.connector.v1.DoRequestRequest
-	24, // 39: integrator.connector.v1.Connector.Describe:input_type -> integrator.connector.v1.DescribeRequest
-	30, // 40: integrator.connector.v1.Connector.CreateReportJob:input_type -> integrator.connector.v1.CreateReportJobRequest
-	31, // 41: integrator.connector.v1.Connector.PollReportJobs:input_type -> integrator.connector.v1.PollReportJobsRequest
-	33, // 42: integrator.connector.v1.Connector.FetchReportJob:input_type -> integrator.connector.v1.FetchReportJobRequest
-	11, // 43: integrator.connector.v1.Connector.GetSchema:output_type -> integrator.connector.v1.GetSchemaResponse
-	13, // 44: integrator.connector.v1.Connector.Validate:output_type -> integrator.connector.v1.ValidateResponse
-	16, // 45: integrator.connector.v1.Connector.Ping:output_type -> integrator.connector.v1.PingResponse
-	23, // 46: integrator.connector.v1.Connector.DoRequest:output_type -> integrator.connector.v1.DoRequestResponse
-	25, // 47: integrator.connector.v1.Connector.Describe:output_type -> integrator.connector.v1.DescribeResponse
-	32, // 48: integrator.connector.v1.Connector.CreateReportJob:output_type -> integrator.connector.v1.ReportJobsResponse
-	32, // 49: integrator.connector.v1.Connector.PollReportJobs:output_type -> integrator.connector.v1.ReportJobsResponse
-	23, // 50: integrator.connector.v1.Connector.FetchReportJob:output_type -> integrator.connector.v1.DoRequestResponse
-	43, // [43:51] is the sub-list for method output_type
-	35, // [35:43] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	6,  // 2: integrator.connector.v1.Field.show_when:type_name -> integrator.connector.v1.Condition
+	5,  // 3: integrator.connector.v1.Spec.fields:type_name -> integrator.connector.v1.Field
+	7,  // 4: integrator.connector.v1.Spec.sections:type_name -> integrator.connector.v1.Section
+	9,  // 5: integrator.connector.v1.KeyValues.entries:type_name -> integrator.connector.v1.KeyValue
+	10, // 6: integrator.connector.v1.Value.key_values:type_name -> integrator.connector.v1.KeyValues
+	38, // 7: integrator.connector.v1.Config.values:type_name -> integrator.connector.v1.Config.ValuesEntry
+	2,  // 8: integrator.connector.v1.Diagnostic.severity:type_name -> integrator.connector.v1.Severity
+	8,  // 9: integrator.connector.v1.GetSchemaResponse.spec:type_name -> integrator.connector.v1.Spec
+	12, // 10: integrator.connector.v1.ValidateRequest.config:type_name -> integrator.connector.v1.Config
+	13, // 11: integrator.connector.v1.ValidateResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	12, // 12: integrator.connector.v1.PingRequest.config:type_name -> integrator.connector.v1.Config
+	13, // 13: integrator.connector.v1.PingResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	19, // 14: integrator.connector.v1.PingResponse.facts:type_name -> integrator.connector.v1.Fact
+	22, // 15: integrator.connector.v1.HTTPRequest.query:type_name -> integrator.connector.v1.QueryParam
+	21, // 16: integrator.connector.v1.HTTPRequest.headers:type_name -> integrator.connector.v1.Header
+	12, // 17: integrator.connector.v1.DoRequestRequest.config:type_name -> integrator.connector.v1.Config
+	23, // 18: integrator.connector.v1.DoRequestRequest.request:type_name -> integrator.connector.v1.HTTPRequest
+	21, // 19: integrator.connector.v1.ResponseHead.headers:type_name -> integrator.connector.v1.Header
+	25, // 20: integrator.connector.v1.ResponseHead.rate_limit:type_name -> integrator.connector.v1.RateLimit
+	13, // 21: integrator.connector.v1.ResponseHead.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	26, // 22: integrator.connector.v1.DoRequestResponse.head:type_name -> integrator.connector.v1.ResponseHead
+	12, // 23: integrator.connector.v1.DescribeRequest.config:type_name -> integrator.connector.v1.Config
+	30, // 24: integrator.connector.v1.DescribeResponse.paging:type_name -> integrator.connector.v1.Paging
+	31, // 25: integrator.connector.v1.DescribeResponse.reports:type_name -> integrator.connector.v1.Reports
+	13, // 26: integrator.connector.v1.DescribeResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	3,  // 27: integrator.connector.v1.Paging.style:type_name -> integrator.connector.v1.PagingStyle
+	22, // 28: integrator.connector.v1.Paging.total_param:type_name -> integrator.connector.v1.QueryParam
+	4,  // 29: integrator.connector.v1.ReportJob.state:type_name -> integrator.connector.v1.JobState
+	12, // 30: integrator.connector.v1.CreateReportJobRequest.config:type_name -> integrator.connector.v1.Config
+	32, // 31: integrator.connector.v1.CreateReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
+	12, // 32: integrator.connector.v1.PollReportJobsRequest.config:type_name -> integrator.connector.v1.Config
+	26, // 33: integrator.connector.v1.ReportJobsResponse.head:type_name -> integrator.connector.v1.ResponseHead
+	33, // 34: integrator.connector.v1.ReportJobsResponse.jobs:type_name -> integrator.connector.v1.ReportJob
+	12, // 35: integrator.connector.v1.FetchReportJobRequest.config:type_name -> integrator.connector.v1.Config
+	32, // 36: integrator.connector.v1.FetchReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
+	33, // 37: integrator.connector.v1.FetchReportJobRequest.job:type_name -> integrator.connector.v1.ReportJob
+	11, // 38: integrator.connector.v1.Config.ValuesEntry.value:type_name -> integrator.connector.v1.Value
+	14, // 39: integrator.connector.v1.Connector.GetSchema:input_type -> integrator.connector.v1.GetSchemaRequest
+	16, // 40: integrator.connector.v1.Connector.Validate:input_type -> integrator.connector.v1.ValidateRequest
+	18, // 41: integrator.connector.v1.Connector.Ping:input_type -> integrator.connector.v1.PingRequest
+	24, // 42: integrator.connector.v1.Connector.DoRequest:input_type -> integrator.connector.v1.DoRequestRequest
+	28, // 43: integrator.connector.v1.Connector.Describe:input_type -> integrator.connector.v1.DescribeRequest
+	34, // 44: integrator.connector.v1.Connector.CreateReportJob:input_type -> integrator.connector.v1.CreateReportJobRequest
+	35, // 45: integrator.connector.v1.Connector.PollReportJobs:input_type -> integrator.connector.v1.PollReportJobsRequest
+	37, // 46: integrator.connector.v1.Connector.FetchReportJob:input_type -> integrator.connector.v1.FetchReportJobRequest
+	15, // 47: integrator.connector.v1.Connector.GetSchema:output_type -> integrator.connector.v1.GetSchemaResponse
+	17, // 48: integrator.connector.v1.Connector.Validate:output_type -> integrator.connector.v1.ValidateResponse
+	20, // 49: integrator.connector.v1.Connector.Ping:output_type -> integrator.connector.v1.PingResponse
+	27, // 50: integrator.connector.v1.Connector.DoRequest:output_type -> integrator.connector.v1.DoRequestResponse
+	29, // 51: integrator.connector.v1.Connector.Describe:output_type -> integrator.connector.v1.DescribeResponse
+	36, // 52: integrator.connector.v1.Connector.CreateReportJob:output_type -> integrator.connector.v1.ReportJobsResponse
+	36, // 53: integrator.connector.v1.Connector.PollReportJobs:output_type -> integrator.connector.v1.ReportJobsResponse
+	27, // 54: integrator.connector.v1.Connector.FetchReportJob:output_type -> integrator.connector.v1.DoRequestResponse
+	47, // [47:55] is the sub-list for method output_type
+	39, // [39:47] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_shared_proto_connectorv1_connector_proto_init() }
@@ -2626,12 +2958,14 @@ func file_shared_proto_connectorv1_connector_proto_init() {
 	if File_shared_proto_connectorv1_connector_proto != nil {
 		return
 	}
-	file_shared_proto_connectorv1_connector_proto_msgTypes[2].OneofWrappers = []any{
+	file_shared_proto_connectorv1_connector_proto_msgTypes[0].OneofWrappers = []any{}
+	file_shared_proto_connectorv1_connector_proto_msgTypes[6].OneofWrappers = []any{
 		(*Value_StringValue)(nil),
 		(*Value_BoolValue)(nil),
 		(*Value_IntValue)(nil),
+		(*Value_KeyValues)(nil),
 	}
-	file_shared_proto_connectorv1_connector_proto_msgTypes[18].OneofWrappers = []any{
+	file_shared_proto_connectorv1_connector_proto_msgTypes[22].OneofWrappers = []any{
 		(*DoRequestResponse_Head)(nil),
 		(*DoRequestResponse_Chunk)(nil),
 	}
@@ -2641,7 +2975,7 @@ func file_shared_proto_connectorv1_connector_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_shared_proto_connectorv1_connector_proto_rawDesc), len(file_shared_proto_connectorv1_connector_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   30,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

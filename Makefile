@@ -1,7 +1,10 @@
 # integrator: a connector host for go-plugin plugins, and the Twitter Ads connector.
 GO      ?= go
 BIN     := bin
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# A semantic version, as plugins report theirs (the conformance suite checks
+# it): a tag vX.Y.Z gives X.Y.Z (X.Y.Z-N-gHASH past it); without one,
+# 0.1.0-dev+HASH.
+VERSION ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null | sed 's/^v//' | grep . || echo "0.1.0-dev+$$(git describe --always --dirty 2>/dev/null || echo unknown)")
 LDFLAGS := -s -w -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION)
 
 PROTO := shared/proto/connectorv1/connector.proto

@@ -15,9 +15,12 @@ func newPluginsCmd(f *Factory) *cobra.Command {
 
 The first binary loaded for a connector type is trusted: its SHA-256 is
 recorded. From then on only that binary runs for the type; a changed or
-replaced file is refused until you trust it with 'integrator plugins trust'.`,
+replaced file is refused until you trust it with 'integrator plugins trust'.
+
+'integrator plugins check TYPE' runs the conformance suite every plugin must
+pass on the trusted plugin of a type.`,
 	}
-	cmd.AddCommand(newPluginsListCmd(f), newPluginsTrustCmd(f))
+	cmd.AddCommand(newPluginsListCmd(f), newPluginsTrustCmd(f), newPluginsCheckCmd(f))
 	return cmd
 }
 

@@ -2,7 +2,8 @@
 GO      ?= go
 BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION)
+LDFLAGS := -s -w -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION) \
+           -X github.com/openintegrator/integrator/plugin/httpoauth1.Version=$(VERSION)
 
 PROTO := shared/proto/connectorv1/connector.proto
 
@@ -13,6 +14,7 @@ all: build
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/integrator ./host/cmd/integrator
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/plugins/integrator-connector-twitter-ads ./plugin/cmd/integrator-connector-twitter-ads
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/plugins/integrator-connector-http ./plugin/cmd/integrator-connector-http
 	$(GO) build -trimpath -o $(BIN)/twitter-ads-sim ./plugin/cmd/twitter-ads-sim
 
 # Regenerates the protobuf code. Needs protoc (Debian: protobuf-compiler); the

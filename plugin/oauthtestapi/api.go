@@ -103,10 +103,11 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, style string) {
 		per := num("per_page", 10)
 		s.ok(w, http.StatusOK, map[string]any{"data": s.page((num("page", 1)-1)*per, per)})
 	case "link":
-		w.Header().Add("Link", fmt.Sprintf(`<http://%s/v1/items/link?count=%d>; rel="first"`, r.Host, count))
+		link := fmt.Sprintf(`<http://%s/v1/items/link?count=%d>; rel="first"`, r.Host, count)
 		if n := next("link"); n != nil {
-			w.Header().Add("Link", fmt.Sprintf(`<%s>; rel="next"`, n))
+			link += fmt.Sprintf(`, <%s>; rel="next"`, n) // one field, as GitHub sends it
 		}
+		w.Header().Set("Link", link)
 		s.ok(w, http.StatusOK, map[string]any{"records": s.page(offset, count)})
 	case "limited":
 		if reset, limited := s.spend(); limited {

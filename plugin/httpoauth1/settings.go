@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,9 +44,6 @@ var contentTypes = map[string][2]string{ // media_type: Content-Type, Accept
 
 var placementOf = map[string]oauth1.Placement{"header": oauth1.InHeader, "query": oauth1.InQuery, "body": oauth1.InBody}
 
-var pagingOf = map[string]shared.PagingStyle{"none": shared.PagingNone, "cursor": shared.PagingCursor,
-	"next_url": shared.PagingNextURL, "page": shared.PagingPage, "link_header": shared.PagingLinkHeader}
-
 // parseSettings validates cfg (locally) and returns the settings with
 // defaults filled in. When the diagnostics hold an error, nothing may be
 // sent.
@@ -54,7 +52,7 @@ func parseSettings(cfg schema.Config) (settings, schema.Diagnostics) {
 	if ds.HasError() {
 		return settings{}, ds
 	}
-	cfg = cfg.WithDefaults(Spec())
+	cfg = cfg.WithDefaults(spec())
 	txt := cfg.Text
 	num := func(k string) int { n, _ := cfg[k].IntVal(); return int(n) }
 	base, _ := httpconn.ParseBase(txt(KeyBaseURI)) // validate parsed it
@@ -73,7 +71,7 @@ func parseSettings(cfg schema.Config) (settings, schema.Diagnostics) {
 		ping: pingSettings{method: txt(KeyPingMethod), path: txt(KeyPingPath), body: []byte(txt(KeyPingBody)),
 			successPath: txt(KeyPingSuccessPath), successValues: list(txt(KeyPingSuccessValues)),
 			failPath: txt(KeyPingFailPath), failValues: list(txt(KeyPingFailValues))},
-		paging: shared.Paging{Style: pagingOf[txt(KeyPaging)], RecordsField: field(txt(KeyRecordsPath)),
+		paging: shared.Paging{Style: pagingStyle(txt(KeyPaging)), RecordsField: field(txt(KeyRecordsPath)),
 			CursorParam: txt(KeyCursorParam), NextCursorField: field(txt(KeyNextCursorPath)),
 			NextURLField: field(txt(KeyNextURLPath)), PageParam: txt(KeyPageParam), FirstPage: 1,
 			PageSizeParam: txt(KeyPageSizeParam), TotalField: field(txt(KeyTotalPath))},
@@ -150,6 +148,12 @@ func errorsAt(path string) httpconn.APIErrors {
 	segs := segments(path)
 	list := "$." + strings.Join(segs[:len(segs)-1], ".")
 	return httpconn.APIErrors{List: list, Message: segs[len(segs)-1]}
+}
+
+// pagingStyle is the style a paging option names: the options are in the
+// order of shared.PagingStyle, from PagingNone.
+func pagingStyle(option string) shared.PagingStyle {
+	return shared.PagingNone + shared.PagingStyle(slices.Index(options[KeyPaging], option))
 }
 
 // list splits comma-separated values, trimming spaces.

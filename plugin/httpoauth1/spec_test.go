@@ -54,6 +54,11 @@ func TestSpec(t *testing.T) {
 			t.Errorf("%s defaults to %q, want %q", key, f.Default, want)
 		}
 	}
+	for i, option := range options[KeyPaging] {
+		if got := pagingStyle(option); got.String() != option || int(got) != i+1 {
+			t.Errorf("paging %s is style %v", option, got)
+		}
+	}
 	for _, key := range []string{KeyPrivateKey, KeyHeaders, KeySecretHeaders, KeyPingBody} {
 		if f, _ := s.Field(key); f.Kind != schema.KindText {
 			t.Errorf("%s is %s, want multi-line text", key, f.Kind)

@@ -12,21 +12,13 @@ import (
 	"github.com/openintegrator/integrator/shared"
 )
 
-// pagingKeys are the paging settings and the styles that use them.
-var pagingKeys = []struct {
-	key    string
-	styles string
-}{{KeyCursorParam, "cursor"}, {KeyNextCursorPath, "cursor"}, {KeyNextURLPath, "next_url"},
-	{KeyPageParam, "page"}, {KeyPageSizeParam, "page"}}
-
 // validate checks settings without touching the network and returns every
 // problem at once, each tied to its field, and the parsed private key of
 // an RSA method. Messages never repeat a secret value or key material.
 func validate(cfg schema.Config) (schema.Diagnostics, *rsa.PrivateKey) {
-	spec := Spec()
-	ds := spec.Validate(cfg)
+	ds := spec().Validate(cfg)
 	ok := func(key string) bool { return len(ds.ForField(key)) == 0 }
-	c := cfg.WithDefaults(spec)
+	c := cfg.WithDefaults(spec())
 	txt := c.Text
 	bad := func(key, code, detail, format string, args ...any) {
 		ds = append(ds, schema.Errorf(key, code, detail, format, args...))
@@ -48,7 +40,7 @@ func validate(cfg schema.Config) (schema.Diagnostics, *rsa.PrivateKey) {
 	method := txt(KeySignatureMethod)
 	need := func(key, why string) {
 		if txt(key) == "" {
-			bad(key, schema.CodeMissingRequired, "enter it at the prompt, or pass it with --secret-env "+key+"=ENVVAR or --secrets-file",
+			bad(key, schema.CodeMissingRequired, "pass it with --secret-env "+key+"=ENVVAR or --secrets-file",
 				"%s is required %s", key, why)
 		}
 	}
@@ -118,12 +110,6 @@ func validate(cfg schema.Config) (schema.Diagnostics, *rsa.PrivateKey) {
 
 	// Paging.
 	style := txt(KeyPaging)
-	for _, pk := range pagingKeys {
-		if txt(pk.key) != "" && !strings.Contains(pk.styles, style) && style != "" {
-			ds = append(ds, schema.Warningf(pk.key, CodeNotUsed, "remove it, or set paging to "+pk.styles,
-				"%s is not used with paging %s", pk.key, style))
-		}
-	}
 	for _, k := range map[string][]string{"cursor": {KeyCursorParam, KeyNextCursorPath}, "next_url": {KeyNextURLPath}, "page": {KeyPageParam}}[style] {
 		if txt(k) == "" {
 			bad(k, schema.CodeMissingRequired, "set it with --set "+k+"=VALUE", "%s is required with paging %s", k, style)

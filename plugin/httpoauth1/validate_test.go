@@ -107,17 +107,17 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// TestValidateWarnsOfSettingsNotUsed: settings the chosen method or
-// paging ignores are warnings, not errors.
+// TestValidateWarnsOfSettingsNotUsed: secrets the chosen method ignores
+// are warnings, not errors.
 func TestValidateWarnsOfSettingsNotUsed(t *testing.T) {
 	api := oauthtestapi.NewServer()
 	api.Close()
-	cfg := set(rsaConfig(api, "RSA-SHA1"), KeyConsumerSecret, "cs", KeyCursorParam, "cursor")
+	cfg := set(rsaConfig(api, "RSA-SHA1"), KeyConsumerSecret, "cs")
 	ds, _ := validate(cfg)
 	if ds.HasError() {
 		t.Fatalf("errors: %v", ds)
 	}
-	for _, key := range []string{KeyConsumerSecret, KeyCursorParam} {
+	for _, key := range []string{KeyConsumerSecret} {
 		if w := ds.ForField(key); len(w) != 1 || w[0].Code != CodeNotUsed || w[0].Severity != schema.SeverityWarning {
 			t.Errorf("%s: %v", key, w)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -77,7 +78,7 @@ func (c *Connector) DoRequest(ctx context.Context, cfg schema.Config, req shared
 		return nil, err
 	}
 	if resp.Status == s.authFail {
-		why := fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status))
+		why := status(resp.Status)
 		if i := slices.IndexFunc(resp.Diagnostics, func(d schema.Diagnostic) bool { return d.Severity == schema.SeverityError }); i >= 0 {
 			why = resp.Diagnostics[i].Summary
 		}
@@ -93,4 +94,9 @@ func authFailed(why string) schema.Diagnostic {
 	return schema.Errorf("", CodeAuthenticationFailed,
 		"check the consumer key, the secrets or private key, the access token and signature_method, and that this computer's clock is right",
 		"authentication failed: the API did not accept the credentials (%s)", why)
+}
+
+// status is an HTTP status as a message shows it: "401 Unauthorized", "420".
+func status(code int) string {
+	return strings.TrimSpace(fmt.Sprintf("%d %s", code, http.StatusText(code)))
 }

@@ -71,7 +71,7 @@ func (s *settings) judgePing(h shared.ResponseHead, body []byte) shared.PingResu
 		res.Facts = append(res.Facts, shared.Fact{Key: "rate_limit_remaining", Value: fmt.Sprint(rl.Remaining)})
 	}
 	what := s.ping.method + " " + s.ping.path
-	apiMsg, msg := "the API gave no message", fmt.Sprintf("%d %s", h.Status, http.StatusText(h.Status))
+	apiMsg, msg := "the API gave no message", status(h.Status)
 	if errs := s.conn.Profile.Errors.Extract(body); len(errs) > 0 && errs[0].Message != "" {
 		apiMsg, msg = errs[0].Message, errs[0].Message
 	}

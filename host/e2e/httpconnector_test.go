@@ -46,29 +46,29 @@ func TestHTTPConnectionToTheXAdsSimulator(t *testing.T) {
 	sim := launchSimulator(t, "--campaigns", "1200")
 	home := t.TempDir()
 	env, secretFlags := secretEnv(sim)
-	mustRun(t, home, env, createArgs(sim, "tw")...)
+	mustRun(t, home, env, createArgs(sim, "Prod")...) // the twitter-ads connection the shared helpers use
 	create := append(append([]string{"connections", "create", "--type", "http", "--name", "h"}, xadsHTTPSettings(sim)...), secretFlags...)
 	if r := mustHX(t, home, env, create...); !strings.Contains(r.stderr, "Connection test: ok") {
 		t.Fatalf("create:\n%s", r.stderr)
 	}
-	if r := mustHX(t, home, nil, "connections", "test", "h"); !strings.Contains(r.stderr+r.stdout, "ok") {
+	if r := mustHX(t, home, nil, "connections", "test", "h"); !strings.Contains(r.stderr, "Connection test: ok") {
 		t.Errorf("test:\n%s%s", r.stdout, r.stderr)
 	}
 
 	dir := t.TempDir()
 	campaigns := "accounts/" + sim.AccountID + "/campaigns"
 	outs := map[string]string{}
-	for _, name := range []string{"tw", "h"} {
+	for _, name := range []string{"Prod", "h"} {
 		outs[name] = filepath.Join(dir, name+".jsonl")
 		mustHX(t, home, nil, "export", name, campaigns, "-F", "count=200", "-F", "with_deleted=true", "--out", outs[name])
 	}
-	tw, h := sortedLines(t, outs["tw"]), sortedLines(t, outs["h"])
+	tw, h := sortedLines(t, outs["Prod"]), sortedLines(t, outs["h"])
 	if n := bytes.Count(h, []byte("\n")); n != 1200 || !bytes.Equal(tw, h) {
 		t.Errorf("the http export (%d records, %d bytes) differs from the twitter-ads one (%d bytes)", n, len(h), len(tw))
 	}
 
 	args := []string{campaigns, "-F", "count=3", "-F", "sort_by=name-asc"}
-	if a, b := mustHX(t, home, nil, append([]string{"api", "tw"}, args...)...), mustHX(t, home, nil, append([]string{"api", "h"}, args...)...); a.stdout != b.stdout || !strings.Contains(b.stdout, `"data"`) {
+	if a, b := mustHX(t, home, nil, append([]string{"api", "Prod"}, args...)...), mustHX(t, home, nil, append([]string{"api", "h"}, args...)...); a.stdout != b.stdout || !strings.Contains(b.stdout, `"data"`) {
 		t.Errorf("api answers differ:\n%s\n%s", a.stdout, b.stdout)
 	}
 

@@ -5,7 +5,8 @@ BIN     := bin
 # it): a tag vX.Y.Z gives X.Y.Z (X.Y.Z-N-gHASH past it); without one,
 # 0.1.0-dev+HASH.
 VERSION ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null | sed 's/^v//' | grep . || echo "0.1.0-dev+$$(git describe --always --dirty 2>/dev/null || echo unknown)")
-LDFLAGS := -s -w -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION)
+LDFLAGS := -s -w -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION) \
+           -X github.com/openintegrator/integrator/plugin/httpoauth1.Version=$(VERSION)
 
 PROTO := shared/proto/connectorv1/connector.proto
 
@@ -16,6 +17,7 @@ all: build
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/integrator ./host/cmd/integrator
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/plugins/integrator-connector-twitter-ads ./plugin/cmd/integrator-connector-twitter-ads
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/plugins/integrator-connector-http ./plugin/cmd/integrator-connector-http
 	$(GO) build -trimpath -o $(BIN)/twitter-ads-sim ./plugin/cmd/twitter-ads-sim
 
 # Regenerates the protobuf code. Needs protoc (Debian: protobuf-compiler); the

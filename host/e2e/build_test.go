@@ -12,7 +12,7 @@ import (
 
 // bin is the folder with the built binaries: integrator, and
 // plugins/integrator-connector-twitter-ads beside it, as `make build` lays
-// them out.
+// them out; http-plugin/integrator-connector-http too.
 var bin string
 
 func TestMain(m *testing.M) {
@@ -31,6 +31,10 @@ func run(m *testing.M) int {
 	for out, pkg := range map[string]string{
 		"integrator": "./host/cmd/integrator",
 		"plugins/integrator-connector-twitter-ads": "./plugin/cmd/integrator-connector-twitter-ads",
+		// Apart from plugins/, so that the tests that list the plugins
+		// beside the binary keep finding Twitter Ads alone; the http
+		// connector's tests name the folder with --plugin-dir.
+		"http-plugin/integrator-connector-http": "./plugin/cmd/integrator-connector-http",
 	} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, out), pkg)
 		cmd.Dir = root

@@ -22,10 +22,12 @@ const MaxAPIDiagnostics = 50
 
 // APIErrors says where an API puts its errors in a JSON answer, so that
 // they become diagnostics. Paths are keys joined by ".", from the top of
-// the body or of one error; a leading "$." is allowed.
+// the body or of one error; a leading "$." is allowed, and "$" alone is
+// the body or the error itself.
 type APIErrors struct {
 	// List is the path to the errors: a list of error objects, or one
-	// error object. "" means the answers' errors are not read.
+	// error object ("$": the body is the error, as {"message": "..."}).
+	// "" means the answers' errors are not read.
 	List string
 	// Code, Message and Parameter are paths inside one error. A number is
 	// taken as its decimal text. The parameter becomes the diagnostic's
@@ -81,6 +83,9 @@ func lookup(v any, path string) any {
 		return nil
 	}
 	path = strings.TrimPrefix(strings.TrimPrefix(path, "$"), ".")
+	if path == "" { // "$": the value itself
+		return v
+	}
 	for _, key := range strings.Split(path, ".") {
 		m, ok := v.(map[string]any)
 		if !ok {

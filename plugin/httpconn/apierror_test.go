@@ -33,6 +33,10 @@ func TestExtract(t *testing.T) {
 		{"not JSON", APIErrors{List: "errors", Code: "code"}, `<html>oops</html>`, nil},
 		{"two JSON values", APIErrors{List: "errors", Code: "code"}, `{"errors":[{"code":"A"}]} {}`, nil},
 		{"no list configured", APIErrors{}, `{"errors":[{"code":"A"}]}`, nil},
+		{"the body itself is the error ($)", APIErrors{List: "$", Code: "code", Message: "message"},
+			`{"code":"bad_token","message":"the token expired"}`, []APIError{{"bad_token", "the token expired", ""}}},
+		{"the body itself is a list of errors ($.)", APIErrors{List: "$.", Message: "message"},
+			`[{"message":"a"},{"message":"b"}]`, []APIError{{Message: "a"}, {Message: "b"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

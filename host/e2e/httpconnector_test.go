@@ -226,7 +226,7 @@ func TestHTTPConnectorTestFailures(t *testing.T) {
 	noKey := api
 	noKey.PrivateKey = ""
 	r = noKey.create(t, home, "rsa-without-key", "RSA-SHA1")
-	if r.code == 0 || !strings.Contains(r.stderr, "private_key is required with RSA-SHA1") {
+	if r.code == 0 || !strings.Contains(r.stderr, "private_key (Private key): give it with --secret-file private_key=FILE") {
 		t.Errorf("RSA without a key: exit %d\n%s", r.code, r.stderr)
 	}
 	if list := mustHX(t, home, nil, "connections", "list", "--json"); strings.TrimSpace(list.stdout) != "[]" {
@@ -271,7 +271,7 @@ func TestHTTPConnectorNeverShowsSecrets(t *testing.T) {
 	var outputs []string
 	keep := func(r result) { outputs = append(outputs, r.stdout, r.stderr) }
 	for _, m := range []string{"RSA-SHA512", "PLAINTEXT"} {
-		keep(api.create(t, home, m, m, "headers=X-Client: canary"))
+		keep(api.create(t, home, m, m, "headers.X-Client=canary"))
 		keep(mustHX(t, home, trace, "connections", "test", m))
 		keep(mustHX(t, home, trace, "connections", "show", m, "--json"))
 		keep(mustHX(t, home, trace, "api", m, "--include", "me"))

@@ -18,7 +18,7 @@ import (
 // settings are a validated connection configuration, ready to use.
 type settings struct {
 	conn        httpconn.Conn
-	headers     []shared.Header // from headers and secret_headers
+	headers     []shared.Header // the headers setting's entries
 	contentType string          // for bodies sent without one
 	accept      string
 	inBody      bool
@@ -76,9 +76,7 @@ func parseSettings(cfg schema.Config) (settings, schema.Diagnostics) {
 			NextURLField: field(txt(KeyNextURLPath)), PageParam: txt(KeyPageParam), FirstPage: 1,
 			PageSizeParam: txt(KeyPageSizeParam), TotalField: field(txt(KeyTotalPath))},
 	}
-	s.headers, _ = parseHeaders(KeyHeaders, txt(KeyHeaders))
-	secret, _ := parseHeaders(KeySecretHeaders, txt(KeySecretHeaders))
-	s.headers = append(s.headers, secret...)
+	s.headers, _ = parseHeaders(cfg[KeyHeaders])
 	sum := sha256.Sum256([]byte(base.String() + "\x00" + txt(KeyConsumerKey) + "\x00" + txt(KeyAccessToken)))
 	s.limitKey = hex.EncodeToString(sum[:16])
 	s.conn = httpconn.Conn{Base: base, Signer: s.signer(signer), Profile: &httpconn.Profile{

@@ -12,8 +12,8 @@
 // with the public key of a second consumer key, the parameters in the
 // header, the query or a form body, oauth_body_hash when sent, a
 // timestamp within 5 minutes and no nonce twice; and it requires the
-// X-Api-Key header (the connector's secret_headers). It answers 401 with
-// {"error":{"message":...}} otherwise.
+// X-Api-Key header (a secret entry of the connector's headers). It
+// answers 401 with {"error":{"message":...}} otherwise.
 //
 // Endpoints (all under /v1, all signed):
 //

@@ -41,8 +41,9 @@
 //     was not processed): wait until the reset of the spent budget, the
 //     budgets read in the profile's order of preference, or Retry-After
 //     when later. If the reset is past the deadline or the maximum wait,
-//     the answer is returned at once with a rate_limited diagnostic that
-//     says when the budget resets.
+//     the answer is returned at once with a rate_limited diagnostic
+//     (shared.CodeRateLimited, by which a host knows a rate limit of any
+//     status) that says when the budget resets.
 //   - RateLimits.Unavailable (503 by default), any method: wait for
 //     Retry-After, else back off.
 //   - Other 5xx and network errors: GET, HEAD, PUT and DELETE back off

@@ -43,7 +43,10 @@
 //     when later. If the reset is past the deadline or the maximum wait,
 //     the answer is returned at once with a rate_limited diagnostic
 //     (shared.CodeRateLimited, by which a host knows a rate limit of any
-//     status) that says when the budget resets.
+//     status) that says when the budget resets, or when the retry-after
+//     header asks to come back if that is later. A host reads
+//     Retry-After itself; the wait of a retry-after header of another
+//     name moves the head's RateLimit.Reset instead.
 //   - RateLimits.Unavailable (503 by default), any method: wait for
 //     Retry-After, else back off.
 //   - Other 5xx and network errors: GET, HEAD, PUT and DELETE back off

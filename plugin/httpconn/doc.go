@@ -7,8 +7,11 @@
 // Profile (the other hosts it may send to, its rate-limit headers and
 // status codes, where its API puts errors); Engine.Do does the rest. It
 // is not for the connector's own knowledge: its setting schema, its
-// validation, its connection test (Ping), what its error codes mean
-// (Hints come from the profile). It knows no API by name.
+// validation, what its connection test (Ping) asks and what the answer
+// means, what its error codes mean (Hints come from the profile). It
+// knows no API by name. Engine.Probe sends a connection test's request
+// as every Ping does (waits only for answers that ask to come back
+// later, each logged; latency and attempts as facts).
 //
 // # Where requests go
 //

@@ -33,6 +33,10 @@
 //
 // # Signing and retries
 //
+// Do waits first for one of the connection's places when Conn.Concurrency
+// bounds the requests in flight of its Key (the place is held until the
+// body is closed).
+//
 // Every attempt is built afresh and signed anew by the Conn's Signer
 // (fresh nonce and timestamp). The request's timeout (default 60 s)
 // bounds everything up to the response head, waits included; the body

@@ -80,13 +80,13 @@ func (s *settings) judgePing(p *httpconn.Probe) shared.PingResult {
 			"the API is limiting requests (%d), so the test could not tell whether the credentials work", st)
 	case st >= 200 && st < 300:
 		if p := s.ping.failPath; p != "" {
-			if v, ok := valueAt(body, p); ok && slices.Contains(s.ping.failValues, v) {
+			if v, ok := httpconn.ValueAt(body, p); ok && slices.Contains(s.ping.failValues, v) {
 				return fail("", CodeTestFailed, "the API's message says why; check the account and the credentials",
 					"%s answered %d, but %s is %q: %s", what, st, p, clip(v), apiMsg)
 			}
 		}
 		if p := s.ping.successPath; p != "" {
-			v, ok := valueAt(body, p)
+			v, ok := httpconn.ValueAt(body, p)
 			switch {
 			case !ok:
 				return fail(KeyPingSuccessPath, CodeTestFailed, "check ping_success_path against the API's answer",

@@ -77,6 +77,15 @@ type ResponseHead struct {
 	Diagnostics schema.Diagnostics
 }
 
+// CodeRateLimited is the diagnostic code of an answer that means the
+// API's rate limit is spent, whatever its HTTP status (429, or the API's
+// own, such as 420), when the connector did not wait it out (its reset
+// was past the request's deadline or maximum wait, or its attempts were
+// spent). The API did not process the request. A host sends it again
+// once RateLimit.Reset (or Retry-After) has passed, and holds back its
+// other requests until then.
+const CodeRateLimited = "rate_limited"
+
 // HeaderValue returns the first value of the named header, matched without
 // regard to case.
 func (h ResponseHead) HeaderValue(name string) string {

@@ -103,6 +103,62 @@ func TestPluginsCheckPassesOnTheTwitterAdsPlugin(t *testing.T) {
 	}
 }
 
+// TestPluginsCheckPassesOnTheHTTPPlugin runs the conformance suite
+// through the real binary on the http connector's plugin: with no --set,
+// the settings made from its schema alone (the first signature method,
+// HMAC-SHA1, whose consumer secret the schema's condition then requires)
+// pass every check; with --set signature_method=PLAINTEXT and
+// paging=cursor, the settings those make required are filled too, and
+// every check passes again. No test secret shows in the output or the
+// home.
+func TestPluginsCheckPassesOnTheHTTPPlugin(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	r := hx(t, home, nil, "plugins", "check", "http")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for name, line := range checkLines(t, r.stdout) {
+		if line != "ok" {
+			t.Errorf("%s: %s", name, line)
+		}
+	}
+	if !strings.HasPrefix(r.stdout, "Checking http ") || !strings.HasSuffix(r.stdout, "http passes all 9 checks.\n") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+
+	j := hx(t, home, nil, "plugins", "check", "http", "--set", "signature_method=PLAINTEXT", "--set", "paging=cursor", "--json")
+	var out struct {
+		Type   string
+		OK     bool
+		Checks []struct {
+			Check  string
+			OK     bool
+			Reason string
+		}
+	}
+	if j.code != 0 || json.Unmarshal([]byte(j.stdout), &out) != nil || !out.OK || out.Type != "http" || len(out.Checks) != len(conformanceChecks) {
+		t.Fatalf("--set signature_method=PLAINTEXT --set paging=cursor --json: exit %d\n%s%s", j.code, j.stdout, j.stderr)
+	}
+	for i, c := range out.Checks {
+		if c.Check != conformanceChecks[i] || !c.OK {
+			t.Errorf("--json check %d: %+v", i, c)
+		}
+	}
+
+	for _, res := range []result{r, j} {
+		noCanaries(t, "stdout", res.stdout)
+		noCanaries(t, "stderr", res.stderr)
+	}
+	_ = filepath.Walk(home, func(path string, fi os.FileInfo, err error) error {
+		if err == nil && fi.Mode().IsRegular() {
+			b, _ := os.ReadFile(path)
+			noCanaries(t, path, string(b))
+		}
+		return nil
+	})
+}
+
 // TestPluginsCheckFailsBrokenPlugins: a plugin that logs its token fails
 // no-secret-leak alone, found in its log read through the host; a plugin
 // of another protocol fails the protocol check with the handshake's

@@ -113,11 +113,12 @@ func launchTestAPI(t *testing.T, flags ...string) testAPI {
 }
 
 // create makes an http connection NAME to the test API signing with
-// method; secrets go through a --secrets-file, kv are more KEY=VALUE
-// settings. It returns the run, which may have failed.
+// method; secrets (the API key a secret entry of headers) go through a
+// --secrets-file, kv are more KEY=VALUE settings. It returns the run,
+// which may have failed.
 func (a testAPI) create(t *testing.T, home, name, method string, kv ...string) result {
 	t.Helper()
-	secrets := map[string]string{"access_token": a.AccessToken, "secret_headers": "X-Api-Key: " + a.APIKey}
+	secrets := map[string]string{"access_token": a.AccessToken, "headers.X-Api-Key": a.APIKey} // a secret entry of headers
 	ck := a.ConsumerKey
 	if strings.HasPrefix(method, "RSA-") {
 		ck, secrets["private_key"] = a.RSAConsumerKey, a.PrivateKey

@@ -9,7 +9,7 @@ import (
 )
 
 // finalError is the error of an answer that asking again cannot change:
-// the API refused the request (a 4xx other than 408 and 429), the
+// the API refused the request (a 4xx other than 408 and a rate limit), the
 // connector refused to send it, or a complete answer is no list of
 // records. A flow stops at once on it: waiting and retrying would only
 // cost time, and --resume would meet the same answer.
@@ -27,12 +27,13 @@ func isFinal(err error) bool {
 	return errors.As(err, &f)
 }
 
-// finalStatus reports whether an HTTP status says the same request will
-// get the same answer later: any 4xx but 408 (timeout) and 429 (rate
-// limit), and 1xx/3xx (redirects are never followed).
-func finalStatus(st int) bool {
-	switch {
-	case st == http.StatusRequestTimeout, st == http.StatusTooManyRequests:
+// finalAnswer reports whether an answer's HTTP status says the same
+// request will get the same answer later: any 4xx but 408 (timeout) and a
+// rate limit (429, or another status the connector marks as one, see
+// rateLimited), and 1xx/3xx (redirects are never followed).
+func finalAnswer(h shared.ResponseHead) bool {
+	switch st := h.Status; {
+	case st == http.StatusRequestTimeout, rateLimited(h):
 		return false
 	case st >= 500 || st == 0 || st >= 200 && st < 300:
 		return false

@@ -167,7 +167,7 @@ func (im *Import) sendUnit(stop, reqs context.Context, lg *ledger, u *unit, w *r
 			if im.lim.holding() {
 				// A wait began while the records were claimed: they wait
 				// unclaimed, as below.
-				if _, err := im.record(lg, u, verdict{state: store.ImportFailed, code: "rate_limited",
+				if _, err := im.record(lg, u, verdict{state: store.ImportFailed, code: shared.CodeRateLimited,
 					message: "not sent yet: waiting for the rate limit", pending: true}, w); err != nil {
 					return held, err
 				}

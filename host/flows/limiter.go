@@ -8,17 +8,19 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
 
 // limiter holds back every sender of a run while the connection's rate
-// limit is spent or the API asked to wait: one worker's 429 makes all of
-// them wait for the reset, instead of each spending a request to learn it.
+// limit is spent or the API asked to wait: one worker's rate limit makes
+// all of them wait for the reset, instead of each spending a request to
+// learn it.
 type limiter struct {
 	// onWait, when set, is told each time a new wait begins.
 	onWait func(until time.Time, why string)
-	// fallback is the wait after a 429 or 503 that says nothing of when
-	// to come back.
+	// fallback is the wait after a rate limit or a 503 that says nothing
+	// of when to come back.
 	fallback time.Duration
 
 	mu    sync.Mutex
@@ -62,13 +64,14 @@ func (l *limiter) hold(t time.Time, why string) {
 	}
 }
 
-// observe reads a response head: a 429, a 503 with retry-after, or a
-// budget with nothing remaining holds everyone back until the reset.
+// observe reads a response head: a rate limit (see rateLimited), a 503
+// with retry-after, or a budget with nothing remaining holds everyone
+// back until the reset.
 func (l *limiter) observe(h shared.ResponseHead) {
 	now := time.Now()
 	rl := h.RateLimit
 	switch {
-	case h.Status == http.StatusTooManyRequests:
+	case rateLimited(h):
 		until := now.Add(l.fallback)
 		if rl != nil && rl.Reset.After(now) {
 			until = rl.Reset
@@ -86,6 +89,22 @@ func (l *limiter) observe(h shared.ResponseHead) {
 	case rl != nil && rl.Remaining == 0 && rl.Reset.After(now):
 		l.hold(rl.Reset, "rate limit spent")
 	}
+}
+
+// rateLimited reports whether an answer means that the API's rate limit
+// is spent: a 429, or an answer of any status but 2xx that the connector
+// marks with shared.CodeRateLimited (an API with a rate-limit status of
+// its own, such as 420, which the connector knows from its settings).
+// Such a request was not processed: it is sent again after the reset.
+func rateLimited(h shared.ResponseHead) bool {
+	switch {
+	case h.Status >= 200 && h.Status < 300:
+		return false
+	case h.Status == http.StatusTooManyRequests:
+		return true
+	}
+	d, ok := withCode(h.Diagnostics, shared.CodeRateLimited)
+	return ok && d.Severity != schema.SeverityWarning
 }
 
 // retryAfter reads a Retry-After header: seconds or an HTTP date.

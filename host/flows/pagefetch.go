@@ -138,7 +138,7 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 			}
 			last = fmt.Errorf("reading the page: %w", err)
 			continue
-		case st == http.StatusTooManyRequests:
+		case rateLimited(resp.ResponseHead):
 			resp.Body.Close()
 			if waits++; waits > pf.rateWaits {
 				return page{}, fmt.Errorf("still rate limited after %d waits: %w", waits-1, answerError(resp.ResponseHead))
@@ -148,7 +148,7 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 			resp.Body.Close()
 			askTotal, pf.askTotal = false, false // this endpoint has no total count
 			continue
-		case finalStatus(st) || refused(resp.ResponseHead):
+		case finalAnswer(resp.ResponseHead) || refused(resp.ResponseHead):
 			resp.Body.Close()
 			return page{}, final(answerError(resp.ResponseHead))
 		default: // no answer, a 5xx, a 408

@@ -119,7 +119,7 @@ func (pf *pageFetcher) settle(cursor *string, pg *page, h shared.ResponseHead) {
 		pg.next = nil
 	case shared.PagingLinkHeader:
 		pg.next = nil
-		if u := nextLink(h.HeaderValue("Link")); u != "" {
+		if u := nextLinkOf(h); u != "" {
 			pg.next = &u
 		}
 	case shared.PagingPage:
@@ -148,29 +148,6 @@ func (pf *pageFetcher) pageSize() int64 {
 		}
 	}
 	return 0
-}
-
-// nextLink finds the URL of rel="next" in a Link header (RFC 8288).
-func nextLink(header string) string {
-	for _, link := range strings.Split(header, ",") {
-		target, params, ok := strings.Cut(link, ";")
-		target = strings.TrimSpace(target)
-		if !ok || !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
-			continue
-		}
-		for _, param := range strings.Split(params, ";") {
-			k, v, _ := strings.Cut(strings.TrimSpace(param), "=")
-			if !strings.EqualFold(strings.TrimSpace(k), "rel") {
-				continue
-			}
-			for _, rel := range strings.Fields(strings.Trim(strings.TrimSpace(v), `"`)) {
-				if strings.EqualFold(rel, "next") {
-					return target[1 : len(target)-1]
-				}
-			}
-		}
-	}
-	return ""
 }
 
 // describe asks the connector how its API works; a plugin that does not

@@ -14,9 +14,9 @@ import (
 )
 
 // retried makes one report call until it gets an answer worth judging:
-// failures on the way (no answer, 5xx, 429, a dead plugin) are tried
-// again, a bounded number of times. A job may be created twice that way;
-// that costs one of the account's job slots, nothing else.
+// failures on the way (no answer, 5xx, a rate limit, a dead plugin) are
+// tried again, a bounded number of times. A job may be created twice that
+// way; that costs one of the account's job slots, nothing else.
 func retried[T any](ctx context.Context, r *Report, what string, do func() (T, shared.ResponseHead, error)) (T, shared.ResponseHead, error) {
 	var last error
 	for failures := 0; ; {
@@ -35,15 +35,15 @@ func retried[T any](ctx context.Context, r *Report, what string, do func() (T, s
 			return none, h, err
 		}
 		r.lim.observe(h)
-		st := h.Status
-		if st != 0 && st < 500 && st != http.StatusTooManyRequests {
+		st, limited := h.Status, rateLimited(h)
+		if st != 0 && st < 500 && !limited {
 			return v, h, nil
 		}
 		if c, ok := any(v).(io.Closer); ok {
 			c.Close()
 		}
 		last = answerError(h)
-		if st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable {
+		if limited || st == http.StatusServiceUnavailable {
 			continue // the limiter waits
 		}
 		if failures++; failures >= r.attempts {

@@ -38,7 +38,7 @@ type verdict struct {
 	message string
 	ids     []string     // created ids, in order (a batch: one per operation)
 	opErrs  [][]apiError // a refused batch: the errors of each operation
-	limited bool         // a rate limit or 503: the limiter holds everyone back
+	limited bool         // a rate limit (of any status) or 503: the limiter holds everyone back
 	pending bool         // not an outcome: the records are sent again
 }
 
@@ -79,7 +79,7 @@ func judge(method string, batch bool, resp *shared.Response, err error) verdict 
 				message: "the API applied it, but its answer could not be read: " + err.Error()}
 		}
 		return verdict{state: store.ImportOK, status: st, ids: createdIDs(body)}
-	case st == http.StatusTooManyRequests, st == http.StatusServiceUnavailable:
+	case rateLimited(h), st == http.StatusServiceUnavailable:
 		return verdict{status: st, code: code, message: msg, limited: true}
 	case st == 0:
 		if retryCodes[code] {

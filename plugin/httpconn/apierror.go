@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
@@ -22,8 +21,8 @@ const MaxAPIDiagnostics = 50
 
 // APIErrors says where an API puts its errors in a JSON answer, so that
 // they become diagnostics. Paths are keys joined by ".", from the top of
-// the body or of one error; a leading "$." is allowed, and "$" alone is
-// the body or the error itself.
+// the body or of one error; a leading "$." is allowed, "$" alone is the
+// body or the error itself, and a number indexes a list (see ValueAt).
 type APIErrors struct {
 	// List is the path to the errors: a list of error objects, or one
 	// error object ("$": the body is the error, as {"message": "..."}).
@@ -77,22 +76,13 @@ func (e *APIErrors) Extract(body []byte) []APIError {
 	return out
 }
 
-// lookup follows a path of keys through JSON objects.
+// lookup follows a path through JSON (see ValueAt): nil when there is
+// nothing there, or when the path is "".
 func lookup(v any, path string) any {
 	if path == "" {
 		return nil
 	}
-	path = strings.TrimPrefix(strings.TrimPrefix(path, "$"), ".")
-	if path == "" { // "$": the value itself
-		return v
-	}
-	for _, key := range strings.Split(path, ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[key]
-	}
+	v, _ = walk(v, path)
 	return v
 }
 

@@ -1,5 +1,7 @@
 package httpconn
 
+import "github.com/openintegrator/integrator/shared"
+
 // Diagnostic codes of the engine. They are stable: scripts match on them.
 // Errors an API reports in its answer keep the API's own code (see
 // APIErrors).
@@ -28,13 +30,13 @@ const (
 	CodeBodyIdle          = "body_idle"
 
 	// Answers the engine gave up on, and what may have happened.
-	CodeRateLimited        = "rate_limited"        // not waited for: the reset is past the deadline or the maximum wait
-	CodeServiceUnavailable = "service_unavailable" // 503 (or another Unavailable status) not retried any more
-	CodeServerError        = "server_error"        // another 5xx not retried any more
-	CodeOutcomeUnknown     = "outcome_unknown"     // a write may or may not have been applied
-	CodeRedirect           = "redirect"            // redirects are never followed
-	CodeAttemptsExhausted  = "attempts_exhausted"  // a warning: the maximum attempts were spent
-	CodeMoreErrors         = "more_errors"         // the API reported more errors than became diagnostics
+	CodeRateLimited        = shared.CodeRateLimited // not waited for: the reset is past the deadline or the maximum wait
+	CodeServiceUnavailable = "service_unavailable"  // 503 (or another Unavailable status) not retried any more
+	CodeServerError        = "server_error"         // another 5xx not retried any more
+	CodeOutcomeUnknown     = "outcome_unknown"      // a write may or may not have been applied
+	CodeRedirect           = "redirect"             // redirects are never followed
+	CodeAttemptsExhausted  = "attempts_exhausted"   // a warning: the maximum attempts were spent
+	CodeMoreErrors         = "more_errors"          // the API reported more errors than became diagnostics
 
 	// A base URI that CheckBase refuses.
 	CodeInsecureBaseURI   = "insecure_base_uri"

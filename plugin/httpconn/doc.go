@@ -7,8 +7,11 @@
 // Profile (the other hosts it may send to, its rate-limit headers and
 // status codes, where its API puts errors); Engine.Do does the rest. It
 // is not for the connector's own knowledge: its setting schema, its
-// validation, its connection test (Ping), what its error codes mean
-// (Hints come from the profile). It knows no API by name.
+// validation, what its connection test (Ping) asks and what the answer
+// means, what its error codes mean (Hints come from the profile). It
+// knows no API by name. Engine.Probe sends a connection test's request
+// as every Ping does (waits only for answers that ask to come back
+// later, each logged; latency and attempts as facts).
 //
 // # Where requests go
 //
@@ -30,6 +33,10 @@
 //
 // # Signing and retries
 //
+// Do waits first for one of the connection's places when Conn.Concurrency
+// bounds the requests in flight of its Key (the place is held until the
+// body is closed).
+//
 // Every attempt is built afresh and signed anew by the Conn's Signer
 // (fresh nonce and timestamp). The request's timeout (default 60 s)
 // bounds everything up to the response head, waits included; the body
@@ -41,8 +48,12 @@
 //     was not processed): wait until the reset of the spent budget, the
 //     budgets read in the profile's order of preference, or Retry-After
 //     when later. If the reset is past the deadline or the maximum wait,
-//     the answer is returned at once with a rate_limited diagnostic that
-//     says when the budget resets.
+//     the answer is returned at once with a rate_limited diagnostic
+//     (shared.CodeRateLimited, by which a host knows a rate limit of any
+//     status) that says when the budget resets, or when the retry-after
+//     header asks to come back if that is later. A host reads
+//     Retry-After itself; the wait of a retry-after header of another
+//     name moves the head's RateLimit.Reset instead.
 //   - RateLimits.Unavailable (503 by default), any method: wait for
 //     Retry-After, else back off.
 //   - Other 5xx and network errors: GET, HEAD, PUT and DELETE back off

@@ -24,6 +24,7 @@ type Engine struct {
 	backoffBase time.Duration
 	backoffMax  time.Duration
 	bodyIdle    time.Duration
+	slots       slots
 }
 
 // Backoff after a 5xx answer or a network error: attempt n waits between
@@ -79,15 +80,30 @@ func New(log hclog.Logger, o Options) *Engine {
 	return e
 }
 
-// Do checks req for conn and sends it as Send does. A refused request is
-// answered without a byte sent: status 0, attempts 0, a diagnostic.
+// Do checks req for conn and sends it as Send does, once one of the
+// connection's Concurrency places is free (if it has a bound): waiting
+// for one ends with ctx, with an error. A refused request is answered
+// without a byte sent: status 0, attempts 0, a diagnostic.
 func (e *Engine) Do(ctx context.Context, conn Conn, req shared.Request) (*shared.Response, error) {
 	o, d := Prepare(conn, req)
 	if d != nil {
 		e.log.Debug("request refused before sending", "code", d.Code)
 		return NoAnswer(shared.ResponseHead{Diagnostics: schema.Diagnostics{*d}}), nil
 	}
-	return e.Send(ctx, o)
+	if conn.Concurrency <= 0 {
+		return e.Send(ctx, o)
+	}
+	release, err := e.slots.take(ctx, conn.Key, conn.Concurrency)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := e.Send(ctx, o)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	resp.Body = releasing{resp.Body, release}
+	return resp, nil
 }
 
 // sleepCause waits d or until ctx ends, and then says why it ended.

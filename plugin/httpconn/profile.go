@@ -72,6 +72,13 @@ type Conn struct {
 	// Signer signs requests to the base URI's origin and to Signed hosts;
 	// nil sends them unsigned.
 	Signer Signer
+	// Concurrency, when above 0, bounds the requests Do has in flight at
+	// once for the connections of the same Key; more wait their turn. A
+	// request holds its place until its body is closed.
+	Concurrency int
+	// Key names whose requests Concurrency bounds, such as a hash of the
+	// base URI and the client's and user's ids; never a secret in clear.
+	Key string
 }
 
 // ParseBase parses a base URI and returns its scheme and host in lower

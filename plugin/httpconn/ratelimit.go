@@ -111,6 +111,36 @@ func (r *RateLimits) ResetOf(h http.Header, now time.Time) (reset time.Time, sco
 	return time.Time{}, "", false
 }
 
+// comeBack is the rate-limit state reported in the head of a rate limit
+// the engine did not wait for. A host reads Retry-After itself, but not a
+// retry-after header of another name: when the profile names one and it
+// asks for a longer wait than the reset, the state's Reset is moved to
+// the end of that wait (rounded up to the second, as the contract carries
+// whole seconds), so that a host does not come back before it. Without a
+// budget in the answer the state is one of unknown Remaining (-1).
+func (r *RateLimits) comeBack(state *shared.RateLimit, h http.Header, now time.Time) *shared.RateLimit {
+	if r.RetryAfter == "" || http.CanonicalHeaderKey(r.RetryAfter) == "Retry-After" {
+		return state
+	}
+	ra, ok := r.retryAfter(h, now)
+	if !ok {
+		return state
+	}
+	at := now.Add(ra)
+	if t := at.Truncate(time.Second); !t.Equal(at) {
+		at = t.Add(time.Second)
+	}
+	if state != nil && !state.Reset.Before(at) {
+		return state
+	}
+	out := shared.RateLimit{Remaining: -1}
+	if state != nil {
+		out = *state
+	}
+	out.Reset = at
+	return &out
+}
+
 // retryAfter reads the Retry-After header: delay seconds or an HTTP date.
 func (r *RateLimits) retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	name := r.RetryAfter

@@ -145,3 +145,54 @@ func TestBackoff(t *testing.T) {
 		t.Errorf("backoff(50) = %s", got)
 	}
 }
+
+// TestRateLimitGivenUpSaysWhenToComeBack: a rate limit whose wait, asked
+// for in a retry-after header of the API's own name, lies past the
+// deadline is returned with that time in the head's rate limit (a host
+// reads Retry-After itself, but cannot know another name) and in the
+// diagnostic. With the standard header the head is the budget's state, as
+// before.
+func TestRateLimitGivenUpSaysWhenToComeBack(t *testing.T) {
+	a := newAPI(t)
+	e := newTestEngine(Options{})
+	c := testConn(t, a.URL)
+	c.Profile.RateLimits.RetryAfter = "X-Wait-Seconds"
+	a.setAnswer(status(420, "X-Wait-Seconds", "3600"))
+	before := time.Now()
+	resp, _ := do(t, e, c, shared.Request{URL: "items", Timeout: 2 * time.Second})
+	if resp.Status != 420 || resp.Attempts != 1 {
+		t.Fatalf("status %d after %d attempts", resp.Status, resp.Attempts)
+	}
+	if rl := resp.RateLimit; rl == nil || rl.Reset.Before(before.Add(time.Hour)) || rl.Reset.After(time.Now().Add(time.Hour+time.Second)) || rl.Remaining != -1 {
+		t.Errorf("rate limit in the head %+v, want a reset an hour from now", rl)
+	}
+	d, ok := find(resp.Diagnostics, CodeRateLimited)
+	if !ok || !strings.Contains(d.Summary, "asks to come back in 1h0m0s") {
+		t.Errorf("%v", resp.Diagnostics)
+	}
+
+	// A later budget reset stays; an earlier one is moved to the wait.
+	reset := strconv.FormatInt(time.Now().Add(2*time.Hour).Unix(), 10)
+	a.setAnswer(status(420, "X-Wait-Seconds", "3600", "X-App-RateLimit-Remaining", "0", "X-App-RateLimit-Reset", reset))
+	resp, _ = do(t, e, c, shared.Request{URL: "items", Timeout: 2 * time.Second})
+	if rl := resp.RateLimit; rl == nil || rl.Scope != "app" || rl.Remaining != 0 || strconv.FormatInt(rl.Reset.Unix(), 10) != reset {
+		t.Errorf("a later budget reset: %+v", rl)
+	}
+	reset = strconv.FormatInt(time.Now().Add(time.Minute).Unix(), 10)
+	a.setAnswer(status(420, "X-Wait-Seconds", "3600", "X-App-RateLimit-Remaining", "0", "X-App-RateLimit-Reset", reset))
+	before = time.Now()
+	resp, _ = do(t, e, c, shared.Request{URL: "items", Timeout: 2 * time.Second})
+	if rl := resp.RateLimit; rl == nil || rl.Scope != "app" || rl.Remaining != 0 || rl.Reset.Before(before.Add(time.Hour)) {
+		t.Errorf("an earlier budget reset: %+v", rl)
+	}
+
+	c.Profile.RateLimits.RetryAfter = ""
+	a.setAnswer(status(420, "Retry-After", "3600"))
+	resp, _ = do(t, e, c, shared.Request{URL: "items", Timeout: 2 * time.Second})
+	if resp.RateLimit != nil {
+		t.Errorf("with Retry-After, which a host reads itself: %+v", resp.RateLimit)
+	}
+	if d, ok := find(resp.Diagnostics, CodeRateLimited); !ok || !strings.Contains(d.Summary, "asks to come back in 1h0m0s") {
+		t.Errorf("%v", resp.Diagnostics)
+	}
+}

@@ -62,10 +62,11 @@ func (e *Engine) judge(o *Outgoing, resp *http.Response, replayed bool) (time.Du
 		if wait <= 0 { // no reset given, or our clock is ahead of the API's
 			wait = e.backoff(1)
 		}
+		var asked time.Duration // a wait the retry-after header asks for, when it is the longer
 		if ra, ok := rl.retryAfter(resp.Header, now); ok && ra > wait {
-			wait = ra
+			wait, asked = ra, ra
 		}
-		return wait, ReasonRateLimited, schema.Diagnostics{rateLimited(o, reset, scope, now)}
+		return wait, ReasonRateLimited, schema.Diagnostics{rateLimited(o, reset, scope, asked, now)}
 	case rl.unavailable(code):
 		wait, ok := rl.retryAfter(resp.Header, now)
 		if !ok {
@@ -99,10 +100,17 @@ func (e *Engine) backoff(n int) time.Duration {
 	return d
 }
 
-func rateLimited(o *Outgoing, reset time.Time, scope string, now time.Time) schema.Diagnostic {
+// rateLimited is the diagnostic of a rate limit the engine did not wait
+// for: when the budget resets, or the wait its retry-after header asks
+// for when that is longer.
+func rateLimited(o *Outgoing, reset time.Time, scope string, asked time.Duration, now time.Time) schema.Diagnostic {
 	detail := "retry at or after the reset time; the connector waits for it only within the request's timeout (" +
 		o.timeout.String() + ") and maximum wait (" + o.maxWait.String() + ")"
-	if reset.IsZero() {
+	switch {
+	case asked > 0:
+		return schema.Errorf("", CodeRateLimited, detail, "rate limit reached; the API asks to come back in %s, at %s",
+			asked.Round(time.Second), now.Add(asked).UTC().Format(time.RFC3339))
+	case reset.IsZero():
 		return schema.Errorf("", CodeRateLimited, detail, "rate limit reached; the API did not say when it resets")
 	}
 	return schema.Errorf("", CodeRateLimited, detail, "rate limit reached (%s budget); it resets at %s, in %s",

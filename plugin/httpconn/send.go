@@ -103,7 +103,11 @@ func (e *Engine) Send(ctx context.Context, o *Outgoing) (*shared.Response, error
 			head.Diagnostics = give
 			return end(head)
 		}
-		return e.answer(callCtx, cancel, timer, o, head, resp, give)
+		out, err := e.answer(callCtx, cancel, timer, o, head, resp, give)
+		if err == nil && why == ReasonRateLimited && out.Status != 0 {
+			out.RateLimit = o.rules.RateLimits.comeBack(out.RateLimit, resp.Header, e.now())
+		}
+		return out, err
 	}
 }
 

@@ -20,7 +20,6 @@ import (
 type Connector struct {
 	log    hclog.Logger
 	engine *httpconn.Engine
-	slots  slots
 }
 
 var (
@@ -68,13 +67,8 @@ func (c *Connector) DoRequest(ctx context.Context, cfg schema.Config, req shared
 	if ds.HasError() {
 		return httpconn.NoAnswer(shared.ResponseHead{Diagnostics: ds}), nil
 	}
-	release, err := c.slots.take(ctx, s.limitKey, s.concurrency)
-	if err != nil {
-		return nil, err
-	}
 	resp, err := c.engine.Do(ctx, s.conn, s.request(req))
 	if err != nil {
-		release()
 		return nil, err
 	}
 	if resp.Status == s.authFail {
@@ -85,7 +79,6 @@ func (c *Connector) DoRequest(ctx context.Context, cfg schema.Config, req shared
 		ds = append(ds, authFailed(why))
 	}
 	resp.Diagnostics = append(ds, resp.Diagnostics...)
-	resp.Body = releasing{resp.Body, release}
 	return resp, nil
 }
 

@@ -18,9 +18,9 @@
 //   - The signer is an oauth1.Signer with signature_method, the secrets
 //     (HMAC, PLAINTEXT) or private_key (RSA), oauth_params_in, realm and
 //     body_hash.
-//   - headers and secret_headers are sent with every request that does
-//     not set the same header; media_type gives bodies without a
-//     Content-Type theirs and sets Accept.
+//   - headers, a key/value list whose values may be secret, are sent
+//     with every request that does not set the same header; media_type
+//     gives bodies without a Content-Type theirs and sets Accept.
 //   - rate_limit_status, retry_after_header and the reset and remaining
 //     headers are the profile's RateLimits; ping_error_path is where the
 //     API's message is (its Errors); timeout is a request's default;
@@ -30,12 +30,18 @@
 //     top-level fields only, so Validate refuses a records, next cursor,
 //     next URL or total path of more than one key.
 //
-// # Settings the schema cannot express yet
+// # The schema, and what Validate adds
 //
-// Sections and "shown when" conditions are written at the start of each
-// field's help and enforced by Validate, which reports every problem at
-// once: consumer_secret is required for HMAC and PLAINTEXT, token_secret
-// too when there is an access token, private_key for RSA (and must parse
-// as an RSA PEM key). headers and secret_headers are text, one
-// "Name: value" per line, until the schema has key/value lists.
+// The settings come in five sections (the last two advanced). The schema
+// says which settings apply when: consumer_secret and token_secret for
+// HMAC and PLAINTEXT, private_key for RSA (each secret required then, but
+// token_secret), realm with oauth_params_in header, ping_body for a POST
+// or PUT test, and each paging style's own settings; and the ranges of
+// the int settings. Validate starts with the schema's validation and adds
+// what it cannot express, reporting every problem at once: token_secret
+// is required when there is an access token (two-legged OAuth has
+// neither), private_key must parse as an RSA PEM key, oauth_params_in
+// body needs form bodies and a test that can carry one, headers must be
+// headers the engine would send, and paths and header names must be well
+// formed.
 package httpoauth1

@@ -38,21 +38,30 @@ func set(c schema.Config, kv ...string) schema.Config {
 	return out
 }
 
+// withHeader returns c with the entry name (secret or not) in its headers.
+func withHeader(c schema.Config, name, value string, secret bool) schema.Config {
+	out := set(c)
+	out[KeyHeaders] = out[KeyHeaders].WithEntry(schema.KV{Name: name, Value: value, Secret: secret})
+	return out
+}
+
 // hmacConfig is a connection to the test API signing with HMAC-SHA1 in
 // the header; kv overrides settings.
 func hmacConfig(api *oauthtestapi.Server, kv ...string) schema.Config {
 	c := api.Credentials
-	return set(schema.Config{}, append([]string{KeyBaseURI, api.URL + "/v1", KeySignatureMethod, "HMAC-SHA1",
+	cfg := withHeader(schema.Config{}, "X-Api-Key", c.APIKey, true)
+	return set(cfg, append([]string{KeyBaseURI, api.URL + "/v1", KeySignatureMethod, "HMAC-SHA1",
 		KeyConsumerKey, c.ConsumerKey, KeyConsumerSecret, c.ConsumerSecret, KeyAccessToken, c.AccessToken,
-		KeyTokenSecret, c.TokenSecret, KeySecretHeaders, "X-Api-Key: " + c.APIKey, KeyPingPath, "me"}, kv...)...)
+		KeyTokenSecret, c.TokenSecret, KeyPingPath, "me"}, kv...)...)
 }
 
 // rsaConfig is a connection to the test API signing with an RSA method.
 func rsaConfig(api *oauthtestapi.Server, method string, kv ...string) schema.Config {
 	c := api.Credentials
-	return set(schema.Config{}, append([]string{KeyBaseURI, api.URL + "/v1", KeySignatureMethod, method,
+	cfg := withHeader(schema.Config{}, "X-Api-Key", c.APIKey, true)
+	return set(cfg, append([]string{KeyBaseURI, api.URL + "/v1", KeySignatureMethod, method,
 		KeyConsumerKey, c.RSAConsumerKey, KeyAccessToken, c.AccessToken, KeyPrivateKey, c.PrivateKeyPEM,
-		KeySecretHeaders, "X-Api-Key: " + c.APIKey, KeyPingPath, "me"}, kv...)...)
+		KeyPingPath, "me"}, kv...)...)
 }
 
 // newTestConnector returns a connector whose backoff is short.

@@ -3,7 +3,6 @@ package httpoauth1
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"time"
@@ -40,32 +39,22 @@ func (c *Connector) Ping(ctx context.Context, cfg schema.Config) (shared.PingRes
 		d.Field = KeyPingPath
 		return shared.PingResult{Diagnostics: append(ds, *d)}, nil
 	}
-	o.WaitOnly = true
-	o.OnWait = func(w httpconn.Wait) {
-		c.log.Warn(fmt.Sprintf("connection test: the API answered %d; waiting %s, then trying again (attempt %d of %d)",
-			w.Status, w.Duration.Round(10*time.Millisecond), w.Attempt+1, o.MaxAttempts()))
-	}
-	start := time.Now()
-	resp, err := c.engine.Send(ctx, o)
+	p, err := c.engine.Probe(ctx, o)
 	if err != nil {
 		return shared.PingResult{}, err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, httpconn.MaxErrorPeek))
-	res := s.judgePing(resp.ResponseHead, body)
-	res.Latency = time.Since(start) - resp.Waited
+	res := s.judgePing(p)
+	res.Latency = p.Latency
 	res.Diagnostics = append(ds, res.Diagnostics...)
-	res.Facts = append([]shared.Fact{{Key: "latency", Value: res.Latency.Round(time.Millisecond / 10).String()}}, res.Facts...)
-	if resp.Attempts > 1 {
-		res.Facts = append(res.Facts, shared.Fact{Key: "attempts", Value: fmt.Sprintf("%d (waited %s in all)", resp.Attempts, resp.Waited.Round(10*time.Millisecond))})
-	}
-	c.log.Debug("ping", "status", resp.Status, "ok", res.OK, "latency", res.Latency)
+	res.Facts = append(p.Facts(), res.Facts...)
+	c.log.Debug("ping", "status", p.Status, "ok", res.OK, "latency", res.Latency)
 	return res, nil
 }
 
 // judgePing turns the answer to the test request into a result that
 // tells the user what to fix.
-func (s *settings) judgePing(h shared.ResponseHead, body []byte) shared.PingResult {
+func (s *settings) judgePing(p *httpconn.Probe) shared.PingResult {
+	h, body := p.ResponseHead, p.Body
 	res := shared.PingResult{}
 	if rl := h.RateLimit; rl != nil && rl.Remaining >= 0 {
 		res.Facts = append(res.Facts, shared.Fact{Key: "rate_limit_remaining", Value: fmt.Sprint(rl.Remaining)})
@@ -81,13 +70,7 @@ func (s *settings) judgePing(h shared.ResponseHead, body []byte) shared.PingResu
 	}
 	switch st := h.Status; {
 	case st == 0:
-		for _, d := range h.Diagnostics {
-			switch d.Code {
-			case httpconn.CodeDNSError, httpconn.CodeTLSError, httpconn.CodeConnectionRefused, httpconn.CodeConnectionFailed:
-				d.Field = KeyBaseURI
-			}
-			res.Diagnostics = append(res.Diagnostics, d)
-		}
+		res.Diagnostics = p.NoAnswer(KeyBaseURI)
 		return res
 	case st == s.authFail:
 		res.Diagnostics = append(res.Diagnostics, authFailed(msg))
@@ -97,13 +80,13 @@ func (s *settings) judgePing(h shared.ResponseHead, body []byte) shared.PingResu
 			"the API is limiting requests (%d), so the test could not tell whether the credentials work", st)
 	case st >= 200 && st < 300:
 		if p := s.ping.failPath; p != "" {
-			if v, ok := valueAt(body, p); ok && slices.Contains(s.ping.failValues, v) {
+			if v, ok := httpconn.ValueAt(body, p); ok && slices.Contains(s.ping.failValues, v) {
 				return fail("", CodeTestFailed, "the API's message says why; check the account and the credentials",
 					"%s answered %d, but %s is %q: %s", what, st, p, clip(v), apiMsg)
 			}
 		}
 		if p := s.ping.successPath; p != "" {
-			v, ok := valueAt(body, p)
+			v, ok := httpconn.ValueAt(body, p)
 			switch {
 			case !ok:
 				return fail(KeyPingSuccessPath, CodeTestFailed, "check ping_success_path against the API's answer",

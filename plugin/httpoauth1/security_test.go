@@ -47,7 +47,7 @@ func TestNoSecretInLogs(t *testing.T) {
 	c := newConnector(hclog.New(&hclog.LoggerOptions{Level: hclog.Trace, Output: &logs}), httpconn.Options{})
 	ctx := context.Background()
 	for _, cfg := range []schema.Config{
-		set(rsaConfig(api, "RSA-SHA256"), KeyHeaders, "X-Client: canary"),
+		withHeader(rsaConfig(api, "RSA-SHA256"), "X-Client", "canary", false),
 		set(hmacConfig(api), KeySignatureMethod, "PLAINTEXT", KeyOAuthParamsIn, "query"),
 		set(hmacConfig(api), KeyTokenSecret, "wrong-"+api.Credentials.TokenSecret),
 	} {

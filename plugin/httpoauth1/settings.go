@@ -18,16 +18,14 @@ import (
 // settings are a validated connection configuration, ready to use.
 type settings struct {
 	conn        httpconn.Conn
-	headers     []shared.Header // from headers and secret_headers
+	headers     []shared.Header // the headers setting's entries
 	contentType string          // for bodies sent without one
 	accept      string
 	inBody      bool
 	ping        pingSettings
 	paging      shared.Paging
 	authFail    int
-	concurrency int
 	timeout     time.Duration
-	limitKey    string // whose requests the concurrency bounds
 }
 
 type pingSettings struct {
@@ -66,8 +64,7 @@ func parseSettings(cfg schema.Config) (settings, schema.Diagnostics) {
 	s := settings{
 		contentType: contentTypes[txt(KeyMediaType)][0], accept: contentTypes[txt(KeyMediaType)][1],
 		inBody:   signer.Placement == oauth1.InBody,
-		authFail: num(KeyAuthFailStatus), concurrency: num(KeyConcurrency),
-		timeout: time.Duration(num(KeyTimeout)) * time.Second,
+		authFail: num(KeyAuthFailStatus), timeout: time.Duration(num(KeyTimeout)) * time.Second,
 		ping: pingSettings{method: txt(KeyPingMethod), path: txt(KeyPingPath), body: []byte(txt(KeyPingBody)),
 			successPath: txt(KeyPingSuccessPath), successValues: list(txt(KeyPingSuccessValues)),
 			failPath: txt(KeyPingFailPath), failValues: list(txt(KeyPingFailValues))},
@@ -76,16 +73,16 @@ func parseSettings(cfg schema.Config) (settings, schema.Diagnostics) {
 			NextURLField: field(txt(KeyNextURLPath)), PageParam: txt(KeyPageParam), FirstPage: 1,
 			PageSizeParam: txt(KeyPageSizeParam), TotalField: field(txt(KeyTotalPath))},
 	}
-	s.headers, _ = parseHeaders(KeyHeaders, txt(KeyHeaders))
-	secret, _ := parseHeaders(KeySecretHeaders, txt(KeySecretHeaders))
-	s.headers = append(s.headers, secret...)
-	sum := sha256.Sum256([]byte(base.String() + "\x00" + txt(KeyConsumerKey) + "\x00" + txt(KeyAccessToken)))
-	s.limitKey = hex.EncodeToString(sum[:16])
-	s.conn = httpconn.Conn{Base: base, Signer: s.signer(signer), Profile: &httpconn.Profile{
+	s.headers, _ = parseHeaders(cfg[KeyHeaders])
+	// The concurrency bounds the requests of one base URI, consumer key
+	// and access token in this plugin process.
+	id := sha256.Sum256([]byte(base.String() + "\x00" + txt(KeyConsumerKey) + "\x00" + txt(KeyAccessToken)))
+	s.conn = httpconn.Conn{Base: base, Signer: s.signer(signer), Concurrency: num(KeyConcurrency), Key: hex.EncodeToString(id[:16])}
+	s.conn.Profile = &httpconn.Profile{
 		UserAgent: "integrator-http/" + Version, ExamplePath: "/" + strings.TrimPrefix(s.ping.path, "/"),
 		RateLimits: httpconn.RateLimits{Statuses: []int{num(KeyRateLimitStatus)}, RetryAfter: txt(KeyRetryAfterHeader)},
 		Errors:     errorsAt(txt(KeyPingErrorPath)),
-	}}
+	}
 	if rem, reset := txt(KeyRemainingHeader), txt(KeyResetHeader); rem != "" || reset != "" {
 		s.conn.Profile.RateLimits.Budgets = []httpconn.Budget{{Scope: "api", Remaining: rem, Reset: reset}}
 	}

@@ -97,13 +97,13 @@ func TestPlacementsRealmAndBodyHash(t *testing.T) {
 	}
 }
 
-// TestHeadersAndMediaType: headers and secret headers go with every
-// request unless it sets the same header; media_type gives bodies their
-// Content-Type and requests their Accept.
+// TestHeadersAndMediaType: the headers' entries, secret or not, go with
+// every request unless it sets the same header; media_type gives bodies
+// their Content-Type and requests their Accept.
 func TestHeadersAndMediaType(t *testing.T) {
 	api := newAPI(t)
 	c := newTestConnector()
-	cfg := set(hmacConfig(api), KeyHeaders, "X-Client: from-settings\nX-Trace: 1", KeyMediaType, "xml")
+	cfg := withHeader(withHeader(set(hmacConfig(api), KeyMediaType, "xml"), "X-Client", "from-settings", false), "X-Trace", "1", false)
 	resp, body := do(t, c, cfg, shared.Request{Method: "POST", URL: "me", Body: []byte("<a/>")})
 	var got me
 	json.Unmarshal([]byte(body), &got)
@@ -119,8 +119,10 @@ func TestHeadersAndMediaType(t *testing.T) {
 	if last.Get("Accept") != "application/xml" || last.Get("X-Trace") != "1" || last.Get("X-Api-Key") != api.Credentials.APIKey || len(last.Values("X-Client")) != 1 {
 		t.Errorf("headers sent: %v", http.Header(last))
 	}
-	// Without the secret header the API refuses: it was what let them in.
-	resp, _ = do(t, c, set(cfg, KeySecretHeaders, ""), shared.Request{URL: "me"})
+	// Without the secret entry the API refuses: it was what let them in.
+	without := set(cfg)
+	without[KeyHeaders], _ = cfg[KeyHeaders].WithoutEntry("X-Api-Key")
+	resp, _ = do(t, c, without, shared.Request{URL: "me"})
 	if resp.Status != 401 {
 		t.Errorf("without the secret header: %d", resp.Status)
 	}

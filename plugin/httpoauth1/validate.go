@@ -2,7 +2,6 @@ package httpoauth1
 
 import (
 	"crypto/rsa"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -14,7 +13,12 @@ import (
 
 // validate checks settings without touching the network and returns every
 // problem at once, each tied to its field, and the parsed private key of
-// an RSA method. Messages never repeat a secret value or key material.
+// an RSA method. The schema's validation comes first: required settings,
+// kinds, ranges and the conditions under which a setting applies (the
+// secrets for HMAC and PLAINTEXT, the private key for RSA, the realm in
+// the header, the paging style's settings). What follows is what the
+// schema cannot express. Messages never repeat a secret value or key
+// material.
 func validate(cfg schema.Config) (schema.Diagnostics, *rsa.PrivateKey) {
 	ds := spec().Validate(cfg)
 	ok := func(key string) bool { return len(ds.ForField(key)) == 0 }
@@ -22,9 +26,6 @@ func validate(cfg schema.Config) (schema.Diagnostics, *rsa.PrivateKey) {
 	txt := c.Text
 	bad := func(key, code, detail, format string, args ...any) {
 		ds = append(ds, schema.Errorf(key, code, detail, format, args...))
-	}
-	warn := func(key, why string) {
-		ds = append(ds, schema.Warningf(key, CodeNotUsed, "remove it, or check signature_method", "%s is not used %s", key, why))
 	}
 	if v := txt(KeyBaseURI); v != "" && ok(KeyBaseURI) {
 		ds = append(ds, httpconn.CheckBase(KeyBaseURI, v)...)
@@ -36,50 +37,36 @@ func validate(cfg schema.Config) (schema.Diagnostics, *rsa.PrivateKey) {
 		}
 	}
 
-	// The credentials the signature method needs.
-	method := txt(KeySignatureMethod)
-	need := func(key, why string) {
-		if txt(key) == "" {
-			bad(key, schema.CodeMissingRequired, "pass it with --secret-env "+key+"=ENVVAR or --secrets-file",
-				"%s is required %s", key, why)
-		}
-	}
-	var key *rsa.PrivateKey
-	switch {
-	case !ok(KeySignatureMethod) || method == "":
-	case strings.HasPrefix(method, "RSA-"):
-		need(KeyPrivateKey, "with "+method)
-		if pem := txt(KeyPrivateKey); pem != "" {
-			k, err := oauth1.ParsePrivateKey([]byte(pem))
-			if err != nil { // its errors never hold key material
-				bad(KeyPrivateKey, CodePrivateKey, "give the client's RSA private key in PEM, not encrypted",
-					"private_key cannot be used: %s", strings.TrimPrefix(err.Error(), "oauth1: private key: "))
-			}
-			key = k
-		}
-		for _, k := range []string{KeyConsumerSecret, KeyTokenSecret} {
-			if txt(k) != "" {
-				warn(k, "with "+method+", which signs with private_key")
-			}
-		}
-	default:
-		need(KeyConsumerSecret, "with "+method)
-		if txt(KeyAccessToken) != "" {
-			need(KeyTokenSecret, "with "+method+" and an access token")
-		} else if txt(KeyTokenSecret) != "" {
+	// The credentials: a token secret goes with an access token, and a
+	// private key must be an RSA key.
+	shown := spec().Shown(c)
+	if shown[KeyTokenSecret] && ok(KeyTokenSecret) {
+		switch token, secret := txt(KeyAccessToken) != "", txt(KeyTokenSecret) != ""; {
+		case token && !secret:
+			bad(KeyTokenSecret, schema.CodeMissingRequired,
+				"pass it with --secret-env "+KeyTokenSecret+"=ENVVAR or --secrets-file, or leave access_token out for two-legged OAuth",
+				"token_secret is required with an access token and %s", txt(KeySignatureMethod))
+		case secret && !token:
 			bad(KeyTokenSecret, CodeConflict, "set access_token too, or remove token_secret",
 				"token_secret is set but access_token is not")
 		}
-		if txt(KeyPrivateKey) != "" {
-			warn(KeyPrivateKey, "with "+method+", which signs with the secrets")
+	}
+	var key *rsa.PrivateKey
+	switch pem := txt(KeyPrivateKey); {
+	case !shown[KeyPrivateKey] || !ok(KeyPrivateKey):
+	case pem == "": // an empty text is a value to the schema
+		bad(KeyPrivateKey, schema.CodeMissingRequired, "pass it with --secret-file "+KeyPrivateKey+"=FILE, --secret-env "+KeyPrivateKey+"=ENVVAR or --secrets-file",
+			"private_key is empty")
+	default:
+		k, err := oauth1.ParsePrivateKey([]byte(pem))
+		if err != nil { // its errors never hold key material
+			bad(KeyPrivateKey, CodePrivateKey, "give the client's RSA private key in PEM, not encrypted",
+				"private_key cannot be used: %s", strings.TrimPrefix(err.Error(), "oauth1: private key: "))
 		}
+		key = k
 	}
 
-	// Placement, realm and media type.
-	if txt(KeyRealm) != "" && txt(KeyOAuthParamsIn) != "header" {
-		bad(KeyRealm, CodeConflict, "remove the realm, or set oauth_params_in to header",
-			"a realm is sent only in the Authorization header, and oauth_params_in is %s", txt(KeyOAuthParamsIn))
-	}
+	// Placement and media type.
 	if txt(KeyOAuthParamsIn) == "body" {
 		if txt(KeyMediaType) != "urlencoded" {
 			bad(KeyOAuthParamsIn, CodeConflict, "set media_type to urlencoded, or oauth_params_in to header or query",
@@ -90,41 +77,22 @@ func validate(cfg schema.Config) (schema.Diagnostics, *rsa.PrivateKey) {
 				"oauth_params_in is body, and a GET has no body to carry the OAuth parameters")
 		}
 	}
-	for _, k := range []string{KeyHeaders, KeySecretHeaders} {
-		_, hds := parseHeaders(k, txt(k))
-		ds = append(ds, hds...)
-	}
+	_, hds := parseHeaders(c[KeyHeaders])
+	ds = append(ds, hds...)
 
 	// The connection test.
-	if txt(KeyPingBody) != "" && txt(KeyPingMethod) == "GET" {
-		bad(KeyPingBody, CodeConflict, "set ping_method to POST or PUT, or remove ping_body", "a GET test request cannot have a body")
-	}
 	for _, pair := range [][2]string{{KeyPingSuccessPath, KeyPingSuccessValues}, {KeyPingFailPath, KeyPingFailValues}} {
 		if (txt(pair[0]) == "") != (len(list(txt(pair[1]))) == 0) {
 			bad(pair[1], CodeConflict, "set both "+pair[0]+" and "+pair[1]+", or neither", "%s and %s go together", pair[0], pair[1])
 		}
 	}
 	for _, k := range []string{KeyPingSuccessPath, KeyPingFailPath, KeyPingErrorPath, KeyRecordsPath, KeyNextCursorPath, KeyNextURLPath, KeyTotalPath} {
-		ds = append(ds, checkPath(k, txt(k))...)
-	}
-
-	// Paging.
-	style := txt(KeyPaging)
-	for _, k := range map[string][]string{"cursor": {KeyCursorParam, KeyNextCursorPath}, "next_url": {KeyNextURLPath}, "page": {KeyPageParam}}[style] {
-		if txt(k) == "" {
-			bad(k, schema.CodeMissingRequired, "set it with --set "+k+"=VALUE", "%s is required with paging %s", k, style)
+		if ok(k) {
+			ds = append(ds, checkPath(k, txt(k))...)
 		}
 	}
 
 	// Limits.
-	for _, r := range []struct {
-		key      string
-		min, max int64
-	}{{KeyRateLimitStatus, 400, 599}, {KeyAuthFailStatus, 400, 599}, {KeyConcurrency, 1, 25}, {KeyTimeout, 1, 3600}} {
-		if n, isInt := c[r.key].IntVal(); isInt && ok(r.key) && (n < r.min || n > r.max) {
-			bad(r.key, CodeOutOfRange, "use a number from "+itoa(r.min)+" to "+itoa(r.max), "%s is %d, outside %d to %d", r.key, n, r.min, r.max)
-		}
-	}
 	for _, k := range []string{KeyRetryAfterHeader, KeyResetHeader, KeyRemainingHeader} {
 		if v := txt(k); v != "" && ok(k) && !shared.HeaderNameValid(v) {
 			bad(k, httpconn.CodeInvalidHeader, "header names are letters, digits and !#$%&'*+-.^_`|~", "%s is not a header name", k)
@@ -156,5 +124,3 @@ func checkPath(key, path string) schema.Diagnostics {
 	}
 	return nil
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

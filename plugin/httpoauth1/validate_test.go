@@ -60,17 +60,22 @@ func TestValidate(t *testing.T) {
 		{"HMAC without its secrets", set(good, KeyConsumerSecret, "", KeyTokenSecret, ""),
 			[]at{{KeyConsumerSecret, schema.CodeMissingRequired}, {KeyTokenSecret, schema.CodeMissingRequired}}},
 		{"a token secret without a token", set(good, KeyAccessToken, ""), []at{{KeyTokenSecret, CodeConflict}}},
-		{"RSA without a key", set(rsa, KeyPrivateKey, ""), []at{{KeyPrivateKey, schema.CodeMissingRequired}}},
+		{"RSA without a key", withoutKey(rsa, KeyPrivateKey), []at{{KeyPrivateKey, schema.CodeMissingRequired}}},
+		{"RSA with an empty key", set(rsa, KeyPrivateKey, ""), []at{{KeyPrivateKey, schema.CodeMissingRequired}}},
+		{"the secrets of HMAC with RSA", set(rsa, KeyConsumerSecret, "cs", KeyTokenSecret, "ts"),
+			[]at{{KeyConsumerSecret, schema.CodeNotApplicable}, {KeyTokenSecret, schema.CodeNotApplicable}}},
+		{"a private key with HMAC", set(good, KeyPrivateKey, api.Credentials.PrivateKeyPEM), []at{{KeyPrivateKey, schema.CodeNotApplicable}}},
 		{"RSA with a key that is no PEM", set(rsa, KeyPrivateKey, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), []at{{KeyPrivateKey, CodePrivateKey}}},
 		{"RSA with an EC key", set(rsa, KeyPrivateKey, ecPEM(t)), []at{{KeyPrivateKey, CodePrivateKey}}},
 		{"RSA with an encrypted key", set(rsa, KeyPrivateKey, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n"),
 			[]at{{KeyPrivateKey, CodePrivateKey}}},
 		{"plain http to a remote host", set(good, KeyBaseURI, "http://api.example.com"), []at{{KeyBaseURI, httpconn.CodeInsecureBaseURI}}},
-		{"a realm outside the header", set(good, KeyRealm, "Photos", KeyOAuthParamsIn, "query"), []at{{KeyRealm, CodeConflict}}},
+		{"a realm outside the header", set(good, KeyRealm, "Photos", KeyOAuthParamsIn, "query"), []at{{KeyRealm, schema.CodeNotApplicable}}},
 		{"body placement without form bodies, tested with GET", set(good, KeyOAuthParamsIn, "body"),
 			[]at{{KeyOAuthParamsIn, CodeConflict}, {KeyPingMethod, CodeConflict}}},
 		{"body placement done right", set(good, KeyOAuthParamsIn, "body", KeyMediaType, "urlencoded", KeyPingMethod, "POST"), nil},
-		{"a body on a GET test", set(good, KeyPingBody, "{}"), []at{{KeyPingBody, CodeConflict}}},
+		{"a body on a GET test", set(good, KeyPingBody, "{}"), []at{{KeyPingBody, schema.CodeNotApplicable}}},
+		{"a body on a PUT test", set(good, KeyPingBody, "{}", KeyPingMethod, "PUT"), nil},
 		{"success values without a path", set(good, KeyPingSuccessValues, "true"), []at{{KeyPingSuccessValues, CodeConflict}}},
 		{"a fail path without values", set(good, KeyPingFailPath, "ok"), []at{{KeyPingFailValues, CodeConflict}}},
 		{"an empty key in a path", set(good, KeyPingErrorPath, "error..message"), []at{{KeyPingErrorPath, CodeJSONPath}}},
@@ -80,12 +85,21 @@ func TestValidate(t *testing.T) {
 		{"cursor paging without its fields", set(good, KeyPaging, "cursor"),
 			[]at{{KeyCursorParam, schema.CodeMissingRequired}, {KeyNextCursorPath, schema.CodeMissingRequired}}},
 		{"next_url paging without its field", set(good, KeyPaging, "next_url"), []at{{KeyNextURLPath, schema.CodeMissingRequired}}},
-		{"page paging without its parameter", set(good, KeyPaging, "page"), []at{{KeyPageParam, schema.CodeMissingRequired}}},
+		{"page paging without its parameter", set(good, KeyPaging, "page", KeyPageSizeParam, "per_page"), []at{{KeyPageParam, schema.CodeMissingRequired}}},
+		{"another style's paging settings", set(good, KeyPaging, "next_url", KeyNextURLPath, "next", KeyCursorParam, "c", KeyPageSizeParam, "n"),
+			[]at{{KeyCursorParam, schema.CodeNotApplicable}, {KeyPageSizeParam, schema.CodeNotApplicable}}},
+		{"paging settings without paging", set(good, KeyNextCursorPath, "a.b"), []at{{KeyNextCursorPath, schema.CodeNotApplicable}}},
 		{"limits out of range", set(good, KeyConcurrency, "26", KeyTimeout, "0", KeyRateLimitStatus, "200", KeyAuthFailStatus, "600"),
-			[]at{{KeyRateLimitStatus, CodeOutOfRange}, {KeyAuthFailStatus, CodeOutOfRange}, {KeyConcurrency, CodeOutOfRange}, {KeyTimeout, CodeOutOfRange}}},
+			[]at{{KeyRateLimitStatus, schema.CodeOutOfRange}, {KeyAuthFailStatus, schema.CodeOutOfRange}, {KeyConcurrency, schema.CodeOutOfRange}, {KeyTimeout, schema.CodeOutOfRange}}},
+		{"limits at their bounds", set(good, KeyConcurrency, "25", KeyTimeout, "3600", KeyRateLimitStatus, "599", KeyAuthFailStatus, "400"), nil},
 		{"a header name with a space", set(good, KeyRetryAfterHeader, "Retry After"), []at{{KeyRetryAfterHeader, httpconn.CodeInvalidHeader}}},
-		{"headers: no colon, a bad name, an owned header", set(good, KeyHeaders, "X-Good: 1\n\nno colon here\nBad Name: x\nAuthorization: Basic x"),
-			[]at{{KeyHeaders, CodeHeaderLine}, {KeyHeaders, httpconn.CodeInvalidHeader}, {KeyHeaders, httpconn.CodeHeaderNotAllowed}}},
+		{"headers: no name, a bad name, an owned header, a control character, a secret without its value", headers(good,
+			schema.KV{Name: "X-Good", Value: "1"}, schema.KV{Value: "x"}, schema.KV{Name: "Bad Name", Value: "x"},
+			schema.KV{Name: "Authorization", Value: "Basic x", Secret: true}, schema.KV{Name: "X-Line", Value: "a\nb"},
+			schema.KV{Name: "X-Key", Secret: true}),
+			[]at{{KeyHeaders, schema.CodeBadEntry}, {KeyHeaders, schema.CodeMissingRequired},
+				{KeyHeaders, httpconn.CodeInvalidHeader}, {KeyHeaders, httpconn.CodeHeaderNotAllowed}, {KeyHeaders, httpconn.CodeControlCharacter}}},
+		{"secret_headers, gone", set(good, "secret_headers", "X-Api-Key: k"), []at{{"secret_headers", schema.CodeUnknownKey}}},
 		{"a space inside a secret", set(good, KeyConsumerSecret, "abc def"), []at{{KeyConsumerSecret, CodeWhitespaceInCredential}}},
 	}
 	c := newTestConnector()
@@ -107,25 +121,23 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// TestValidateWarnsOfSettingsNotUsed: secrets the chosen method ignores
-// are warnings, not errors.
-func TestValidateWarnsOfSettingsNotUsed(t *testing.T) {
-	api := oauthtestapi.NewServer()
-	api.Close()
-	cfg := set(rsaConfig(api, "RSA-SHA1"), KeyConsumerSecret, "cs")
-	ds, _ := validate(cfg)
-	if ds.HasError() {
-		t.Fatalf("errors: %v", ds)
-	}
-	for _, key := range []string{KeyConsumerSecret} {
-		if w := ds.ForField(key); len(w) != 1 || w[0].Code != CodeNotUsed || w[0].Severity != schema.SeverityWarning {
-			t.Errorf("%s: %v", key, w)
-		}
-	}
+// withoutKey returns c without the setting key.
+func withoutKey(c schema.Config, key string) schema.Config {
+	out := set(c)
+	delete(out, key)
+	return out
+}
+
+// headers returns c with entries in place of its headers' entries.
+func headers(c schema.Config, entries ...schema.KV) schema.Config {
+	out := set(c)
+	out[KeyHeaders] = schema.KeyValuesValue(entries)
+	return out
 }
 
 // TestValidateNeverEchoesSecrets: no diagnostic quotes a secret value,
-// a secret header's value or name, or any run of a private key.
+// the value of a header entry, secret or not, the name of a secret entry
+// that is not a valid header, or any run of a private key.
 func TestValidateNeverEchoesSecrets(t *testing.T) {
 	api := oauthtestapi.NewServer()
 	api.Close()
@@ -134,10 +146,12 @@ func TestValidateNeverEchoesSecrets(t *testing.T) {
 	broken := strings.Replace(key, key[100:140], marker+strings.Repeat("A", 40-len(marker)), 1) // corrupt DER
 	cfgs := []schema.Config{
 		set(hmacConfig(api), KeyConsumerSecret, marker+" x", KeyTokenSecret, "\t"+marker),
-		set(hmacConfig(api), KeySecretHeaders, "X-Key "+marker+": v\n"+marker+"\nX-Other: a\x01"+marker),
+		headers(hmacConfig(api), schema.KV{Name: "X-Key " + marker, Value: "v", Secret: true}, schema.KV{Name: marker, Value: "\x01", Secret: true},
+			schema.KV{Name: "X-Other", Value: "a\x01" + marker, Secret: true}, schema.KV{Name: "X-Plain", Value: marker + "\r\n"}),
 		set(rsaConfig(api, "RSA-SHA512"), KeyPrivateKey, broken),
 		set(rsaConfig(api, "RSA-SHA512"), KeyPrivateKey, strings.ReplaceAll(key, "PRIVATE KEY", "EC PRIVATE KEY")),
 		set(hmacConfig(api), KeyPrivateKey, key),
+		set(hmacConfig(api), KeyAccessToken, "", KeyTokenSecret, marker),
 	}
 	for i, cfg := range cfgs {
 		ds, _ := validate(cfg)

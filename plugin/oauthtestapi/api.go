@@ -109,6 +109,15 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, style string) {
 		}
 		w.Header().Set("Link", link)
 		s.ok(w, http.StatusOK, map[string]any{"records": s.page(offset, count)})
+	case "links":
+		// Each link in a Link field of its own, the next URL with commas
+		// in its query, a title that holds a comma, a semicolon and
+		// "rel=next": what a parser that splits on commas gets wrong.
+		w.Header().Add("Link", fmt.Sprintf(`<http://%s/v1/help>; title="see; rel=next, maybe"; rel="help"`, r.Host))
+		if n := next("links"); n != nil {
+			w.Header().Add("Link", fmt.Sprintf(`<%s&fields=id,name>; rel="prefetch next"`, n))
+		}
+		s.ok(w, http.StatusOK, map[string]any{"records": s.page(offset, count)})
 	case "limited":
 		if reset, limited := s.spend(); limited {
 			s.count(func(c *Counts) { c.RateLimited++ })

@@ -12,8 +12,8 @@
 // with the public key of a second consumer key, the parameters in the
 // header, the query or a form body, oauth_body_hash when sent, a
 // timestamp within 5 minutes and no nonce twice; and it requires the
-// X-Api-Key header (the connector's secret_headers). It answers 401 with
-// {"error":{"message":...}} otherwise.
+// X-Api-Key header (a secret entry of the connector's headers). It
+// answers 401 with {"error":{"message":...}} otherwise.
 //
 // Endpoints (all under /v1, all signed):
 //
@@ -25,8 +25,11 @@
 //     "total":N}), items/next (offset, count: {"results":[...],"next":URL}),
 //     items/pages (page from 1, per_page: {"data":[...]}), items/link
 //     (offset, count: {"records":[...]} and a Link header rel="next"),
-//     and items/limited, paged as items/next but with a budget of
-//     requests: once it is spent, the answer is 420 with X-Calls-Left: 0
+//     items/links (as items/link, but each link in a Link field of its
+//     own, the next URL with commas in its query, rel="prefetch next",
+//     and a title holding a comma, a semicolon and rel=next), and
+//     items/limited, paged as items/next but with a budget of requests:
+//     once it is spent, the answer is 420 with X-Calls-Left: 0
 //     and X-Calls-Reset (a Unix time, 1 to 2 s ahead), and the budget is
 //     refilled once that time has passed.
 //   - POST items: creates an item from a JSON or form body, 201

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,37 +48,22 @@ func (c *Connector) Ping(ctx context.Context, cfg schema.Config) (shared.PingRes
 	if d != nil {
 		return shared.PingResult{Diagnostics: append(ds, *d)}, nil
 	}
-	o.WaitOnly = true
-	o.OnWait = func(w httpconn.Wait) {
-		why := fmt.Sprintf("%d (unavailable)", w.Status)
-		if w.Reason == httpconn.ReasonRateLimited {
-			why = fmt.Sprintf("%d (rate limited)", w.Status)
-		}
-		c.log.Warn(fmt.Sprintf("connection test: the API answered %s; waiting %s, then trying again (attempt %d of %d)",
-			why, w.Duration.Round(10*time.Millisecond), w.Attempt+1, o.MaxAttempts()))
-	}
-	start := time.Now()
-	resp, err := c.engine.Send(ctx, o)
+	p, err := c.engine.Probe(ctx, o)
 	if err != nil {
 		return shared.PingResult{}, err
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, httpconn.MaxErrorPeek))
-	res := c.interpretPing(s, o, resp.ResponseHead, body)
-	res.Latency = time.Since(start) - resp.Waited // the requests' time, not the waits between them
+	res := c.interpretPing(s, o, p)
+	res.Latency = p.Latency
 	res.Diagnostics = append(ds, res.Diagnostics...)
-	facts := []shared.Fact{{Key: "latency", Value: res.Latency.Round(time.Millisecond / 10).String()}}
-	if resp.Attempts > 1 {
-		facts = append(facts, shared.Fact{Key: "attempts", Value: fmt.Sprintf("%d (waited %s in all)", resp.Attempts, resp.Waited.Round(10*time.Millisecond))})
-	}
-	res.Facts = append(facts, res.Facts...)
-	c.log.Debug("ping", "status", resp.Status, "ok", res.OK, "latency", res.Latency)
+	res.Facts = append(p.Facts(), res.Facts...)
+	c.log.Debug("ping", "status", p.Status, "ok", res.OK, "latency", res.Latency)
 	return res, nil
 }
 
 // interpretPing turns the answer to the test request into a result that
 // tells the user what to fix.
-func (c *Connector) interpretPing(s settings, o *httpconn.Outgoing, h shared.ResponseHead, raw []byte) shared.PingResult {
+func (c *Connector) interpretPing(s settings, o *httpconn.Outgoing, p *httpconn.Probe) shared.PingResult {
+	h, raw := p.ResponseHead, p.Body
 	code, msg := "", ""
 	if errs := c.profile.Errors.Extract(raw); len(errs) > 0 {
 		code, msg = errs[0].Code, errs[0].Message
@@ -92,13 +76,7 @@ func (c *Connector) interpretPing(s settings, o *httpconn.Outgoing, h shared.Res
 	}
 	switch st := h.Status; {
 	case st == 0:
-		for _, d := range h.Diagnostics {
-			switch d.Code {
-			case httpconn.CodeDNSError, httpconn.CodeTLSError, httpconn.CodeConnectionRefused, httpconn.CodeConnectionFailed:
-				d.Field = KeyBaseURI
-			}
-			res.Diagnostics = append(res.Diagnostics, d)
-		}
+		res.Diagnostics = append(res.Diagnostics, p.NoAnswer(KeyBaseURI)...)
 		return res
 	case st == http.StatusOK:
 		if h.HeaderValue("x-current-api-version") == "" && !shared.IsJSON(h.HeaderValue("Content-Type")) {

@@ -1,4 +1,4 @@
-package httpoauth1
+package httpconn
 
 import (
 	"context"
@@ -7,22 +7,22 @@ import (
 	"sync"
 )
 
-// slots bound the requests in flight per connection (its base URI,
-// consumer key and access token) to its concurrency setting. A request
-// holds its slot until its body is closed.
+// slots bound the requests in flight per Conn.Key to Conn.Concurrency.
+// A request holds its slot until its body is closed.
 type slots struct {
 	mu sync.Mutex
 	m  map[string]chan struct{}
 }
 
-// take waits for a slot of key, which has n, and returns its release.
+// take waits for a slot of key, which has n, and returns its release. A
+// key whose n changed gets new slots: later requests use the new bound.
 func (s *slots) take(ctx context.Context, key string, n int) (func(), error) {
 	s.mu.Lock()
 	if s.m == nil {
 		s.m = map[string]chan struct{}{}
 	}
 	ch := s.m[key]
-	if cap(ch) != n { // new, or the setting changed: later requests use the new bound
+	if cap(ch) != n {
 		ch = make(chan struct{}, n)
 		s.m[key] = ch
 	}

@@ -53,15 +53,16 @@ parameters aimed at it is refused, naming the unfinished run (--restart
 discards that run's progress and takes the file over), and a command aimed
 at an output another integrator is writing is refused, naming that process.
 
-Failed pages are asked for again (the connector also retries 429s, 503s and
-resets itself), rate-limit resets are waited for, and a plugin that dies is
+Failed pages are asked for again (the connector also retries rate limits,
+503s and resets itself), rate-limit resets are waited for, and a plugin that dies is
 started again. Output to stdout (the default, or --out -) cannot be resumed.
 Ask for large pages where the API has a page size parameter (the X Ads API:
 -F count=1000).
 
 Only what can succeed later is tried again. An answer that asking again
 cannot change stops the export at once with the API's message: a 4xx other
-than 408 and 429 (a wrong path, an account you cannot use), a path that
+than 408 and a rate limit (429, or the connection's own rate-limit status)
+(a wrong path, an account you cannot use), a path that
 answers one object rather than a list, or a list in another field than
 --records names; a next cursor (or page URL) that the export has already
 followed (a cycle, which would loop for ever); a page whose answer is

@@ -43,7 +43,8 @@ nothing is changed unless both pass. A connection that a run (export,
 import, report) is using is not converted.
 
 --dry-run validates the new settings and shows them (secrets as (set))
-without testing or saving anything.`,
+without testing or saving anything, and names the runs that would make
+the conversion refused now.`,
 		Example: "  integrator connectors show twitter-ads\n  integrator connections convert Prod --to TYPE --dry-run\n  integrator connections convert Prod --to TYPE",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -103,7 +104,7 @@ func connectionsConvertRun(ctx context.Context, opts *ConnectionsConvertOptions)
 		printConverted(f.IO.Out, c)
 	}
 	if c.DryRun {
-		fmt.Fprintf(f.IO.ErrOut, "Dry run: connection %q was not changed. Without --dry-run the settings above are tested, then saved.\n", c.Name)
+		printDryRunEnd(f.IO.ErrOut, c)
 		return nil
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Converted connection %q from %s to %s.\n", c.Name, c.From, c.To)
@@ -148,4 +149,20 @@ func printConverted(w io.Writer, c app.Converted) {
 			}
 		}
 	}
+}
+
+// printDryRunEnd says that a dry run changed nothing and what converting
+// for real would do: test, then save; or, while runs use the connection,
+// refuse until they end.
+func printDryRunEnd(w io.Writer, c app.Converted) {
+	fmt.Fprintf(w, "Dry run: connection %q was not changed.", c.Name)
+	if len(c.Work.Running) == 0 {
+		fmt.Fprintf(w, " Without --dry-run the settings above are tested, then saved.\n")
+		return
+	}
+	fmt.Fprintf(w, " Without --dry-run it would be refused now: it is in use by %s:\n", plural(len(c.Work.Running), "run"))
+	for _, r := range c.Work.Running {
+		fmt.Fprintf(w, "  - %s\n", r)
+	}
+	fmt.Fprintf(w, "Convert it once they have ended.\n")
 }

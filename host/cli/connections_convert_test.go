@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -52,6 +53,26 @@ func TestConvertErrorWording(t *testing.T) {
 	} {
 		if got := commandError(tt.err); got.Error() != tt.want {
 			t.Errorf("%T:\n got %q\nwant %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+// A dry run says that it changed nothing and what converting for real
+// would do: test and save, or, while a run uses the connection, refuse.
+func TestPrintDryRunEnd(t *testing.T) {
+	var free, busy bytes.Buffer
+	printDryRunEnd(&free, app.Converted{Name: "Prod", DryRun: true})
+	since := time.Date(2026, 1, 2, 3, 4, 5, 0, time.Local)
+	printDryRunEnd(&busy, app.Converted{Name: "Prod", DryRun: true, Work: app.Work{Running: []app.Run{
+		{What: "export of accounts/a1/campaigns to /tmp/c.jsonl", PID: 42, Host: "box", Since: since}}}})
+	for got, want := range map[string]string{
+		free.String(): "Dry run: connection \"Prod\" was not changed. Without --dry-run the settings above are tested, then saved.\n",
+		busy.String(): "Dry run: connection \"Prod\" was not changed. Without --dry-run it would be refused now: it is in use by 1 run:\n" +
+			"  - export of accounts/a1/campaigns to /tmp/c.jsonl, run by integrator (pid 42 on box) since 2026-01-02 03:04:05\n" +
+			"Convert it once they have ended.\n",
+	} {
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
 		}
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The Twitter Ads HTTP view and `connections convert`, through the real
@@ -308,6 +310,105 @@ func TestConvertTwitterAdsConnectionToHTTP(t *testing.T) {
 		if res["result"] != "ok" || res["earlier"] != true {
 			t.Errorf("record %d of the same import after the conversion: %v\n%s", i+1, res, redo.stderr)
 		}
+	}
+	hvNoSecrets(t, home, outs, sim)
+}
+
+// TestRefusedConversionsChangeNothing: a conversion whose connection test
+// fails (the simulator refuses a wrong token secret), one whose type no
+// plugin serves, and one of a connection that an export is using are
+// refused, exit 1, and leave the connection's rows in the store as they
+// were, secrets included; the export goes on. A dry run during that
+// export says the conversion would be refused. Once the export is killed
+// the connection converts, and the export, left unfinished by the Twitter
+// Ads connection, resumes through the http one to the same records as a
+// whole export before the conversion.
+func TestRefusedConversionsChangeNothing(t *testing.T) {
+	t.Parallel()
+	sim := launchSimulator(t, "--campaigns", "600", "--fault", "slow,delay=250ms,method=GET,path=/campaigns")
+	home := t.TempDir()
+	env, _ := secretEnv(sim)
+	var outs []string
+	hvMust(t, home, env, &outs, createArgs(sim, "Prod")...)
+	wrong := append(env, "TW_TS=x"+sim.TokenSecret)
+	hvMust(t, home, wrong, &outs, createArgs(sim, "Wrong", "--no-test")...)
+	dir := t.TempDir()
+	campaigns := "accounts/" + sim.AccountID + "/campaigns"
+	whole := filepath.Join(dir, "whole.jsonl")
+	hvMust(t, home, nil, &outs, "export", "Prod", campaigns, "-F", "count=1000", "--out", whole)
+
+	refused := func(what string, r result, want ...string) {
+		t.Helper()
+		outs = append(outs, r.stdout, r.stderr)
+		if r.code != 1 {
+			t.Errorf("%s: exit %d\n%s%s", what, r.code, r.stdout, r.stderr)
+		}
+		for _, w := range want {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("%s: stderr lacks %q:\n%s", what, w, r.stderr)
+			}
+		}
+	}
+
+	stored := hvRows(t, home, "Wrong")
+	dry := hvMust(t, home, nil, &outs, "connections", "convert", "Wrong", "--to", "http", "--dry-run")
+	if strings.Contains(dry.stderr, "Connection test") {
+		t.Errorf("the dry run tested the connection:\n%s", dry.stderr)
+	}
+	refused("a failing test", hvRun(t, home, nil, &outs, "connections", "convert", "Wrong", "--to", "http"),
+		"Connection test: failed", "authentication failed", "Nothing was changed: the connection test as http failed.")
+	refused("a failing test, --json", hvRun(t, home, nil, &outs, "connections", "convert", "Wrong", "--to", "http", "--json"),
+		"Nothing was changed: the connection test as http failed.")
+	if now := hvRows(t, home, "Wrong"); now != stored {
+		t.Errorf("the refused conversion of Wrong changed the store:\nbefore\n%s\nafter\n%s", stored, now)
+	}
+
+	stored = hvRows(t, home, "Prod")
+	noPlugin := integrator(t, home, nil, "connections", "convert", "Prod", "--to", "http") // without the http plugin's folder
+	refused("no http plugin", noPlugin, `unknown connector type "http"`)
+
+	// An export holding its lease on the connection (its output file).
+	part := filepath.Join(dir, "part.jsonl")
+	exportArgs := []string{"export", "Prod", campaigns, "-F", "count=20", "--out", part}
+	run := startIntegrator(t, home, exportArgs...)
+	var plugins []int
+	waitFor(t, 60*time.Second, "the export to save a few pages", func() bool {
+		if run.exited() {
+			t.Fatalf("the export ended early: exit %d\n%s", run.code, run.stderr.String())
+		}
+		plugins = pluginChildren(run.cmd.Process.Pid)
+		return fileSize(part+".part") >= 24<<10 // three pages or more: the first two are checkpointed
+	})
+	pid := "pid " + strconv.Itoa(run.cmd.Process.Pid)
+	refused("an export in progress", hvRun(t, home, nil, &outs, "connections", "convert", "Prod", "--to", "http"),
+		`connection "Prod" is in use by 1 run:`, "export of "+campaigns, pid,
+		"Nothing was changed: wait for it to end, or stop it, then convert the connection")
+	busyDry := hvMust(t, home, nil, &outs, "connections", "convert", "Prod", "--to", "http", "--dry-run")
+	if !strings.Contains(busyDry.stderr, "Without --dry-run it would be refused now: it is in use by 1 run:") || !strings.Contains(busyDry.stderr, pid) {
+		t.Errorf("a dry run during the export:\n%s", busyDry.stderr)
+	}
+	if run.exited() {
+		t.Fatalf("the export ended while the conversions were tried (exit %d): the refusal proves nothing\n%s", run.code, run.stderr.String())
+	}
+	if now := hvRows(t, home, "Prod"); now != stored {
+		t.Errorf("the refused conversions of Prod changed the store:\nbefore\n%s\nafter\n%s", stored, now)
+	}
+	kill(t, run.cmd.Process.Pid)
+	run.wait(t, 10*time.Second)
+	for _, p := range plugins {
+		kill(t, p)
+	}
+
+	r := hvMust(t, home, nil, &outs, "connections", "convert", "Prod", "--to", "http")
+	if !strings.Contains(r.stderr, "Its unfinished work stays with it:") || !strings.Contains(r.stderr, part+".part") {
+		t.Errorf("the conversion does not say the unfinished export stays:\n%s", r.stderr)
+	}
+	if r := hvMust(t, home, nil, &outs, append(exportArgs, "--resume", "--progress", "plain")...); !strings.Contains(r.stderr, "Resuming the export") || !strings.Contains(r.stderr, "(resumed)") {
+		t.Errorf("the export did not resume through http:\n%s", r.stderr)
+	}
+	got, want := sortedLines(t, part), sortedLines(t, whole)
+	if n := bytes.Count(got, []byte("\n")); n != 540 || !bytes.Equal(got, want) { // 600 campaigns, every tenth deleted
+		t.Errorf("the export resumed through http has %d records (%d bytes), the whole export before the conversion %d bytes", n, len(got), len(want))
 	}
 	hvNoSecrets(t, home, outs, sim)
 }

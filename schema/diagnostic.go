@@ -85,4 +85,5 @@ const (
 	CodeOutOfRange      = "out_of_range"   // an int outside the field's Min and Max
 	CodeNotApplicable   = "not_applicable" // a value for a field that does not apply (see Spec.Shown)
 	CodeBadEntry        = "bad_entry"      // a key/value list entry without a usable name, or with a value that is not UTF-8
+	CodeFixed           = "fixed"          // a value other than the default of a fixed field (Field.Fixed)
 )

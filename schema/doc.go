@@ -9,7 +9,13 @@
 // renders forms and prompts from the Spec, and both sides run the same
 // generic validation (Spec.Validate) so that a user sees every problem at
 // once, each tied to its field. Fields that do not apply (Spec.Shown) are
-// neither asked for nor required.
+// neither asked for nor required. A fixed field (Field.Fixed) shows the one
+// value a connector uses for a setting that others let the user choose.
+//
+// A Spec may declare Conversions: how a connection of its type becomes one
+// of another type, each target setting from a source setting, a value, or
+// a Template of source values. Spec.Convert applies one; it knows neither
+// connector, only the two specs.
 //
 // Values travel as typed Values in a Config: strings, bools, ints and
 // key/value lists (KV), whose entries are each secret or not. Printing a

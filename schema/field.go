@@ -61,6 +61,12 @@ type Field struct {
 	// neither requires nor checks it (a value given for it is an error).
 	ShowWhen *Condition
 	Min, Max *int64 // the smallest and the largest value of an int field, when bounded
+	// Fixed makes Default the field's only value: it is shown (a form shows
+	// it read-only), never asked for, and Validate refuses any other value.
+	// A connector uses it to show a setting that other connectors let the
+	// user choose, with the one value it always uses (Twitter Ads signs
+	// with HMAC-SHA1, which the universal HTTP connector makes a choice).
+	Fixed bool
 }
 
 // Condition names another field and the values for which a field applies.
@@ -110,6 +116,10 @@ func (f Field) Check() error {
 		return fmt.Errorf("field %q: a minimum or maximum on a %s field", f.Key, f.Kind)
 	case f.Min != nil && f.Max != nil && *f.Min > *f.Max:
 		return fmt.Errorf("field %q: minimum %d is above maximum %d", f.Key, *f.Min, *f.Max)
+	case f.Fixed && f.Default == "":
+		return fmt.Errorf("field %q: a fixed field needs its value as its default", f.Key)
+	case f.Fixed && f.Required:
+		return fmt.Errorf("field %q: a fixed field is never required: its default is its value", f.Key)
 	}
 	if c := f.ShowWhen; c != nil && (c.Field == "" || len(c.Values) == 0) {
 		return fmt.Errorf("field %q: a condition needs a field and at least one value", f.Key)

@@ -17,6 +17,9 @@ type Spec struct {
 	// is shown by View; a spec with sections puts every field in one.
 	Sections []Section
 	Fields   []Field
+	// Conversions say how a connection of this type becomes one of
+	// another type (see Conversion), in the order a front end offers them.
+	Conversions []Conversion
 }
 
 // Section is a group of fields a form shows under a title.
@@ -68,7 +71,8 @@ func (s Spec) SecretKeys() []string {
 // Check reports what is wrong with the spec itself: a bad type id, missing
 // names, a bad field, a key used twice, a section that is not declared or
 // a field without one, a condition on a field that is not an earlier enum
-// or bool field, or a value such a field cannot have.
+// or bool field, or a value such a field cannot have, or a conversion that
+// is not well formed (see Conversion).
 func (s Spec) Check() error {
 	if !ValidType(s.Type) {
 		return fmt.Errorf("connector type %q: want lower-case words joined by hyphens", s.Type)
@@ -112,6 +116,9 @@ func (s Spec) Check() error {
 		if list, _, ok := strings.Cut(f.Key, "."); ok && seen[list].Kind == KindKeyValues {
 			return fmt.Errorf("connector %s: field key %q names an entry of the key/value list %s", s.Type, f.Key, list)
 		}
+	}
+	if err := s.checkConversions(); err != nil {
+		return fmt.Errorf("connector %s: %w", s.Type, err)
 	}
 	return nil
 }

@@ -20,6 +20,8 @@ import (
 // neither required nor checked, and a value given for it is an error
 // (CodeNotApplicable): it would be saved and never used, and it is
 // usually a sign that the field it depends on is not what the user meant.
+// A fixed field (Field.Fixed) takes its default only (CodeFixed): a
+// script that sets it to that value keeps working.
 // Connector-specific rules belong to the connector's own Validate, which
 // usually starts with this one.
 func (s Spec) Validate(c Config) Diagnostics {
@@ -40,7 +42,14 @@ func (s Spec) Validate(c Config) Diagnostics {
 			}
 			continue
 		}
-		ds = append(ds, checkValue(f, v)...)
+		if problems := checkValue(f, v); len(problems) > 0 {
+			ds = append(ds, problems...)
+			continue
+		}
+		if f.Fixed && !isDefault(f, v) {
+			ds = append(ds, Errorf(f.Key, CodeFixed, "leave it out: "+s.Name+" always uses "+f.Default,
+				"%s cannot be changed from %s", f.Label, f.Default))
+		}
 	}
 	for _, k := range c.Keys() {
 		if _, ok := s.Field(k); !ok {
@@ -50,6 +59,12 @@ func (s Spec) Validate(c Config) Diagnostics {
 		}
 	}
 	return ds
+}
+
+// isDefault reports whether v is f's default, as typed.
+func isDefault(f Field, v Value) bool {
+	d, err := ParseValue(f, f.Default)
+	return err == nil && d.t == v.t && d.Text() == v.Text()
 }
 
 func fillHint(f Field) string {

@@ -15,7 +15,8 @@ import (
 func int64p(i int64) *int64 { return &i }
 
 // formSpec uses every part of a spec a form needs: sections, conditions on
-// an enum and on a bool, ranges, a key/value list.
+// an enum and on a bool, ranges, a key/value list, a fixed field; and a
+// conversion whose settings come each of the three ways.
 func formSpec() schema.Spec {
 	return schema.Spec{
 		Type: "form-api", Name: "Form API", Description: "a form", Version: "2.0.0",
@@ -34,7 +35,18 @@ func formSpec() schema.Spec {
 				View: schema.ViewHTTP, Section: "limits", ShowWhen: &schema.Condition{Field: "fast", Values: []string{"true"}}},
 			{Key: "floor", Label: "Floor", Kind: schema.KindInt, Min: int64p(-3), View: schema.ViewHTTP, Section: "limits"},
 			{Key: "ceiling", Label: "Ceiling", Kind: schema.KindInt, Max: int64p(0), View: schema.ViewHTTP, Section: "limits"},
+			{Key: "paging", Label: "Paging", Kind: schema.KindEnum, Options: []string{"cursor"}, Default: "cursor", Fixed: true,
+				View: schema.ViewHTTP, Section: "limits"},
 		},
+		Conversions: []schema.Conversion{{
+			To: "generic-api",
+			Settings: []schema.Mapping{
+				{Key: "method", From: "method"},
+				{Key: "paging", Value: "cursor"},
+				{Key: "base_uri", Template: "https://{method}.example.com/{{v}}"},
+			},
+			Notes: []string{"Fast is not carried over."},
+		}},
 	}
 }
 
@@ -76,7 +88,7 @@ func TestSpecConversionCoversEveryProtoField(t *testing.T) {
 		})
 	}
 	walk(m.ProtoReflect())
-	for _, msg := range []proto.Message{&pb.Spec{}, &pb.Field{}, &pb.Section{}, &pb.Condition{}} {
+	for _, msg := range []proto.Message{&pb.Spec{}, &pb.Field{}, &pb.Section{}, &pb.Condition{}, &pb.Conversion{}, &pb.Mapping{}} {
 		fields := msg.ProtoReflect().Descriptor().Fields()
 		for i := 0; i < fields.Len(); i++ {
 			if fd := fields.Get(i); !seen[fd.FullName()] {

@@ -51,19 +51,27 @@ func specToProto(s schema.Spec) *pb.Spec {
 			Key: f.Key, Label: f.Label, Help: f.Help, Kind: kindToProto[f.Kind],
 			Required: f.Required, Secret: f.Secret, Default: f.Default,
 			Options: f.Options, View: viewToProto[f.View], Section: f.Section,
-			Min: f.Min, Max: f.Max,
+			Min: f.Min, Max: f.Max, Fixed: f.Fixed,
 		}
 		if c := f.ShowWhen; c != nil {
 			pf.ShowWhen = &pb.Condition{Field: c.Field, Values: c.Values}
 		}
 		out.Fields = append(out.Fields, pf)
 	}
+	for _, c := range s.Conversions {
+		pc := &pb.Conversion{To: c.To, Notes: c.Notes}
+		for _, m := range c.Settings {
+			pc.Settings = append(pc.Settings, &pb.Mapping{Key: m.Key, From: m.From, Value: m.Value, Template: m.Template})
+		}
+		out.Conversions = append(out.Conversions, pc)
+	}
 	return out
 }
 
 // specFromProto converts a spec from the wire. Unknown enum numbers from a
 // newer peer become empty kinds and views, which Spec.Check rejects. A
-// spec from a peer built before sections, conditions and ranges has none.
+// spec from a peer built before sections, conditions, ranges, fixed fields
+// and conversions has none.
 func specFromProto(s *pb.Spec) schema.Spec {
 	out := schema.Spec{
 		Type: s.GetType(), Name: s.GetName(), Description: s.GetDescription(), Version: s.GetVersion(),
@@ -76,6 +84,7 @@ func specFromProto(s *pb.Spec) schema.Spec {
 			Key: f.GetKey(), Label: f.GetLabel(), Help: f.GetHelp(), Kind: kindFromProto[f.GetKind()],
 			Required: f.GetRequired(), Secret: f.GetSecret(), Default: f.GetDefault(),
 			Options: f.GetOptions(), View: viewFromProto[f.GetView()], Section: f.GetSection(),
+			Fixed: f.GetFixed(),
 		}
 		if c := f.GetShowWhen(); c != nil {
 			fd.ShowWhen = &schema.Condition{Field: c.GetField(), Values: c.GetValues()}
@@ -87,6 +96,13 @@ func specFromProto(s *pb.Spec) schema.Spec {
 			fd.Max = new(f.GetMax())
 		}
 		out.Fields = append(out.Fields, fd)
+	}
+	for _, c := range s.GetConversions() {
+		sc := schema.Conversion{To: c.GetTo(), Notes: c.GetNotes()}
+		for _, m := range c.GetSettings() {
+			sc.Settings = append(sc.Settings, schema.Mapping{Key: m.GetKey(), From: m.GetFrom(), Value: m.GetValue(), Template: m.GetTemplate()})
+		}
+		out.Conversions = append(out.Conversions, sc)
 	}
 	return out
 }

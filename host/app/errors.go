@@ -68,24 +68,29 @@ func (e *TestFailedError) Error() string {
 	return "the connection test failed: " + testNote(e.Result)
 }
 
-// InUseError refuses to delete a connection that runs in progress are
-// using. Runs is empty when a run started in the moment between the check
-// and the delete.
+// InUseError refuses to delete (or convert) a connection that runs in
+// progress are using. Runs is empty when a run started in the moment
+// between the check and the delete.
 type InUseError struct {
-	Name string
-	Runs []Run
+	Name       string
+	Runs       []Run
+	Converting bool // the refusal is of a conversion, not a delete
 }
 
 func (e *InUseError) Error() string {
+	done, do := "deleted", "delete"
+	if e.Converting {
+		done, do = "changed", "convert"
+	}
 	if len(e.Runs) == 0 {
-		return fmt.Sprintf("connection %q: a run started using it just now; nothing was deleted", e.Name)
+		return fmt.Sprintf("connection %q: a run started using it just now; nothing was %s", e.Name, done)
 	}
 	var b strings.Builder
 	for _, o := range e.Runs {
 		fmt.Fprintf(&b, "\n  - %s", o)
 	}
-	return fmt.Sprintf("connection %q is in use by %s:%s\nNothing was deleted: wait for it to end, or stop it, then delete the connection",
-		e.Name, plural(len(e.Runs), "run"), b.String())
+	return fmt.Sprintf("connection %q is in use by %s:%s\nNothing was %s: wait for it to end, or stop it, then %s the connection",
+		e.Name, plural(len(e.Runs), "run"), b.String(), done, do)
 }
 
 // UnfinishedWorkError refuses to delete, unless forced, a connection

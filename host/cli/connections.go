@@ -35,7 +35,7 @@ func newConnectionsCmd(f *Factory) *cobra.Command {
 		Long:    "A connection is a named set of settings for a connector type.\n\n" + secretsHelp,
 	}
 	cmd.AddCommand(newConnectionsCreateCmd(f), newConnectionsEditCmd(f), newConnectionsListCmd(f),
-		newConnectionsShowCmd(f), newConnectionsDeleteCmd(f), newConnectionsTestCmd(f))
+		newConnectionsShowCmd(f), newConnectionsDeleteCmd(f), newConnectionsTestCmd(f), newConnectionsConvertCmd(f))
 	return cmd
 }
 

@@ -29,11 +29,20 @@ default, range or options, and where to find the value. Settings are
 grouped in the plugin's sections, in order (an advanced section is marked
 so); a setting that applies only for some values of another says so:
 "(when signature_method is RSA-SHA1, RSA-SHA256 or RSA-SHA512)". Such a
-setting is required, and asked for, only then.
+setting is required, and asked for, only then. A fixed setting shows the
+one value the connector always uses ("fixed HMAC-SHA1"): it is never
+asked for, and any other value is refused.
+
+Last come the types a connection of this type can be converted to
+('integrator connections convert NAME --to TYPE'), with where each of the
+new type's settings comes from and what the converted connection does
+differently.
 
 --json prints the schema as data: "sections" (key, title, help, advanced)
 when the plugin has any, and for each field its "section", "show_when"
-({"field", "values"}) and "min"/"max" when it has them.`,
+({"field", "values"}), "min"/"max" and "fixed" when it has them;
+"conversions" ({"to", "settings": [{"key", and "from", "value" or
+"template"}], "notes"}) when it declares any.`,
 		Example: "  integrator connectors show twitter-ads\n  integrator connectors show twitter-ads --json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,8 +68,9 @@ func connectorsShowRun(ctx context.Context, opts *ConnectorsShowOptions) error {
 
 // printSpec prints a schema: by section, in order, when it has sections
 // (an advanced one marked so), else by view as it always did. Each setting
-// shows its key, label and tags, the condition under which it applies,
-// how a key/value list's entries are given, and its help.
+// shows its key, label and tags (a fixed one its value), the condition
+// under which it applies, how a key/value list's entries are given, and
+// its help. The conversions the connector declares come last.
 func printSpec(w io.Writer, s schema.Spec, path string) error {
 	fmt.Fprintf(w, "%s (%s) %s\n%s\nPlugin: %s\n", s.Name, s.Type, s.Version, s.Description, path)
 	if len(s.Sections) == 0 {
@@ -73,6 +83,7 @@ func printSpec(w io.Writer, s schema.Spec, path string) error {
 				}
 			}
 		}
+		printConversions(w, s)
 		return nil
 	}
 	for _, sec := range s.Sections {
@@ -90,6 +101,7 @@ func printSpec(w io.Writer, s schema.Spec, path string) error {
 			}
 		}
 	}
+	printConversions(w, s)
 	return nil
 }
 
@@ -110,10 +122,13 @@ func printField(w io.Writer, fd schema.Field) {
 	if fd.Secret {
 		tags = append(tags, "secret")
 	}
-	if fd.Default != "" {
+	switch {
+	case fd.Fixed:
+		tags = append(tags, "fixed "+fd.Default) // its only value: no options to choose from
+	case fd.Default != "":
 		tags = append(tags, "default "+fd.Default)
 	}
-	if len(fd.Options) > 0 {
+	if len(fd.Options) > 0 && !fd.Fixed {
 		tags = append(tags, "one of "+strings.Join(fd.Options, "|"))
 	}
 	fmt.Fprintf(w, "  %s  %s  [%s]\n", fd.Key, fd.Label, strings.Join(tags, ", "))

@@ -23,6 +23,8 @@ func commandError(err error) error {
 		}
 	case *app.InputError:
 		return fmt.Errorf("--%s: %s", e.Field, e.Problem)
+	case *app.NoConversionError:
+		return fmt.Errorf("%s (see 'integrator connectors show %s')", e.Error(), e.From)
 	case *app.UnfinishedWorkError:
 		return fmt.Errorf("connection %q has unfinished work that deleting it would forget:\n  - %s\nNothing was deleted: finish or resume it first, or run this with --force to delete the connection anyway",
 			e.Name, strings.Join(e.Work.Forgotten(), "\n  - "))

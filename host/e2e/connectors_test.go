@@ -55,9 +55,10 @@ func TestConnectorsShowJSONMatchesTheSpecTable(t *testing.T) {
 		Type, Name, Description, Version string
 		Fields                           []struct {
 			Key, Label, Help, Kind, View string
-			Required, Secret             bool
+			Required, Secret, Fixed      bool
 			Default                      *string
 		}
+		Conversions []struct{ To string }
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatal(err)
@@ -66,6 +67,7 @@ func TestConnectorsShowJSONMatchesTheSpecTable(t *testing.T) {
 		Key, Label, Kind string
 		Required, Secret bool
 		View, Default    string
+		Fixed            bool
 	}
 	var rows []row
 	for _, f := range got.Fields {
@@ -73,29 +75,41 @@ func TestConnectorsShowJSONMatchesTheSpecTable(t *testing.T) {
 		if f.Default != nil {
 			d = *f.Default
 		}
-		rows = append(rows, row{f.Key, f.Label, f.Kind, f.Required, f.Secret, f.View, d})
+		rows = append(rows, row{f.Key, f.Label, f.Kind, f.Required, f.Secret, f.View, d, f.Fixed})
 		if f.Help == "" {
 			t.Errorf("%s has no help", f.Key)
 		}
 	}
 	want := []row{
-		{"consumer_key", "Consumer key", "string", true, false, "simple", "<null>"},
-		{"consumer_secret", "Consumer secret", "string", true, true, "simple", "<null>"},
-		{"access_token", "Access token", "string", true, true, "simple", "<null>"},
-		{"token_secret", "Token secret", "string", true, true, "simple", "<null>"},
-		{"base_uri", "Base URI", "url", false, false, "http", "https://ads-api.x.com"},
-		{"api_version", "API version", "string", false, false, "http", "12"},
-		{"account_id", "Ads account ID", "string", false, false, "http", "<null>"},
+		{"consumer_key", "Consumer key", "string", true, false, "simple", "<null>", false},
+		{"consumer_secret", "Consumer secret", "string", true, true, "simple", "<null>", false},
+		{"access_token", "Access token", "string", true, true, "simple", "<null>", false},
+		{"token_secret", "Token secret", "string", true, true, "simple", "<null>", false},
+		{"base_uri", "Base URI", "url", false, false, "http", "https://ads-api.x.com", false},
+		{"api_version", "API version", "string", false, false, "http", "12", false},
+		{"account_id", "Ads account ID", "string", false, false, "http", "<null>", false},
+		// The HTTP view: the universal http connector's settings, fixed at the X Ads values.
+		{"signature_method", "Signature method", "enum", false, false, "http", "HMAC-SHA1", true},
+		{"oauth_params_in", "OAuth parameters in", "enum", false, false, "http", "header", true},
+		{"body_hash", "Body hash", "bool", false, false, "http", "false", true},
+		{"paging", "Paging", "enum", false, false, "http", "cursor", true},
+		{"records_path", "Records path", "string", false, false, "http", "data", true},
+		{"cursor_param", "Cursor parameter", "string", false, false, "http", "cursor", true},
+		{"next_cursor_path", "Next cursor path", "string", false, false, "http", "next_cursor", true},
+		{"total_path", "Total path", "string", false, false, "http", "total_count", true},
+		{"rate_limit_status", "Rate limit status", "int", false, false, "http", "429", true},
+		{"retry_after_header", "Retry-After header", "string", false, false, "http", "Retry-After", true},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
-	if got.Type != "twitter-ads" || got.Name != "Twitter Ads" || got.Version == "" || got.Description == "" {
+	if got.Type != "twitter-ads" || got.Name != "Twitter Ads" || got.Version == "" || got.Description == "" ||
+		len(got.Conversions) != 1 || got.Conversions[0].To != "http" {
 		t.Errorf("head: %+v", got)
 	}
 	var raw map[string]json.RawMessage
 	_ = json.Unmarshal([]byte(r.stdout), &raw)
-	if diff := cmp.Diff([]string{"description", "fields", "name", "type", "version"}, keys(raw)); diff != "" {
+	if diff := cmp.Diff([]string{"conversions", "description", "fields", "name", "type", "version"}, keys(raw)); diff != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", diff)
 	}
 }

@@ -31,6 +31,18 @@
 //     parameter; codes such as UNAUTHORIZED_ACCESS get a summary and a
 //     hint (profile.go).
 //
+// # The HTTP view and the conversion to http (httpview.go)
+//
+// The spec's HTTP view holds the settings of the universal OAuth 1.0 HTTP
+// connector (type http) under that connector's keys: base_uri and
+// api_version editable; signature_method, oauth_params_in, body_hash, the
+// paging settings, rate_limit_status and retry_after_header fixed at what
+// this connector does (schema.Field.Fixed; a test holds each to the code).
+// The spec declares its conversion to http (schema.Conversion): the base
+// URI takes the version ("{base_uri}/{api_version}"), the credentials and
+// the fixed settings carry over, the connection test and error path are
+// given; its notes say what an http connection does differently.
+//
 // # Paging and async reports (reports.go, reportrows.go)
 //
 // Describe tells the host's flows how lists page (the cursor parameter,

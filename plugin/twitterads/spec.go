@@ -30,9 +30,12 @@ const secretNote = " It is encrypted when the connection is saved, never shown a
 
 const portalKeys = "In the X developer portal open Projects & Apps, choose the app that has Ads API access, then Keys and tokens."
 
-// Spec returns the connector's setting schema.
+// Spec returns the connector's setting schema: the simple view (the
+// credentials), then the HTTP view, which holds the settings of the
+// universal OAuth 1.0 HTTP connector with the values the X Ads API needs,
+// editable (base URI, API version) or fixed (see httpView).
 func Spec() schema.Spec {
-	return schema.Spec{
+	s := schema.Spec{
 		Type:        TypeID,
 		Name:        "Twitter Ads",
 		Description: "The X (Twitter) Ads API: accounts, campaigns, line items, promoted tweets and analytics, signed with OAuth 1.0a.",
@@ -68,7 +71,10 @@ func Spec() schema.Spec {
 				Help: "An ads account id such as 18ce54d4x5t, shown in ads.x.com in the account switcher and in the URL. When set, the connection test checks access to this account.",
 			},
 		},
+		Conversions: []schema.Conversion{toHTTP},
 	}
+	s.Fields = append(s.Fields, httpView()...)
+	return s
 }
 
 // credentialKeys are the fields that hold parts of the OAuth credentials.

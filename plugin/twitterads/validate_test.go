@@ -143,6 +143,17 @@ func TestSpecMatchesTheIssueTable(t *testing.T) {
 		{"base_uri", "Base URI", false, false, schema.ViewHTTP, "https://ads-api.x.com"},
 		{"api_version", "API version", false, false, schema.ViewHTTP, "12"},
 		{"account_id", "Ads account ID", false, false, schema.ViewHTTP, ""},
+		// The HTTP view's fixed settings, in the universal HTTP connector's words.
+		{"signature_method", "Signature method", false, false, schema.ViewHTTP, "HMAC-SHA1"},
+		{"oauth_params_in", "OAuth parameters in", false, false, schema.ViewHTTP, "header"},
+		{"body_hash", "Body hash", false, false, schema.ViewHTTP, "false"},
+		{"paging", "Paging", false, false, schema.ViewHTTP, "cursor"},
+		{"records_path", "Records path", false, false, schema.ViewHTTP, "data"},
+		{"cursor_param", "Cursor parameter", false, false, schema.ViewHTTP, "cursor"},
+		{"next_cursor_path", "Next cursor path", false, false, schema.ViewHTTP, "next_cursor"},
+		{"total_path", "Total path", false, false, schema.ViewHTTP, "total_count"},
+		{"rate_limit_status", "Rate limit status", false, false, schema.ViewHTTP, "429"},
+		{"retry_after_header", "Retry-After header", false, false, schema.ViewHTTP, "Retry-After"},
 	}
 	var got []row
 	for _, f := range spec.Fields {

@@ -330,8 +330,12 @@ type Field struct {
 	// values. A peer built before it ignores it and always shows the field.
 	ShowWhen *Condition `protobuf:"bytes,11,opt,name=show_when,json=showWhen,proto3" json:"show_when,omitempty"`
 	// The bounds of an int field, when it has them.
-	Min           *int64 `protobuf:"varint,12,opt,name=min,proto3,oneof" json:"min,omitempty"`
-	Max           *int64 `protobuf:"varint,13,opt,name=max,proto3,oneof" json:"max,omitempty"`
+	Min *int64 `protobuf:"varint,12,opt,name=min,proto3,oneof" json:"min,omitempty"`
+	Max *int64 `protobuf:"varint,13,opt,name=max,proto3,oneof" json:"max,omitempty"`
+	// The field's value is its default, always: shown, never settable. A
+	// peer built before it shows the field as one with a default; the
+	// plugin's Validate still refuses another value.
+	Fixed         bool `protobuf:"varint,14,opt,name=fixed,proto3" json:"fixed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -455,6 +459,13 @@ func (x *Field) GetMax() int64 {
 		return *x.Max
 	}
 	return 0
+}
+
+func (x *Field) GetFixed() bool {
+	if x != nil {
+		return x.Fixed
+	}
+	return false
 }
 
 // Condition names an earlier enum or bool field and the values (as typed:
@@ -590,7 +601,10 @@ type Spec struct {
 	Version     string                 `protobuf:"bytes,4,opt,name=version,proto3" json:"version,omitempty"`
 	Fields      []*Field               `protobuf:"bytes,5,rep,name=fields,proto3" json:"fields,omitempty"`
 	// In the order a form shows them; none: fields are shown by view.
-	Sections      []*Section `protobuf:"bytes,6,rep,name=sections,proto3" json:"sections,omitempty"`
+	Sections []*Section `protobuf:"bytes,6,rep,name=sections,proto3" json:"sections,omitempty"`
+	// How a connection of this type becomes one of another type. A peer
+	// built before them ignores them: it offers no conversion.
+	Conversions   []*Conversion `protobuf:"bytes,7,rep,name=conversions,proto3" json:"conversions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -667,6 +681,148 @@ func (x *Spec) GetSections() []*Section {
 	return nil
 }
 
+func (x *Spec) GetConversions() []*Conversion {
+	if x != nil {
+		return x.Conversions
+	}
+	return nil
+}
+
+// Conversion declares how a connection of the spec's type becomes one of
+// type `to`: each listed setting of the target from the source.
+type Conversion struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	To       string                 `protobuf:"bytes,1,opt,name=to,proto3" json:"to,omitempty"`
+	Settings []*Mapping             `protobuf:"bytes,2,rep,name=settings,proto3" json:"settings,omitempty"`
+	// What a converted connection does differently, a sentence each.
+	Notes         []string `protobuf:"bytes,3,rep,name=notes,proto3" json:"notes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Conversion) Reset() {
+	*x = Conversion{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Conversion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Conversion) ProtoMessage() {}
+
+func (x *Conversion) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Conversion.ProtoReflect.Descriptor instead.
+func (*Conversion) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *Conversion) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *Conversion) GetSettings() []*Mapping {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
+func (x *Conversion) GetNotes() []string {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
+}
+
+// Mapping gives one setting of the target its value: exactly one of
+// `from` (a source setting's value, carried as it is), `value` (as typed)
+// and `template` ("{key}" for a source setting's value, "{{"/"}}" for
+// braces).
+type Mapping struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	From          string                 `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	Value         string                 `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	Template      string                 `protobuf:"bytes,4,opt,name=template,proto3" json:"template,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Mapping) Reset() {
+	*x = Mapping{}
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Mapping) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Mapping) ProtoMessage() {}
+
+func (x *Mapping) ProtoReflect() protoreflect.Message {
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Mapping.ProtoReflect.Descriptor instead.
+func (*Mapping) Descriptor() ([]byte, []int) {
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Mapping) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *Mapping) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *Mapping) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *Mapping) GetTemplate() string {
+	if x != nil {
+		return x.Template
+	}
+	return ""
+}
+
 // KeyValue is one entry of a key/value list. A secret entry's value is kept
 // like a secret field's; its name is not secret.
 type KeyValue struct {
@@ -680,7 +836,7 @@ type KeyValue struct {
 
 func (x *KeyValue) Reset() {
 	*x = KeyValue{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[4]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -692,7 +848,7 @@ func (x *KeyValue) String() string {
 func (*KeyValue) ProtoMessage() {}
 
 func (x *KeyValue) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[4]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -705,7 +861,7 @@ func (x *KeyValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyValue.ProtoReflect.Descriptor instead.
 func (*KeyValue) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{4}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *KeyValue) GetName() string {
@@ -738,7 +894,7 @@ type KeyValues struct {
 
 func (x *KeyValues) Reset() {
 	*x = KeyValues{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[5]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -750,7 +906,7 @@ func (x *KeyValues) String() string {
 func (*KeyValues) ProtoMessage() {}
 
 func (x *KeyValues) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[5]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -763,7 +919,7 @@ func (x *KeyValues) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyValues.ProtoReflect.Descriptor instead.
 func (*KeyValues) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{5}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *KeyValues) GetEntries() []*KeyValue {
@@ -788,7 +944,7 @@ type Value struct {
 
 func (x *Value) Reset() {
 	*x = Value{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[6]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -800,7 +956,7 @@ func (x *Value) String() string {
 func (*Value) ProtoMessage() {}
 
 func (x *Value) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[6]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -813,7 +969,7 @@ func (x *Value) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Value.ProtoReflect.Descriptor instead.
 func (*Value) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{6}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Value) GetKind() isValue_Kind {
@@ -899,7 +1055,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[7]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -911,7 +1067,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[7]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -924,7 +1080,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{7}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Config) GetValues() map[string]*Value {
@@ -947,7 +1103,7 @@ type Diagnostic struct {
 
 func (x *Diagnostic) Reset() {
 	*x = Diagnostic{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[8]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -959,7 +1115,7 @@ func (x *Diagnostic) String() string {
 func (*Diagnostic) ProtoMessage() {}
 
 func (x *Diagnostic) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[8]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -972,7 +1128,7 @@ func (x *Diagnostic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Diagnostic.ProtoReflect.Descriptor instead.
 func (*Diagnostic) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{8}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Diagnostic) GetSeverity() Severity {
@@ -1018,7 +1174,7 @@ type GetSchemaRequest struct {
 
 func (x *GetSchemaRequest) Reset() {
 	*x = GetSchemaRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[9]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1030,7 +1186,7 @@ func (x *GetSchemaRequest) String() string {
 func (*GetSchemaRequest) ProtoMessage() {}
 
 func (x *GetSchemaRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[9]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1043,7 +1199,7 @@ func (x *GetSchemaRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSchemaRequest.ProtoReflect.Descriptor instead.
 func (*GetSchemaRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{9}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{11}
 }
 
 type GetSchemaResponse struct {
@@ -1055,7 +1211,7 @@ type GetSchemaResponse struct {
 
 func (x *GetSchemaResponse) Reset() {
 	*x = GetSchemaResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[10]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1067,7 +1223,7 @@ func (x *GetSchemaResponse) String() string {
 func (*GetSchemaResponse) ProtoMessage() {}
 
 func (x *GetSchemaResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[10]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1080,7 +1236,7 @@ func (x *GetSchemaResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSchemaResponse.ProtoReflect.Descriptor instead.
 func (*GetSchemaResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{10}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetSchemaResponse) GetSpec() *Spec {
@@ -1099,7 +1255,7 @@ type ValidateRequest struct {
 
 func (x *ValidateRequest) Reset() {
 	*x = ValidateRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[11]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1111,7 +1267,7 @@ func (x *ValidateRequest) String() string {
 func (*ValidateRequest) ProtoMessage() {}
 
 func (x *ValidateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[11]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1124,7 +1280,7 @@ func (x *ValidateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateRequest.ProtoReflect.Descriptor instead.
 func (*ValidateRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{11}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ValidateRequest) GetConfig() *Config {
@@ -1143,7 +1299,7 @@ type ValidateResponse struct {
 
 func (x *ValidateResponse) Reset() {
 	*x = ValidateResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[12]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1155,7 +1311,7 @@ func (x *ValidateResponse) String() string {
 func (*ValidateResponse) ProtoMessage() {}
 
 func (x *ValidateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[12]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1168,7 +1324,7 @@ func (x *ValidateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateResponse.ProtoReflect.Descriptor instead.
 func (*ValidateResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{12}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ValidateResponse) GetDiagnostics() []*Diagnostic {
@@ -1187,7 +1343,7 @@ type PingRequest struct {
 
 func (x *PingRequest) Reset() {
 	*x = PingRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[13]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1199,7 +1355,7 @@ func (x *PingRequest) String() string {
 func (*PingRequest) ProtoMessage() {}
 
 func (x *PingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[13]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1212,7 +1368,7 @@ func (x *PingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PingRequest.ProtoReflect.Descriptor instead.
 func (*PingRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{13}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *PingRequest) GetConfig() *Config {
@@ -1232,7 +1388,7 @@ type Fact struct {
 
 func (x *Fact) Reset() {
 	*x = Fact{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[14]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1244,7 +1400,7 @@ func (x *Fact) String() string {
 func (*Fact) ProtoMessage() {}
 
 func (x *Fact) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[14]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1257,7 +1413,7 @@ func (x *Fact) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Fact.ProtoReflect.Descriptor instead.
 func (*Fact) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{14}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Fact) GetKey() string {
@@ -1287,7 +1443,7 @@ type PingResponse struct {
 
 func (x *PingResponse) Reset() {
 	*x = PingResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[15]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1299,7 +1455,7 @@ func (x *PingResponse) String() string {
 func (*PingResponse) ProtoMessage() {}
 
 func (x *PingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[15]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1312,7 +1468,7 @@ func (x *PingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PingResponse.ProtoReflect.Descriptor instead.
 func (*PingResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{15}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *PingResponse) GetOk() bool {
@@ -1353,7 +1509,7 @@ type Header struct {
 
 func (x *Header) Reset() {
 	*x = Header{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[16]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1365,7 +1521,7 @@ func (x *Header) String() string {
 func (*Header) ProtoMessage() {}
 
 func (x *Header) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[16]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1378,7 +1534,7 @@ func (x *Header) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Header.ProtoReflect.Descriptor instead.
 func (*Header) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{16}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Header) GetName() string {
@@ -1405,7 +1561,7 @@ type QueryParam struct {
 
 func (x *QueryParam) Reset() {
 	*x = QueryParam{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[17]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1417,7 +1573,7 @@ func (x *QueryParam) String() string {
 func (*QueryParam) ProtoMessage() {}
 
 func (x *QueryParam) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[17]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1430,7 +1586,7 @@ func (x *QueryParam) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryParam.ProtoReflect.Descriptor instead.
 func (*QueryParam) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{17}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *QueryParam) GetKey() string {
@@ -1467,7 +1623,7 @@ type HTTPRequest struct {
 
 func (x *HTTPRequest) Reset() {
 	*x = HTTPRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[18]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1479,7 +1635,7 @@ func (x *HTTPRequest) String() string {
 func (*HTTPRequest) ProtoMessage() {}
 
 func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[18]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1492,7 +1648,7 @@ func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequest.ProtoReflect.Descriptor instead.
 func (*HTTPRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{18}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *HTTPRequest) GetMethod() string {
@@ -1565,7 +1721,7 @@ type DoRequestRequest struct {
 
 func (x *DoRequestRequest) Reset() {
 	*x = DoRequestRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1577,7 +1733,7 @@ func (x *DoRequestRequest) String() string {
 func (*DoRequestRequest) ProtoMessage() {}
 
 func (x *DoRequestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[19]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1590,7 +1746,7 @@ func (x *DoRequestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoRequestRequest.ProtoReflect.Descriptor instead.
 func (*DoRequestRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{19}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *DoRequestRequest) GetConfig() *Config {
@@ -1627,7 +1783,7 @@ type RateLimit struct {
 
 func (x *RateLimit) Reset() {
 	*x = RateLimit{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1639,7 +1795,7 @@ func (x *RateLimit) String() string {
 func (*RateLimit) ProtoMessage() {}
 
 func (x *RateLimit) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[20]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1652,7 +1808,7 @@ func (x *RateLimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RateLimit.ProtoReflect.Descriptor instead.
 func (*RateLimit) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{20}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RateLimit) GetScope() string {
@@ -1704,7 +1860,7 @@ type ResponseHead struct {
 
 func (x *ResponseHead) Reset() {
 	*x = ResponseHead{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1716,7 +1872,7 @@ func (x *ResponseHead) String() string {
 func (*ResponseHead) ProtoMessage() {}
 
 func (x *ResponseHead) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[21]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1729,7 +1885,7 @@ func (x *ResponseHead) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResponseHead.ProtoReflect.Descriptor instead.
 func (*ResponseHead) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{21}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ResponseHead) GetStatus() int32 {
@@ -1801,7 +1957,7 @@ type DoRequestResponse struct {
 
 func (x *DoRequestResponse) Reset() {
 	*x = DoRequestResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1813,7 +1969,7 @@ func (x *DoRequestResponse) String() string {
 func (*DoRequestResponse) ProtoMessage() {}
 
 func (x *DoRequestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[22]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1826,7 +1982,7 @@ func (x *DoRequestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoRequestResponse.ProtoReflect.Descriptor instead.
 func (*DoRequestResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{22}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *DoRequestResponse) GetPart() isDoRequestResponse_Part {
@@ -1879,7 +2035,7 @@ type DescribeRequest struct {
 
 func (x *DescribeRequest) Reset() {
 	*x = DescribeRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1891,7 +2047,7 @@ func (x *DescribeRequest) String() string {
 func (*DescribeRequest) ProtoMessage() {}
 
 func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[23]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1904,7 +2060,7 @@ func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{23}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *DescribeRequest) GetConfig() *Config {
@@ -1928,7 +2084,7 @@ type DescribeResponse struct {
 
 func (x *DescribeResponse) Reset() {
 	*x = DescribeResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1940,7 +2096,7 @@ func (x *DescribeResponse) String() string {
 func (*DescribeResponse) ProtoMessage() {}
 
 func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[24]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1953,7 +2109,7 @@ func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeResponse.ProtoReflect.Descriptor instead.
 func (*DescribeResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{24}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DescribeResponse) GetPaging() *Paging {
@@ -2004,7 +2160,7 @@ type Paging struct {
 
 func (x *Paging) Reset() {
 	*x = Paging{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2016,7 +2172,7 @@ func (x *Paging) String() string {
 func (*Paging) ProtoMessage() {}
 
 func (x *Paging) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[25]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2029,7 +2185,7 @@ func (x *Paging) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Paging.ProtoReflect.Descriptor instead.
 func (*Paging) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{25}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Paging) GetStyle() PagingStyle {
@@ -2122,7 +2278,7 @@ type Reports struct {
 
 func (x *Reports) Reset() {
 	*x = Reports{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2134,7 +2290,7 @@ func (x *Reports) String() string {
 func (*Reports) ProtoMessage() {}
 
 func (x *Reports) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[26]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2147,7 +2303,7 @@ func (x *Reports) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Reports.ProtoReflect.Descriptor instead.
 func (*Reports) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{26}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Reports) GetMaxWindowSeconds() int64 {
@@ -2216,7 +2372,7 @@ type ReportQuery struct {
 
 func (x *ReportQuery) Reset() {
 	*x = ReportQuery{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2228,7 +2384,7 @@ func (x *ReportQuery) String() string {
 func (*ReportQuery) ProtoMessage() {}
 
 func (x *ReportQuery) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[27]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2241,7 +2397,7 @@ func (x *ReportQuery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportQuery.ProtoReflect.Descriptor instead.
 func (*ReportQuery) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{27}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ReportQuery) GetAccount() string {
@@ -2320,7 +2476,7 @@ type ReportJob struct {
 
 func (x *ReportJob) Reset() {
 	*x = ReportJob{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2332,7 +2488,7 @@ func (x *ReportJob) String() string {
 func (*ReportJob) ProtoMessage() {}
 
 func (x *ReportJob) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[28]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2345,7 +2501,7 @@ func (x *ReportJob) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportJob.ProtoReflect.Descriptor instead.
 func (*ReportJob) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{28}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ReportJob) GetId() string {
@@ -2386,7 +2542,7 @@ type CreateReportJobRequest struct {
 
 func (x *CreateReportJobRequest) Reset() {
 	*x = CreateReportJobRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[29]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2398,7 +2554,7 @@ func (x *CreateReportJobRequest) String() string {
 func (*CreateReportJobRequest) ProtoMessage() {}
 
 func (x *CreateReportJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[29]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2411,7 +2567,7 @@ func (x *CreateReportJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateReportJobRequest.ProtoReflect.Descriptor instead.
 func (*CreateReportJobRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{29}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CreateReportJobRequest) GetConfig() *Config {
@@ -2439,7 +2595,7 @@ type PollReportJobsRequest struct {
 
 func (x *PollReportJobsRequest) Reset() {
 	*x = PollReportJobsRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[30]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2451,7 +2607,7 @@ func (x *PollReportJobsRequest) String() string {
 func (*PollReportJobsRequest) ProtoMessage() {}
 
 func (x *PollReportJobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[30]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2464,7 +2620,7 @@ func (x *PollReportJobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PollReportJobsRequest.ProtoReflect.Descriptor instead.
 func (*PollReportJobsRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{30}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *PollReportJobsRequest) GetConfig() *Config {
@@ -2501,7 +2657,7 @@ type ReportJobsResponse struct {
 
 func (x *ReportJobsResponse) Reset() {
 	*x = ReportJobsResponse{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[31]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2513,7 +2669,7 @@ func (x *ReportJobsResponse) String() string {
 func (*ReportJobsResponse) ProtoMessage() {}
 
 func (x *ReportJobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[31]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2526,7 +2682,7 @@ func (x *ReportJobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportJobsResponse.ProtoReflect.Descriptor instead.
 func (*ReportJobsResponse) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{31}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ReportJobsResponse) GetHead() *ResponseHead {
@@ -2555,7 +2711,7 @@ type FetchReportJobRequest struct {
 
 func (x *FetchReportJobRequest) Reset() {
 	*x = FetchReportJobRequest{}
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[32]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2567,7 +2723,7 @@ func (x *FetchReportJobRequest) String() string {
 func (*FetchReportJobRequest) ProtoMessage() {}
 
 func (x *FetchReportJobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[32]
+	mi := &file_shared_proto_connectorv1_connector_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2580,7 +2736,7 @@ func (x *FetchReportJobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FetchReportJobRequest.ProtoReflect.Descriptor instead.
 func (*FetchReportJobRequest) Descriptor() ([]byte, []int) {
-	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{32}
+	return file_shared_proto_connectorv1_connector_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *FetchReportJobRequest) GetConfig() *Config {
@@ -2615,7 +2771,7 @@ var File_shared_proto_connectorv1_connector_proto protoreflect.FileDescriptor
 
 const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\n" +
-	"(shared/proto/connectorv1/connector.proto\x12\x17integrator.connector.v1\"\xaa\x03\n" +
+	"(shared/proto/connectorv1/connector.proto\x12\x17integrator.connector.v1\"\xc0\x03\n" +
 	"\x05Field\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05label\x18\x02 \x01(\tR\x05label\x12\x12\n" +
@@ -2630,7 +2786,8 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	" \x01(\tR\asection\x12?\n" +
 	"\tshow_when\x18\v \x01(\v2\".integrator.connector.v1.ConditionR\bshowWhen\x12\x15\n" +
 	"\x03min\x18\f \x01(\x03H\x00R\x03min\x88\x01\x01\x12\x15\n" +
-	"\x03max\x18\r \x01(\x03H\x01R\x03max\x88\x01\x01B\x06\n" +
+	"\x03max\x18\r \x01(\x03H\x01R\x03max\x88\x01\x01\x12\x14\n" +
+	"\x05fixed\x18\x0e \x01(\bR\x05fixedB\x06\n" +
 	"\x04_minB\x06\n" +
 	"\x04_max\"9\n" +
 	"\tCondition\x12\x14\n" +
@@ -2640,14 +2797,25 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x12\n" +
 	"\x04help\x18\x03 \x01(\tR\x04help\x12\x1a\n" +
-	"\badvanced\x18\x04 \x01(\bR\badvanced\"\xe0\x01\n" +
+	"\badvanced\x18\x04 \x01(\bR\badvanced\"\xa7\x02\n" +
 	"\x04Spec\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x18\n" +
 	"\aversion\x18\x04 \x01(\tR\aversion\x126\n" +
 	"\x06fields\x18\x05 \x03(\v2\x1e.integrator.connector.v1.FieldR\x06fields\x12<\n" +
-	"\bsections\x18\x06 \x03(\v2 .integrator.connector.v1.SectionR\bsections\"L\n" +
+	"\bsections\x18\x06 \x03(\v2 .integrator.connector.v1.SectionR\bsections\x12E\n" +
+	"\vconversions\x18\a \x03(\v2#.integrator.connector.v1.ConversionR\vconversions\"p\n" +
+	"\n" +
+	"Conversion\x12\x0e\n" +
+	"\x02to\x18\x01 \x01(\tR\x02to\x12<\n" +
+	"\bsettings\x18\x02 \x03(\v2 .integrator.connector.v1.MappingR\bsettings\x12\x14\n" +
+	"\x05notes\x18\x03 \x03(\tR\x05notes\"a\n" +
+	"\aMapping\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x12\n" +
+	"\x04from\x18\x02 \x01(\tR\x04from\x12\x14\n" +
+	"\x05value\x18\x03 \x01(\tR\x05value\x12\x1a\n" +
+	"\btemplate\x18\x04 \x01(\tR\btemplate\"L\n" +
 	"\bKeyValue\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value\x12\x16\n" +
@@ -2848,7 +3016,7 @@ func file_shared_proto_connectorv1_connector_proto_rawDescGZIP() []byte {
 }
 
 var file_shared_proto_connectorv1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_shared_proto_connectorv1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_shared_proto_connectorv1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_shared_proto_connectorv1_connector_proto_goTypes = []any{
 	(Kind)(0),                      // 0: integrator.connector.v1.Kind
 	(View)(0),                      // 1: integrator.connector.v1.View
@@ -2859,36 +3027,38 @@ var file_shared_proto_connectorv1_connector_proto_goTypes = []any{
 	(*Condition)(nil),              // 6: integrator.connector.v1.Condition
 	(*Section)(nil),                // 7: integrator.connector.v1.Section
 	(*Spec)(nil),                   // 8: integrator.connector.v1.Spec
-	(*KeyValue)(nil),               // 9: integrator.connector.v1.KeyValue
-	(*KeyValues)(nil),              // 10: integrator.connector.v1.KeyValues
-	(*Value)(nil),                  // 11: integrator.connector.v1.Value
-	(*Config)(nil),                 // 12: integrator.connector.v1.Config
-	(*Diagnostic)(nil),             // 13: integrator.connector.v1.Diagnostic
-	(*GetSchemaRequest)(nil),       // 14: integrator.connector.v1.GetSchemaRequest
-	(*GetSchemaResponse)(nil),      // 15: integrator.connector.v1.GetSchemaResponse
-	(*ValidateRequest)(nil),        // 16: integrator.connector.v1.ValidateRequest
-	(*ValidateResponse)(nil),       // 17: integrator.connector.v1.ValidateResponse
-	(*PingRequest)(nil),            // 18: integrator.connector.v1.PingRequest
-	(*Fact)(nil),                   // 19: integrator.connector.v1.Fact
-	(*PingResponse)(nil),           // 20: integrator.connector.v1.PingResponse
-	(*Header)(nil),                 // 21: integrator.connector.v1.Header
-	(*QueryParam)(nil),             // 22: integrator.connector.v1.QueryParam
-	(*HTTPRequest)(nil),            // 23: integrator.connector.v1.HTTPRequest
-	(*DoRequestRequest)(nil),       // 24: integrator.connector.v1.DoRequestRequest
-	(*RateLimit)(nil),              // 25: integrator.connector.v1.RateLimit
-	(*ResponseHead)(nil),           // 26: integrator.connector.v1.ResponseHead
-	(*DoRequestResponse)(nil),      // 27: integrator.connector.v1.DoRequestResponse
-	(*DescribeRequest)(nil),        // 28: integrator.connector.v1.DescribeRequest
-	(*DescribeResponse)(nil),       // 29: integrator.connector.v1.DescribeResponse
-	(*Paging)(nil),                 // 30: integrator.connector.v1.Paging
-	(*Reports)(nil),                // 31: integrator.connector.v1.Reports
-	(*ReportQuery)(nil),            // 32: integrator.connector.v1.ReportQuery
-	(*ReportJob)(nil),              // 33: integrator.connector.v1.ReportJob
-	(*CreateReportJobRequest)(nil), // 34: integrator.connector.v1.CreateReportJobRequest
-	(*PollReportJobsRequest)(nil),  // 35: integrator.connector.v1.PollReportJobsRequest
-	(*ReportJobsResponse)(nil),     // 36: integrator.connector.v1.ReportJobsResponse
-	(*FetchReportJobRequest)(nil),  // 37: integrator.connector.v1.FetchReportJobRequest
-	nil,                            // 38: integrator.connector.v1.Config.ValuesEntry
+	(*Conversion)(nil),             // 9: integrator.connector.v1.Conversion
+	(*Mapping)(nil),                // 10: integrator.connector.v1.Mapping
+	(*KeyValue)(nil),               // 11: integrator.connector.v1.KeyValue
+	(*KeyValues)(nil),              // 12: integrator.connector.v1.KeyValues
+	(*Value)(nil),                  // 13: integrator.connector.v1.Value
+	(*Config)(nil),                 // 14: integrator.connector.v1.Config
+	(*Diagnostic)(nil),             // 15: integrator.connector.v1.Diagnostic
+	(*GetSchemaRequest)(nil),       // 16: integrator.connector.v1.GetSchemaRequest
+	(*GetSchemaResponse)(nil),      // 17: integrator.connector.v1.GetSchemaResponse
+	(*ValidateRequest)(nil),        // 18: integrator.connector.v1.ValidateRequest
+	(*ValidateResponse)(nil),       // 19: integrator.connector.v1.ValidateResponse
+	(*PingRequest)(nil),            // 20: integrator.connector.v1.PingRequest
+	(*Fact)(nil),                   // 21: integrator.connector.v1.Fact
+	(*PingResponse)(nil),           // 22: integrator.connector.v1.PingResponse
+	(*Header)(nil),                 // 23: integrator.connector.v1.Header
+	(*QueryParam)(nil),             // 24: integrator.connector.v1.QueryParam
+	(*HTTPRequest)(nil),            // 25: integrator.connector.v1.HTTPRequest
+	(*DoRequestRequest)(nil),       // 26: integrator.connector.v1.DoRequestRequest
+	(*RateLimit)(nil),              // 27: integrator.connector.v1.RateLimit
+	(*ResponseHead)(nil),           // 28: integrator.connector.v1.ResponseHead
+	(*DoRequestResponse)(nil),      // 29: integrator.connector.v1.DoRequestResponse
+	(*DescribeRequest)(nil),        // 30: integrator.connector.v1.DescribeRequest
+	(*DescribeResponse)(nil),       // 31: integrator.connector.v1.DescribeResponse
+	(*Paging)(nil),                 // 32: integrator.connector.v1.Paging
+	(*Reports)(nil),                // 33: integrator.connector.v1.Reports
+	(*ReportQuery)(nil),            // 34: integrator.connector.v1.ReportQuery
+	(*ReportJob)(nil),              // 35: integrator.connector.v1.ReportJob
+	(*CreateReportJobRequest)(nil), // 36: integrator.connector.v1.CreateReportJobRequest
+	(*PollReportJobsRequest)(nil),  // 37: integrator.connector.v1.PollReportJobsRequest
+	(*ReportJobsResponse)(nil),     // 38: integrator.connector.v1.ReportJobsResponse
+	(*FetchReportJobRequest)(nil),  // 39: integrator.connector.v1.FetchReportJobRequest
+	nil,                            // 40: integrator.connector.v1.Config.ValuesEntry
 }
 var file_shared_proto_connectorv1_connector_proto_depIdxs = []int32{
 	0,  // 0: integrator.connector.v1.Field.kind:type_name -> integrator.connector.v1.Kind
@@ -2896,61 +3066,63 @@ var file_shared_proto_connectorv1_connector_proto_depIdxs = []int32{
 	6,  // 2: integrator.connector.v1.Field.show_when:type_name -> integrator.connector.v1.Condition
 	5,  // 3: integrator.connector.v1.Spec.fields:type_name -> integrator.connector.v1.Field
 	7,  // 4: integrator.connector.v1.Spec.sections:type_name -> integrator.connector.v1.Section
-	9,  // 5: integrator.connector.v1.KeyValues.entries:type_name -> integrator.connector.v1.KeyValue
-	10, // 6: integrator.connector.v1.Value.key_values:type_name -> integrator.connector.v1.KeyValues
-	38, // 7: integrator.connector.v1.Config.values:type_name -> integrator.connector.v1.Config.ValuesEntry
-	2,  // 8: integrator.connector.v1.Diagnostic.severity:type_name -> integrator.connector.v1.Severity
-	8,  // 9: integrator.connector.v1.GetSchemaResponse.spec:type_name -> integrator.connector.v1.Spec
-	12, // 10: integrator.connector.v1.ValidateRequest.config:type_name -> integrator.connector.v1.Config
-	13, // 11: integrator.connector.v1.ValidateResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	12, // 12: integrator.connector.v1.PingRequest.config:type_name -> integrator.connector.v1.Config
-	13, // 13: integrator.connector.v1.PingResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	19, // 14: integrator.connector.v1.PingResponse.facts:type_name -> integrator.connector.v1.Fact
-	22, // 15: integrator.connector.v1.HTTPRequest.query:type_name -> integrator.connector.v1.QueryParam
-	21, // 16: integrator.connector.v1.HTTPRequest.headers:type_name -> integrator.connector.v1.Header
-	12, // 17: integrator.connector.v1.DoRequestRequest.config:type_name -> integrator.connector.v1.Config
-	23, // 18: integrator.connector.v1.DoRequestRequest.request:type_name -> integrator.connector.v1.HTTPRequest
-	21, // 19: integrator.connector.v1.ResponseHead.headers:type_name -> integrator.connector.v1.Header
-	25, // 20: integrator.connector.v1.ResponseHead.rate_limit:type_name -> integrator.connector.v1.RateLimit
-	13, // 21: integrator.connector.v1.ResponseHead.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	26, // 22: integrator.connector.v1.DoRequestResponse.head:type_name -> integrator.connector.v1.ResponseHead
-	12, // 23: integrator.connector.v1.DescribeRequest.config:type_name -> integrator.connector.v1.Config
-	30, // 24: integrator.connector.v1.DescribeResponse.paging:type_name -> integrator.connector.v1.Paging
-	31, // 25: integrator.connector.v1.DescribeResponse.reports:type_name -> integrator.connector.v1.Reports
-	13, // 26: integrator.connector.v1.DescribeResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	3,  // 27: integrator.connector.v1.Paging.style:type_name -> integrator.connector.v1.PagingStyle
-	22, // 28: integrator.connector.v1.Paging.total_param:type_name -> integrator.connector.v1.QueryParam
-	4,  // 29: integrator.connector.v1.ReportJob.state:type_name -> integrator.connector.v1.JobState
-	12, // 30: integrator.connector.v1.CreateReportJobRequest.config:type_name -> integrator.connector.v1.Config
-	32, // 31: integrator.connector.v1.CreateReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
-	12, // 32: integrator.connector.v1.PollReportJobsRequest.config:type_name -> integrator.connector.v1.Config
-	26, // 33: integrator.connector.v1.ReportJobsResponse.head:type_name -> integrator.connector.v1.ResponseHead
-	33, // 34: integrator.connector.v1.ReportJobsResponse.jobs:type_name -> integrator.connector.v1.ReportJob
-	12, // 35: integrator.connector.v1.FetchReportJobRequest.config:type_name -> integrator.connector.v1.Config
-	32, // 36: integrator.connector.v1.FetchReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
-	33, // 37: integrator.connector.v1.FetchReportJobRequest.job:type_name -> integrator.connector.v1.ReportJob
-	11, // 38: integrator.connector.v1.Config.ValuesEntry.value:type_name -> integrator.connector.v1.Value
-	14, // 39: integrator.connector.v1.Connector.GetSchema:input_type -> integrator.connector.v1.GetSchemaRequest
-	16, // 40: integrator.connector.v1.Connector.Validate:input_type -> integrator.connector.v1.ValidateRequest
-	18, // 41: integrator.connector.v1.Connector.Ping:input_type -> integrator.connector.v1.PingRequest
-	24, // 42: integrator.connector.v1.Connector.DoRequest:input_type -> integrator.connector.v1.DoRequestRequest
-	28, // 43: integrator.connector.v1.Connector.Describe:input_type -> integrator.connector.v1.DescribeRequest
-	34, // 44: integrator.connector.v1.Connector.CreateReportJob:input_type -> integrator.connector.v1.CreateReportJobRequest
-	35, // 45: integrator.connector.v1.Connector.PollReportJobs:input_type -> integrator.connector.v1.PollReportJobsRequest
-	37, // 46: integrator.connector.v1.Connector.FetchReportJob:input_type -> integrator.connector.v1.FetchReportJobRequest
-	15, // 47: integrator.connector.v1.Connector.GetSchema:output_type -> integrator.connector.v1.GetSchemaResponse
-	17, // 48: integrator.connector.v1.Connector.Validate:output_type -> integrator.connector.v1.ValidateResponse
-	20, // 49: integrator.connector.v1.Connector.Ping:output_type -> integrator.connector.v1.PingResponse
-	27, // 50: integrator.connector.v1.Connector.DoRequest:output_type -> integrator.connector.v1.DoRequestResponse
-	29, // 51: integrator.connector.v1.Connector.Describe:output_type -> integrator.connector.v1.DescribeResponse
-	36, // 52: integrator.connector.v1.Connector.CreateReportJob:output_type -> integrator.connector.v1.ReportJobsResponse
-	36, // 53: integrator.connector.v1.Connector.PollReportJobs:output_type -> integrator.connector.v1.ReportJobsResponse
-	27, // 54: integrator.connector.v1.Connector.FetchReportJob:output_type -> integrator.connector.v1.DoRequestResponse
-	47, // [47:55] is the sub-list for method output_type
-	39, // [39:47] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	9,  // 5: integrator.connector.v1.Spec.conversions:type_name -> integrator.connector.v1.Conversion
+	10, // 6: integrator.connector.v1.Conversion.settings:type_name -> integrator.connector.v1.Mapping
+	11, // 7: integrator.connector.v1.KeyValues.entries:type_name -> integrator.connector.v1.KeyValue
+	12, // 8: integrator.connector.v1.Value.key_values:type_name -> integrator.connector.v1.KeyValues
+	40, // 9: integrator.connector.v1.Config.values:type_name -> integrator.connector.v1.Config.ValuesEntry
+	2,  // 10: integrator.connector.v1.Diagnostic.severity:type_name -> integrator.connector.v1.Severity
+	8,  // 11: integrator.connector.v1.GetSchemaResponse.spec:type_name -> integrator.connector.v1.Spec
+	14, // 12: integrator.connector.v1.ValidateRequest.config:type_name -> integrator.connector.v1.Config
+	15, // 13: integrator.connector.v1.ValidateResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	14, // 14: integrator.connector.v1.PingRequest.config:type_name -> integrator.connector.v1.Config
+	15, // 15: integrator.connector.v1.PingResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	21, // 16: integrator.connector.v1.PingResponse.facts:type_name -> integrator.connector.v1.Fact
+	24, // 17: integrator.connector.v1.HTTPRequest.query:type_name -> integrator.connector.v1.QueryParam
+	23, // 18: integrator.connector.v1.HTTPRequest.headers:type_name -> integrator.connector.v1.Header
+	14, // 19: integrator.connector.v1.DoRequestRequest.config:type_name -> integrator.connector.v1.Config
+	25, // 20: integrator.connector.v1.DoRequestRequest.request:type_name -> integrator.connector.v1.HTTPRequest
+	23, // 21: integrator.connector.v1.ResponseHead.headers:type_name -> integrator.connector.v1.Header
+	27, // 22: integrator.connector.v1.ResponseHead.rate_limit:type_name -> integrator.connector.v1.RateLimit
+	15, // 23: integrator.connector.v1.ResponseHead.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	28, // 24: integrator.connector.v1.DoRequestResponse.head:type_name -> integrator.connector.v1.ResponseHead
+	14, // 25: integrator.connector.v1.DescribeRequest.config:type_name -> integrator.connector.v1.Config
+	32, // 26: integrator.connector.v1.DescribeResponse.paging:type_name -> integrator.connector.v1.Paging
+	33, // 27: integrator.connector.v1.DescribeResponse.reports:type_name -> integrator.connector.v1.Reports
+	15, // 28: integrator.connector.v1.DescribeResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	3,  // 29: integrator.connector.v1.Paging.style:type_name -> integrator.connector.v1.PagingStyle
+	24, // 30: integrator.connector.v1.Paging.total_param:type_name -> integrator.connector.v1.QueryParam
+	4,  // 31: integrator.connector.v1.ReportJob.state:type_name -> integrator.connector.v1.JobState
+	14, // 32: integrator.connector.v1.CreateReportJobRequest.config:type_name -> integrator.connector.v1.Config
+	34, // 33: integrator.connector.v1.CreateReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
+	14, // 34: integrator.connector.v1.PollReportJobsRequest.config:type_name -> integrator.connector.v1.Config
+	28, // 35: integrator.connector.v1.ReportJobsResponse.head:type_name -> integrator.connector.v1.ResponseHead
+	35, // 36: integrator.connector.v1.ReportJobsResponse.jobs:type_name -> integrator.connector.v1.ReportJob
+	14, // 37: integrator.connector.v1.FetchReportJobRequest.config:type_name -> integrator.connector.v1.Config
+	34, // 38: integrator.connector.v1.FetchReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
+	35, // 39: integrator.connector.v1.FetchReportJobRequest.job:type_name -> integrator.connector.v1.ReportJob
+	13, // 40: integrator.connector.v1.Config.ValuesEntry.value:type_name -> integrator.connector.v1.Value
+	16, // 41: integrator.connector.v1.Connector.GetSchema:input_type -> integrator.connector.v1.GetSchemaRequest
+	18, // 42: integrator.connector.v1.Connector.Validate:input_type -> integrator.connector.v1.ValidateRequest
+	20, // 43: integrator.connector.v1.Connector.Ping:input_type -> integrator.connector.v1.PingRequest
+	26, // 44: integrator.connector.v1.Connector.DoRequest:input_type -> integrator.connector.v1.DoRequestRequest
+	30, // 45: integrator.connector.v1.Connector.Describe:input_type -> integrator.connector.v1.DescribeRequest
+	36, // 46: integrator.connector.v1.Connector.CreateReportJob:input_type -> integrator.connector.v1.CreateReportJobRequest
+	37, // 47: integrator.connector.v1.Connector.PollReportJobs:input_type -> integrator.connector.v1.PollReportJobsRequest
+	39, // 48: integrator.connector.v1.Connector.FetchReportJob:input_type -> integrator.connector.v1.FetchReportJobRequest
+	17, // 49: integrator.connector.v1.Connector.GetSchema:output_type -> integrator.connector.v1.GetSchemaResponse
+	19, // 50: integrator.connector.v1.Connector.Validate:output_type -> integrator.connector.v1.ValidateResponse
+	22, // 51: integrator.connector.v1.Connector.Ping:output_type -> integrator.connector.v1.PingResponse
+	29, // 52: integrator.connector.v1.Connector.DoRequest:output_type -> integrator.connector.v1.DoRequestResponse
+	31, // 53: integrator.connector.v1.Connector.Describe:output_type -> integrator.connector.v1.DescribeResponse
+	38, // 54: integrator.connector.v1.Connector.CreateReportJob:output_type -> integrator.connector.v1.ReportJobsResponse
+	38, // 55: integrator.connector.v1.Connector.PollReportJobs:output_type -> integrator.connector.v1.ReportJobsResponse
+	29, // 56: integrator.connector.v1.Connector.FetchReportJob:output_type -> integrator.connector.v1.DoRequestResponse
+	49, // [49:57] is the sub-list for method output_type
+	41, // [41:49] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_shared_proto_connectorv1_connector_proto_init() }
@@ -2959,13 +3131,13 @@ func file_shared_proto_connectorv1_connector_proto_init() {
 		return
 	}
 	file_shared_proto_connectorv1_connector_proto_msgTypes[0].OneofWrappers = []any{}
-	file_shared_proto_connectorv1_connector_proto_msgTypes[6].OneofWrappers = []any{
+	file_shared_proto_connectorv1_connector_proto_msgTypes[8].OneofWrappers = []any{
 		(*Value_StringValue)(nil),
 		(*Value_BoolValue)(nil),
 		(*Value_IntValue)(nil),
 		(*Value_KeyValues)(nil),
 	}
-	file_shared_proto_connectorv1_connector_proto_msgTypes[22].OneofWrappers = []any{
+	file_shared_proto_connectorv1_connector_proto_msgTypes[24].OneofWrappers = []any{
 		(*DoRequestResponse_Head)(nil),
 		(*DoRequestResponse_Chunk)(nil),
 	}
@@ -2975,7 +3147,7 @@ func file_shared_proto_connectorv1_connector_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_shared_proto_connectorv1_connector_proto_rawDesc), len(file_shared_proto_connectorv1_connector_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   34,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -8,13 +8,16 @@ import (
 
 // specCacheVersion is bumped whenever the cached form changes in a way
 // older entries cannot be read in; an entry of another version is a cache
-// miss, never an error.
-const specCacheVersion = 1
+// miss, never an error. Version 2: the form gained sections, conditions,
+// ranges, key/value lists, fixed fields and conversions; a version 1 entry
+// may have been written by an older host that dropped them, so it is read
+// from the plugin again.
+const specCacheVersion = 2
 
 // cachedSpec is how a plugin's schema is kept in the store: its JSON form
-// and the cache version. (Entries of version 1 written before the form was
-// shared with 'connectors show --json' left out false flags and empty
-// defaults, and hold defaults as strings: they read the same.)
+// and the cache version. (Entries written before the form was shared with
+// 'connectors show --json' left out false flags and empty defaults, and
+// hold defaults as strings: they read the same.)
 type cachedSpec struct {
 	V int `json:"v"`
 	SpecJSON

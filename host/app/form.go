@@ -160,20 +160,12 @@ func (d *Draft) formEntries(f schema.Field, rows []schema.KV) ([]schema.KV, stri
 		case e.Name == "":
 			return nil, fmt.Sprintf("%s: an entry has a value but no name: name it", f.Label)
 		case seen[e.Name]:
-			return nil, fmt.Sprintf("%s: %s is given twice: give each name once", f.Label, entryName(e.Name))
+			return nil, fmt.Sprintf("%s: %s is given twice: give each name once", f.Label, e.Name)
 		case savedSecret[e.Name] && !e.Secret:
-			return nil, fmt.Sprintf("%s: %s holds a secret value and cannot become a plain one here: remove the entry and save, then add it again", f.Label, entryName(e.Name))
+			return nil, fmt.Sprintf("%s: %s holds a secret value and cannot become a plain one here: remove the entry and save, then add it again", f.Label, e.Name)
 		}
 		seen[e.Name] = true
 		out = append(out, e)
 	}
 	return out, ""
-}
-
-// entryName is an entry's name as a message may repeat it (see Showable).
-func entryName(name string) string {
-	if Showable(name) {
-		return name
-	}
-	return "an entry"
 }

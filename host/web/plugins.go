@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -49,7 +50,13 @@ func (s *Server) trustPluginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.app.TrustPlugin(r.Context(), typ, sum); err != nil {
-		s.coreError(w, r, err, "/plugins")
+		var unknown *app.UnknownTypeError
+		if errors.As(err, &unknown) {
+			s.coreError(w, r, err, "/plugins")
+			return
+		}
+		// The plugin changed again, or does not work: nothing was trusted.
+		s.fail(w, r, http.StatusConflict, err.Error(), "/plugins")
 		return
 	}
 	http.Redirect(w, r, "/plugins?trusted="+url.QueryEscape(typ), http.StatusSeeOther)

@@ -40,6 +40,15 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"join": strings.Join,
+	// hasProblems reports whether a form's groups mark a problem.
+	"hasProblems": func(gs []formGroup) bool {
+		for _, g := range gs {
+			if g.Problems > 0 {
+				return true
+			}
+		}
+		return false
+	},
 }
 
 // parsePages parses each page (templates/*.html but the layout) with the

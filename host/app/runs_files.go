@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // A run the RunManager starts keeps its files in a folder of its own,
@@ -136,7 +137,7 @@ func (m *RunManager) ReceiveInput(r io.Reader, name string, limit int64) (*RunIn
 	if err != nil {
 		return nil, err
 	}
-	in := &RunInput{id: id, dir: dir, Name: filepath.Base(filepath.Clean("/" + name))}
+	in := &RunInput{id: id, dir: dir, Name: name[strings.LastIndexAny(name, `/\`)+1:]}
 	f, err := os.OpenFile(filepath.Join(dir, inputFileName), os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
 	if err != nil {
 		in.Discard()

@@ -264,6 +264,7 @@ func (m *RunManager) launch(ctx context.Context, st *store.Store, h store.Histor
 			outcome, res.errText = OutcomeFailed, res.failure
 		case r.stopping.Load():
 			outcome = OutcomeStopped
+			res.errText = stoppedText(res.err, m.isClosed())
 		default:
 			outcome = OutcomeFailed
 		}
@@ -281,6 +282,26 @@ func (m *RunManager) launch(ctx context.Context, st *store.Store, h store.Histor
 		r.pr.ended()
 	}()
 	return nil
+}
+
+// stoppedText says why a run that was asked to stop ended, and what it
+// kept.
+func stoppedText(err error, closing bool) string {
+	why := "Stopped on request."
+	if closing {
+		why = "Stopped: the console it ran in stopped."
+	}
+	var stopped *StoppedError
+	if errors.As(err, &stopped) && stopped.Kept != "" {
+		return why + " " + stopped.Kept
+	}
+	return why // it saved nothing
+}
+
+func (m *RunManager) isClosed() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.closed
 }
 
 func deleteID(ids []string, id string) []string {
@@ -347,6 +368,9 @@ func (m *RunManager) run(ctx context.Context, h store.HistoryRun, pr *runProgres
 				parts = append(parts, plural(int(unknown), "record")+" with an unknown outcome")
 			}
 			res.failure = strings.Join(parts, " and ") + ": their input lines are in the errors file"
+			if sum.Failed+unknown == 1 {
+				res.failure = strings.Join(parts, " and ") + ": its input line is in the errors file"
+			}
 			if unknown > 0 {
 				res.failure += ". " + UnknownOutcomeAdvice(m.opts.OptionName)
 			}

@@ -83,7 +83,7 @@ func TestConsoleRunsImportWithABadLine(t *testing.T) {
 	}
 	status, page := c.get(t, "/runs/"+id)
 	if status != http.StatusOK || !strings.Contains(page, "Imported 3 records: 2 ok, 1 failed, 0 unknown") ||
-		!strings.Contains(page, "1 record failed: their input lines are in the errors file") || !strings.Contains(page, "import of campaigns.jsonl (POST accounts/{account_id}/campaigns)") ||
+		!strings.Contains(page, "1 record failed: its input line is in the errors file") || !strings.Contains(page, "import of campaigns.jsonl (POST accounts/{account_id}/campaigns)") ||
 		strings.Contains(page, `action="/runs/`+id+`/resume"`) {
 		t.Fatalf("the import's page:\n%s", page)
 	}
@@ -126,7 +126,7 @@ func TestConsoleRunsStopAndResume(t *testing.T) {
 	}
 	status, page := c.get(t, "/runs/"+id)
 	if !strings.Contains(page, `<span class="outcome stopped">stopped</span>`) || !strings.Contains(page, `action="/runs/`+id+`/resume"`) ||
-		!strings.Contains(page, "are saved; run the same command with Resume to continue") {
+		!strings.Contains(page, "Stopped on request. 10 records in 1 page are saved; run the same command with Resume to continue") {
 		t.Fatalf("the stopped export's page: %d\n%s", status, page)
 	}
 	if status, _, body := c.post(t, "/runs/"+id+"/stop", nil); status != http.StatusConflict || !strings.Contains(body, "It is not in progress") {

@@ -18,7 +18,7 @@ import (
 // typed into it and its problems) and the history.
 type runsData struct {
 	Connections []string
-	Open        string     // the form shown open: export, import or report
+	Open        string     // the form shown open: export, import or report; "" for none
 	Form        url.Values // what was typed into it
 	Problems    []string   // why it was refused
 	Runs        []runRow
@@ -88,7 +88,7 @@ var runReportFields = []runReportField{
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
-	s.showRuns(w, r, http.StatusOK, runsData{Open: "export"})
+	s.showRuns(w, r, http.StatusOK, runsData{})
 }
 
 // showRuns renders /runs with d's form.

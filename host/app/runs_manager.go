@@ -183,7 +183,7 @@ func (m *RunManager) StartReport(ctx context.Context, connection string, o Repor
 		}
 	}
 	o.Resume, o.Restart = false, false
-	what := fmt.Sprintf("report of %s %s of account %s from %s to %s", plural(len(o.IDs), strings.ToUpper(o.Entity)),
+	what := fmt.Sprintf("report of %s (%s) of account %s from %s to %s", plural(len(o.IDs), strings.ToUpper(o.Entity)+" id"),
 		strings.ToUpper(strings.Join(o.Metrics, ",")), o.Account, o.Start.Format(time.DateOnly), o.End.Format(time.DateOnly))
 	return m.start(ctx, "report", connection, newRunID(), what, problems, o)
 }

@@ -384,7 +384,7 @@ func TestRunManagerReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.What != "report of 1 LINE_ITEM ENGAGEMENT of account "+s["account_id"]+" from 2026-01-01 to 2026-01-03" {
+	if rec.What != "report of 1 LINE_ITEM id (ENGAGEMENT) of account "+s["account_id"]+" from 2026-01-01 to 2026-01-03" {
 		t.Errorf("what: %q", rec.What)
 	}
 	v := waitEnd(t, m, rec.ID)

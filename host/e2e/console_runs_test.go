@@ -226,3 +226,27 @@ func crCLIExport(t *testing.T, home, path string) string {
 	mustRun(t, home, nil, "export", "Prod", path, "-F", "count=10", "--out", out)
 	return string(readBytes(t, out))
 }
+
+// A report started from its form creates, polls and downloads its job in
+// the background; its rows are there to download.
+func TestConsoleRunsReport(t *testing.T) {
+	sim, home := flowHome(t, "--job-delay", "300ms")
+	ids := lineItemIDs(t, sim, home, 2)
+	c := crStart(t, home)
+	id := c.start(t, "report", url.Values{"connection": {"Prod"}, "account": {sim.AccountID}, "entity": {"line_item"},
+		"ids": {strings.Join(ids, ", ")}, "start": {"2026-01-01"}, "end": {"2026-01-03"}, "granularity": {"DAY"}, "metrics": {"engagement"}})
+	events := c.events(t, id)
+	if crEnd(events) != "ok" {
+		t.Fatalf("the report's events: %+v", events)
+	}
+	_, page := c.get(t, "/runs/"+id)
+	if !strings.Contains(page, "Report complete: 2 rows from 1 job") || !strings.Contains(page, "report of 2 LINE_ITEM ids (ENGAGEMENT) of account "+sim.AccountID) {
+		t.Errorf("the report's page:\n%s", page)
+	}
+	status, h, body := c.do(t, "GET", "/runs/"+id+"/files/output", "", nil)
+	if status != http.StatusOK || strings.Count(body, "\n") != 2 || !strings.Contains(body, `"granularity":"DAY"`) ||
+		h.Get("Content-Disposition") != `attachment; filename="report-`+id+`-output.jsonl"` {
+		t.Errorf("the report's rows: %d %v\n%s", status, h, body)
+	}
+	c.crNoSecrets(t, sim)
+}

@@ -39,6 +39,9 @@ func (s *Server) runEvents(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return // a stream has no length to tell, and a HEAD wants no body
+	}
 	status, stopping := "\x00", false // nothing sent yet
 	keepAlive := time.NewTicker(runEventsKeepAlive)
 	defer keepAlive.Stop()

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -177,6 +178,32 @@ func TestRunsGetNeverActs(t *testing.T) {
 	}
 	if left := runsFolders(home); len(left) != 0 {
 		t.Errorf("runs folders: %v", left)
+	}
+}
+
+// A HEAD of a run's event stream answers at once, as a stream, while
+// the run goes on; the run is then stopped from its page.
+func TestRunsEventsHeadOfALiveRun(t *testing.T) {
+	c := startConsole(t)
+	s := startSim(t, "--fault", "slow,delay=60s,path=/campaigns")
+	cl := c.signedIn(t)
+	if r := cl.post("/connections/new", s.twitterAdsForm("Prod", s["token_secret"], "save")); r.status != http.StatusSeeOther {
+		t.Fatalf("saving the connection: %d\n%s", r.status, r.body)
+	}
+	r := cl.post("/runs/export", url.Values{"connection": {"Prod"}, "path": {"accounts/" + s["account_id"] + "/campaigns"}})
+	loc := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/runs/") {
+		t.Fatalf("starting an export: %d\n%s", r.status, r.body)
+	}
+	req, _ := http.NewRequest(http.MethodHead, cl.url(loc+"/events"), nil)
+	if h := cl.do(req); h.status != http.StatusOK || h.header.Get("Content-Type") != "text/event-stream" || h.body != "" {
+		t.Errorf("HEAD of the live run's events: %d %v %q", h.status, h.header, h.body)
+	}
+	if r := cl.get(loc); !strings.Contains(r.body, `<span class="outcome running">running</span>`) {
+		t.Errorf("the run after the HEAD:\n%s", r.body)
+	}
+	if r := cl.post(loc+"/stop", nil); r.status != http.StatusSeeOther {
+		t.Errorf("stop: %d\n%s", r.status, r.body)
 	}
 }
 

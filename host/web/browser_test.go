@@ -303,4 +303,3 @@ func TestBrowserHTTPConnectorConditions(t *testing.T) {
 	}
 	p.checkPage(screenshotDir(t), "create-http")
 }
-

@@ -117,40 +117,36 @@ type formState struct {
 // newFormPage lays out spec as a form filled with st.
 func newFormPage(spec schema.Spec, st formState) formPage {
 	p := formPage{Connector: app.ConnectorType{Type: spec.Type, Name: spec.Name, Description: spec.Description, Version: spec.Version}}
-	fields := map[string][]formField{}
-	byView := len(spec.Sections) == 0
-	for _, f := range spec.Fields {
-		ff := newFormField(spec, f, st)
-		group := f.Section
-		if byView {
-			group = string(f.View)
-			if f.View == schema.ViewHTTP {
-				p.Views = true
-			}
+	for _, g := range spec.Groups() {
+		if len(g.Fields) == 0 {
+			continue
 		}
-		fields[group] = append(fields[group], ff)
+		fg := formGroup{Title: g.Section.Title, Help: g.Section.Help, Advanced: g.Advanced}
+		if g.View != "" {
+			// A spec without sections: its views are the Simple / HTTP
+			// switch (when the HTTP view has fields), never collapsed.
+			fg.ID, fg.Title, fg.View, fg.Advanced = "view-"+string(g.View), viewTitle(g.View), string(g.View), false
+		} else {
+			fg.ID = "section-" + g.Section.Key
+		}
+		for _, f := range g.Fields {
+			fg.Fields = append(fg.Fields, newFormField(f, st))
+		}
+		fg = countProblems(fg)
+		fg.Open = !fg.Advanced || fg.Problems > 0
+		p.Groups = append(p.Groups, fg)
 	}
-	if byView {
-		for _, v := range []schema.View{schema.ViewSimple, schema.ViewHTTP} {
-			g := formGroup{ID: "view-" + string(v), Title: viewTitle(v), Fields: fields[string(v)]}
-			if p.Views {
-				g.View = string(v)
-			}
-			if len(g.Fields) > 0 {
-				p.Groups = append(p.Groups, countProblems(g))
-			}
+	p.Views = len(spec.Sections) == 0 && len(p.Groups) == 2
+	if !p.Views {
+		for i := range p.Groups {
+			p.Groups[i].View = "" // one view alone: no switch
 		}
-		// The view chosen stays; a form whose problems are all in the
-		// HTTP view opens on it.
-		p.ViewHTTP = p.Views && (st.view == "http" ||
-			(st.view == "" && len(p.Groups) > 1 && p.Groups[0].Problems == 0 && p.Groups[1].Problems > 0))
-	} else {
-		for _, sec := range spec.Sections {
-			g := countProblems(formGroup{ID: "section-" + sec.Key, Title: sec.Title, Help: sec.Help, Advanced: sec.Advanced, Fields: fields[sec.Key]})
-			g.Open = !g.Advanced || g.Problems > 0
-			p.Groups = append(p.Groups, g)
-		}
+		return p
 	}
+	// The view chosen stays; a form whose problems are all in the HTTP
+	// view opens on it.
+	simple, http := p.Groups[0], p.Groups[len(p.Groups)-1]
+	p.ViewHTTP = st.view == "http" || (st.view == "" && simple.Problems == 0 && http.Problems > 0)
 	return p
 }
 
@@ -171,7 +167,7 @@ func countProblems(g formGroup) formGroup {
 }
 
 // newFormField makes the form's field f.
-func newFormField(spec schema.Spec, f schema.Field, st formState) formField {
+func newFormField(f schema.Field, st formState) formField {
 	ff := formField{Key: f.Key, ID: "f-" + f.Key, Label: f.Label, Help: f.Help, Kind: string(f.Kind),
 		Required: f.Required, Secret: f.Secret, Default: f.Default, Range: f.RangeText(),
 		SecretSet: st.saved[f.Key], Problems: st.problems[f.Key]}

@@ -44,28 +44,15 @@ func (s *Server) connectorPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := connectorPage{Spec: c.Spec, Plugin: c.Plugin}
-	if len(c.Spec.Sections) > 0 {
-		for _, sec := range c.Spec.Sections {
-			g := connectorGroup{Title: sec.Title, Help: sec.Help, Advanced: sec.Advanced}
-			for _, f := range c.Spec.Fields {
-				if f.Section == sec.Key {
-					g.Fields = append(g.Fields, f)
-				}
-			}
-			p.Groups = append(p.Groups, g)
+	for _, g := range c.Spec.Groups() {
+		if len(g.Fields) == 0 {
+			continue
 		}
-	} else {
-		for _, v := range []schema.View{schema.ViewSimple, schema.ViewHTTP} {
-			g := connectorGroup{Title: viewTitle(v) + " view", Advanced: v == schema.ViewHTTP}
-			for _, f := range c.Spec.Fields {
-				if f.View == v {
-					g.Fields = append(g.Fields, f)
-				}
-			}
-			if len(g.Fields) > 0 {
-				p.Groups = append(p.Groups, g)
-			}
+		title := g.Section.Title
+		if g.View != "" {
+			title = viewTitle(g.View) + " view"
 		}
+		p.Groups = append(p.Groups, connectorGroup{Title: title, Help: g.Section.Help, Advanced: g.Advanced, Fields: g.Fields})
 	}
 	s.render(w, r, http.StatusOK, "connector.html", c.Spec.Name, "connectors", p)
 }

@@ -19,27 +19,33 @@ import (
 // chromedp) over the real binaries: an export watched live to its end,
 // an import with a bad line whose errors file is downloaded, and a run
 // stopped and resumed with its buttons. Each page is shot at 390 and 1280
-// px wide, into $INTEGRATOR_SCREENSHOTS when set (docs/console holds the
+// px wide (and must not be wider than the screen), into
+// $INTEGRATOR_CONSOLE_SCREENSHOTS when set (docs/console holds the
 // committed ones), else into the test's own folder.
 
-// crbBrowser starts a headless chromium for the test. Without one it
-// skips, saying how to get one, except in CI (CI set), where it fails.
+// crbBrowser starts a headless chromium for the test (INTEGRATOR_BROWSER
+// names another). Without one it skips, saying how to get one, except in
+// CI (INTEGRATOR_CI or CI set; .ci/run sets the first), where it fails.
 func crbBrowser(t *testing.T) context.Context {
 	t.Helper()
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+	path := os.Getenv("INTEGRATOR_BROWSER")
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
+		if path != "" {
+			break
+		}
 		if p, err := exec.LookPath(name); err == nil {
 			path = p
-			break
 		}
 	}
 	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no browser for the console's browser tests: install chromium (apt-get install -y chromium)")
+		for _, v := range []string{"INTEGRATOR_CI", "CI"} {
+			if os.Getenv(v) != "" {
+				t.Fatalf("no browser for the console's browser tests and %s is set: they must run in CI; install chromium (apt-get install -y chromium)", v)
+			}
 		}
-		t.Skip("no browser for the console's browser tests (chromium): install it with apt-get install -y chromium")
+		t.Skip("no browser for the console's browser tests (chromium, or INTEGRATOR_BROWSER): install it with apt-get install -y chromium to run them")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.Headless,
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU,
 		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 900))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
@@ -57,7 +63,7 @@ func crbBrowser(t *testing.T) context.Context {
 
 // crbShots is where the screenshots go.
 func crbShots(t *testing.T) string {
-	if dir := os.Getenv("INTEGRATOR_SCREENSHOTS"); dir != "" {
+	if dir := os.Getenv("INTEGRATOR_CONSOLE_SCREENSHOTS"); dir != "" {
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(moduleRoot(), dir)
 		}
@@ -70,12 +76,20 @@ func crbShots(t *testing.T) string {
 }
 
 // crbShoot writes full-page screenshots of the current page at 390 and
-// 1280 px wide: DIR/NAME-390.png and DIR/NAME-1280.png.
+// 1280 px wide, DIR/NAME-390.png and DIR/NAME-1280.png, and checks that
+// nothing is wider than the screen at either width.
 func crbShoot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
 	for _, width := range []int64{390, 1280} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 844)); err != nil {
 			t.Fatal(err)
+		}
+		over, err := chromedp.Run(ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if over > 0 {
+			t.Errorf("%s at %d px: the page is %d px wider than the screen", name, width, over)
 		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG (less is JPEG)
 		if err != nil {

@@ -111,8 +111,13 @@ func (m *RunManager) Close() {
 	m.mu.Lock()
 	m.closed = true
 	for _, r := range m.live {
-		r.stopping.Store(true)
-		r.cancel()
+		select {
+		case <-r.done:
+		default:
+			r.stopping.Store(true)
+			r.pr.Alert("Stopping: the console is stopping")
+			r.cancel()
+		}
 	}
 	m.mu.Unlock()
 	m.wg.Wait()
@@ -248,7 +253,14 @@ func (m *RunManager) launch(ctx context.Context, st *store.Store, h store.Histor
 	runCtx, cancel := context.WithCancel(context.Background())
 	r := &liveRun{pr: newRunProgress(), cancel: cancel, done: make(chan struct{})}
 	if old := m.live[h.ID]; old != nil {
+		// A resumed run keeps what its earlier attempts said here, and
+		// its events number on.
 		m.ended = deleteID(m.ended, h.ID)
+		r.pr = old.pr
+		r.pr.Update("")
+	}
+	if resumed {
+		r.pr.Note("Resumed: attempt %d", h.Attempts+1)
 	}
 	m.live[h.ID] = r
 	m.wg.Add(1)
@@ -404,7 +416,9 @@ func (m *RunManager) Stop(ctx context.Context, id string) error {
 		select {
 		case <-r.done:
 		default:
-			r.stopping.Store(true)
+			if !r.stopping.Swap(true) {
+				r.pr.Alert("Stopping on request")
+			}
 			r.cancel()
 			return nil
 		}

@@ -112,7 +112,9 @@ func TestRunManagerExport(t *testing.T) {
 func TestRunManagerStopAndResume(t *testing.T) {
 	ctx := testCtx(t)
 	a, e, _ := testApp(t)
-	s := startSim(t, "--campaigns", "30", "--fault", "slow,delay=60s,path=/campaigns,every=2,times=1")
+	// The first page waits out a rate limit (an event); the third hangs.
+	s := startSim(t, "--campaigns", "30", "--fault", "too_many_requests,path=/campaigns,times=1,retry-after=1s",
+		"--fault", "slow,delay=60s,path=/campaigns,every=3,times=1")
 	create(t, a, e, s, "Prod")
 	m := NewRunManager(a, RunManagerOptions{OptionName: label})
 	defer m.Close()
@@ -141,12 +143,15 @@ func TestRunManagerStopAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := waitEnd(t, m, rec.ID)
-	if v.Run.Outcome != OutcomeStopped || !v.Run.Resumable || v.Run.Records != 10 || len(v.Run.Files) != 0 ||
-		v.Run.Error != "Stopped on request. 10 records in 1 page are saved; run the same command with <resume> to continue" {
+	if v.Run.Outcome != OutcomeStopped || !v.Run.Resumable || v.Run.Records != 20 || len(v.Run.Files) != 0 ||
+		v.Run.Error != "Stopped on request. 20 records in 2 pages are saved; run the same command with <resume> to continue" {
 		t.Fatalf("the stopped run: %+v", v.Run)
 	}
 	if err := m.Stop(ctx, rec.ID); !isStateError(err) {
 		t.Errorf("stopping a stopped run: %v", err)
+	}
+	if !hasEvent(v.Events, "alert", "Stopping on request") {
+		t.Errorf("the stopped run's events: %+v", v.Events)
 	}
 
 	rec2, err := m.Resume(ctx, rec.ID)
@@ -161,8 +166,14 @@ func TestRunManagerStopAndResume(t *testing.T) {
 	if n := int64(bytes.Count(whole.Bytes(), []byte("\n"))); v.Run.Outcome != OutcomeOK || v.Run.Records != n || !strings.Contains(v.Run.Summary, "(resumed)") || v.Run.Resumable {
 		t.Fatalf("the resumed run: %+v; the whole export has %d records", v.Run, n)
 	}
-	if !hasEvent(v.Events, "note", "Resuming the export") {
+	// Its events are those of both attempts, numbered on.
+	if !hasEvent(v.Events, "alert", "Stopping on request") || !hasEvent(v.Events, "note", "Resumed: attempt 2") || !hasEvent(v.Events, "note", "Resuming the export") {
 		t.Errorf("the resumed run's events: %+v", v.Events)
+	}
+	for i, ev := range v.Events {
+		if ev.Seq != int64(i+1) {
+			t.Errorf("event %d is numbered %d: %+v", i, ev.Seq, v.Events)
+		}
 	}
 	f, _, err := m.OpenRunFile(ctx, rec.ID, FileOutput)
 	if err != nil {

@@ -43,7 +43,7 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 		"search `DIR` for plugins before the default folders (repeatable)")
 	cmd.PersistentFlags().StringVar(&f.LogLevel, "log-level", DefaultLogLevel,
 		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
-	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f))
+	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f), newConsoleCmd(f))
 	cmd.AddCommand(flowCommands(f)...)
 	wordErrors(cmd)
 	return cmd

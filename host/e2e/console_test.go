@@ -124,8 +124,8 @@ func TestConsoleOpensTheBrowserWithoutTheTokenInArgv(t *testing.T) {
 	record := filepath.Join(fake, "record")
 	script := "#!/bin/sh\n" +
 		`printf '%s\n' "$@" > ` + record + ".args\n" +
-		`stat -c %a "$1" > ` + record + ".mode\n" +
-		`cat "$1" > ` + record + ".page\n"
+		`cat "$1" > ` + record + ".page\n" +
+		`stat -c %a "$1" > ` + record + ".mode 2>&1 || echo none > " + record + ".mode\n"
 	if err := os.WriteFile(filepath.Join(fake, "xdg-open"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -133,8 +133,8 @@ func TestConsoleOpensTheBrowserWithoutTheTokenInArgv(t *testing.T) {
 	var args []byte
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		page, _ := os.ReadFile(record + ".page")
-		if len(page) > 0 {
+		mode, _ := os.ReadFile(record + ".mode") // written after the arguments
+		if len(mode) > 0 {
 			args, _ = os.ReadFile(record + ".args")
 			break
 		}

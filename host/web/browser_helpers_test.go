@@ -216,6 +216,49 @@ func (p *tab) unlabelled() []string {
 		.map(e => e.name || e.id)`)
 }
 
+// unreachable lists what a user can act on but cannot reach with the Tab
+// key: every visible link, button, input, select, text area and summary
+// (of a group of radio buttons, the checked one, as Tab moves between
+// groups) is focused in turn by pressing Tab from the top of the page.
+// The form's hidden default button (Enter's, a copy of Test connection)
+// is left out.
+func (p *tab) unreachable() []string {
+	p.t.Helper()
+	n := eval[int](p, `(() => {
+		let i = 0;
+		const seen = new Set();
+		for (const e of document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")) {
+			if (!e.checkVisibility() || e.disabled || e.classList.contains("default-button")) continue;
+			if (e.type === "radio") {
+				if (seen.has(e.name) || !e.checked) continue;
+				seen.add(e.name);
+			}
+			e.setAttribute("data-kbd", String(i++));
+		}
+		document.activeElement && document.activeElement.blur();
+		window.scrollTo(0, 0);
+		return i;
+	})()`)
+	reached := map[string]bool{}
+	for range n + 3 {
+		p.do(chromedp.KeyEvent(kb.Tab))
+		if k := eval[string](p, `document.activeElement ? (document.activeElement.getAttribute("data-kbd") || "") : ""`); k != "" {
+			reached[k] = true
+		}
+	}
+	return eval[[]string](p, `Array.from(document.querySelectorAll("[data-kbd]")).map(e => e.getAttribute("data-kbd") + " " + (e.name || e.id || e.textContent.trim()))`+
+		`.filter(s => !`+jsSet(reached)+`.has(s.split(" ")[0]))`)
+}
+
+// jsSet writes the keys of m as a JavaScript Set.
+func jsSet(m map[string]bool) string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, jsString(k))
+	}
+	return "new Set([" + strings.Join(keys, ",") + "])"
+}
+
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

@@ -176,11 +176,14 @@ func canary(t *testing.T, c *console, rec *recorder, secrets []string) {
 }
 
 // checkPage photographs the page and checks what every page must hold:
-// every field a label, no script error.
+// every field a label, everything reachable with the keyboard.
 func (p *tab) checkPage(dir, name string) {
 	p.t.Helper()
 	if u := p.unlabelled(); len(u) > 0 {
 		p.t.Errorf("%s: fields without a label: %v", name, u)
+	}
+	if u := p.unreachable(); len(u) > 0 {
+		p.t.Errorf("%s: not reachable with the Tab key: %v", name, u)
 	}
 	p.shoot(dir, name)
 }

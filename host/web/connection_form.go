@@ -170,7 +170,7 @@ func countProblems(g formGroup) formGroup {
 func newFormField(f schema.Field, st formState) formField {
 	ff := formField{Key: f.Key, ID: "f-" + f.Key, Label: f.Label, Help: f.Help, Kind: string(f.Kind),
 		Required: f.Required, Secret: f.Secret, Default: f.Default, Range: f.RangeText(),
-		SecretSet: st.saved[f.Key], Problems: st.problems[f.Key]}
+		SecretSet: st.saved[f.Key], Problems: st.problems[f.Key], Fixed: fixedField(f)}
 	if !f.Secret {
 		ff.Value = st.values.Text[f.Key]
 	}

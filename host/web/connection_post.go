@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -44,9 +45,6 @@ func readForm(r *http.Request, spec schema.Spec) (app.FormValues, string, string
 	return v, view, r.PostFormValue("action")
 }
 
-// formDraft is what the form flow needs of an *app.Draft.
-type formDraft = *app.Draft
-
 // checked is what checking a posted form found.
 type checked struct {
 	problems map[string][]diagnostic // by field key ("name" for the name)
@@ -57,9 +55,9 @@ type checked struct {
 
 // check fills d with the form's values and has the core check them:
 // every problem at once (values that do not parse, settings missing,
-// what the plugin's Validate says), then, when test and nothing is wrong,
-// the plugin's Ping. It returns an error only when a check could not run.
-func check(r *http.Request, d formDraft, v app.FormValues, test bool) (checked, error) {
+// what the plugin's Validate says), then, when nothing is wrong, the
+// plugin's Ping. It returns an error only when a check could not run.
+func check(r *http.Request, d *app.Draft, v app.FormValues) (checked, error) {
 	ctx := r.Context()
 	spec := d.Spec()
 	c := checked{problems: map[string][]diagnostic{}}
@@ -95,7 +93,7 @@ func check(r *http.Request, d formDraft, v app.FormValues, test bool) (checked, 
 		add(dg.Field, diag(dg))
 	}
 	ok := invalid == nil && !blocked
-	if ok && test {
+	if ok {
 		res, err := d.Test(ctx)
 		var failed *app.TestFailedError
 		if err != nil && !errors.As(err, &failed) {
@@ -138,4 +136,68 @@ func (s *Server) tooBig(w http.ResponseWriter, r *http.Request, err error) bool 
 	}
 	s.fail(w, r, http.StatusRequestEntityTooLarge, "The form sent more than the console takes ("+app.FormatSize(mbe.Limit)+"). Nothing was changed.", "")
 	return true
+}
+
+// answerForm runs the form flow on a draft, new or edit: it shows the form
+// again with what the checks found, or, for a Save that passed, saves
+// and goes to the list.
+func (s *Server) answerForm(w http.ResponseWriter, r *http.Request, d *app.Draft, action, name string) {
+	spec := d.Spec()
+	values, view, button := readForm(r, spec)
+	st := formState{values: values, view: view, saved: d.SavedSecrets()}
+	var c checked
+	if list, ok := strings.CutPrefix(button, "add:"); ok {
+		st.addRow = list // one more row, nothing checked
+	} else {
+		var err error
+		if c, err = check(r, d, values); err != nil {
+			s.coreError(w, r, err, action)
+			return
+		}
+		st.problems = c.problems
+	}
+	p := newFormPage(spec, st)
+	p.Action, p.Edit, p.Name = action, d.IsEdit(), name
+	if err := d.NameError(); err != nil && !p.Edit {
+		p.NameError = nameProblem(err)
+	}
+	p.Problems, p.Ping = c.general, c.ping
+	p.RetypeSecrets = typedSecrets(spec, values)
+	status := http.StatusOK
+	if st.addRow == "" && !c.passed {
+		status = http.StatusUnprocessableEntity
+	}
+	if button == "save" && c.passed && p.NameError == "" {
+		saved, err := d.Save(r.Context())
+		if err == nil {
+			http.Redirect(w, r, "/connections?saved="+url.QueryEscape(saved), http.StatusSeeOther)
+			return
+		}
+		var taken *app.NameTakenError
+		var input *app.InputError
+		if !errors.As(err, &taken) && !errors.As(err, &input) {
+			s.coreError(w, r, err, action)
+			return
+		}
+		p.NameError, status = nameProblem(err), http.StatusUnprocessableEntity
+	}
+	p.Unsaved = button == "save"
+	title := "New " + spec.Name + " connection"
+	if p.Edit {
+		title = "Edit " + name
+	}
+	s.render(w, r, status, "connection_form.html", title, "connections", p)
+}
+
+// nameProblem words what is wrong with a new connection's name.
+func nameProblem(err error) string {
+	var taken *app.NameTakenError
+	var input *app.InputError
+	switch {
+	case errors.As(err, &taken):
+		return "A connection with this name exists already (names are case-insensitive): choose another, or edit that one."
+	case errors.As(err, &input):
+		return "The name: " + input.Problem + "."
+	}
+	return err.Error()
 }

@@ -105,6 +105,12 @@ func TestTokenIsExchangedOnceForASessionCookie(t *testing.T) {
 	if r := second.get("/connections"); r.status != http.StatusUnauthorized {
 		t.Errorf("a second browser with the spent link got %d", r.status)
 	}
+	// The log has a line per request, without the token or the cookie.
+	log := c.log.String()
+	token := c.URL()[strings.Index(c.URL(), "token=")+len("token="):]
+	if !strings.Contains(log, "path=/connections") || strings.Contains(log, token) || strings.Contains(log, first.session().Value) {
+		t.Errorf("the console's log holds the token or the session, or no request:\n%s", log)
+	}
 }
 
 // A wrong token first does not spend the link.

@@ -36,7 +36,7 @@ show TYPE' lists the settings.
     --secret-env consumer_secret=TW_CONSUMER_SECRET \
     --secret-env access_token=TW_ACCESS_TOKEN \
     --secret-env token_secret=TW_TOKEN_SECRET`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return connectionsCreateRun(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVar(&opts.Type, "type", "", "the connector `TYPE` (see 'integrator connectors list')")

@@ -33,7 +33,7 @@ name is created again), and imported records that a stopped run left in
 flight or whose outcome is unknown (forgetting them means an import through
 a connection created again under this name would send them again). Their FILE.part files are left
 where they are.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return connectionsDeleteRun(cmd.Context(), opts)

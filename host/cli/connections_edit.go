@@ -28,7 +28,7 @@ The new settings are validated and tested (unless --no-test); nothing is
 stored unless both pass.
 
 ` + secretsHelp,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return connectionsEditRun(cmd.Context(), opts)

@@ -35,7 +35,7 @@ setting is required, and asked for, only then.
 when the plugin has any, and for each field its "section", "show_when"
 ({"field", "values"}) and "min"/"max" when it has them.`,
 		Example: "  integrator connectors show twitter-ads\n  integrator connectors show twitter-ads --json",
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs("TYPE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Type = args[0]
 			return connectorsShowRun(cmd.Context(), opts)

@@ -96,7 +96,7 @@ The exit status is 1 when any record failed or has an unknown outcome
   integrator import prod -X PUT 'accounts/{account_id}/campaigns/{id}' --in changes.jsonl --concurrency 8
   integrator import prod -X POST 'accounts/{account_id}/line_items' --in items.jsonl \
     --batch-path 'batch/accounts/{account_id}/line_items' --batch 40 --results results.jsonl`,
-		Args: cobra.ExactArgs(2),
+		Args: exactArgs("NAME", "PATH-TEMPLATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name, opts.PathTemplate = args[0], args[1]
 			return importRun(cmd.Context(), opts)

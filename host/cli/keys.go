@@ -46,7 +46,7 @@ the first, then rotates the key the first installed. Commands that save a
 connection hold it too, so no secret is sealed under a key being replaced.
 A rotation that was interrupted (its new key is left in master.key.new) is
 finished by the next one.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return keysRotateRun(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVar(&opts.NewKeyEnv, "new-key-env", "", "read the new key (base64 of 32 bytes) from environment variable `ENVVAR`")

@@ -39,12 +39,15 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 	}
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
+	cmd.SetFlagErrorFunc(flagError)
 	cmd.PersistentFlags().StringArrayVar(&f.PluginDirs, "plugin-dir", nil,
 		"search `DIR` for plugins before the default folders (repeatable)")
 	cmd.PersistentFlags().StringVar(&f.LogLevel, "log-level", DefaultLogLevel,
 		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
 	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f))
 	cmd.AddCommand(flowCommands(f)...)
+	cmd.InitDefaultCompletionCmd()
+	guardGroups(cmd)
 	wordErrors(cmd)
 	return cmd
 }

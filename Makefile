@@ -5,7 +5,8 @@ BIN     := bin
 # it): a tag vX.Y.Z gives X.Y.Z (X.Y.Z-N-gHASH past it); without one,
 # 0.1.0-dev+HASH.
 VERSION ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null | sed 's/^v//' | grep . || echo "0.1.0-dev+$$(git describe --always --dirty 2>/dev/null || echo unknown)")
-LDFLAGS := -s -w -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION) \
+LDFLAGS := -s -w -X github.com/openintegrator/integrator/host/cli.Version=$(VERSION) \
+           -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION) \
            -X github.com/openintegrator/integrator/plugin/httpoauth1.Version=$(VERSION)
 
 PROTO := shared/proto/connectorv1/connector.proto

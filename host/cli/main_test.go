@@ -114,9 +114,9 @@ func (c *cliTest) mustRun(args ...string) cmdResult {
 // createConnection saves a Twitter Ads connection named name, untested.
 func (c *cliTest) createConnection(name string) {
 	c.t.Helper()
-	c.env["S"] = "a-secret-value"
+	c.env["S"], c.env["T"] = "a-secret-value", "12345-AccessTokenValue"
 	c.mustRun("connections", "create", "--type", "twitter-ads", "--name", name, "--no-test",
-		"--set", "consumer_key=key", "--secret-env", "consumer_secret=S", "--secret-env", "access_token=S", "--secret-env", "token_secret=S")
+		"--set", "consumer_key=key", "--secret-env", "consumer_secret=S", "--secret-env", "access_token=T", "--secret-env", "token_secret=S")
 }
 
 // errText is err's message, or "" for nil.

@@ -51,6 +51,6 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 	cmd.AddCommand(newVersionCmd(f))
 	cmd.InitDefaultCompletionCmd()
 	guardGroups(cmd)
-	wordErrors(cmd)
+	wordErrors(cmd, f)
 	return cmd
 }

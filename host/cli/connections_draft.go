@@ -18,7 +18,7 @@ import (
 // (unless noTest) tests them, printing what the plugin says, and saves the
 // connection when both pass. It returns the name saved.
 func completeAndSave(ctx context.Context, f *Factory, d *app.Draft, noTest bool) (string, error) {
-	if err := promptMissing(f.IO, d); err != nil {
+	if err := promptMissing(ctx, f.IO, d); err != nil {
 		return "", err
 	}
 	if err := validateAndTest(ctx, f, d, noTest); err != nil {
@@ -41,7 +41,7 @@ type asker interface {
 // what is missing again after each answer, so a setting that applies only
 // for some value of another is asked for once that value is known, and
 // never otherwise.
-func promptMissing(io *iostreams.IOStreams, d asker) error {
+func promptMissing(ctx context.Context, io *iostreams.IOStreams, d asker) error {
 	need := d.Missing()
 	if len(need) == 0 {
 		return nil
@@ -70,7 +70,7 @@ func promptMissing(io *iostreams.IOStreams, d asker) error {
 			return nil
 		}
 		asked[fd.Key] = true
-		if err := promptOne(io, d, fd); err != nil {
+		if err := promptOne(ctx, io, d, fd); err != nil {
 			return err
 		}
 	}
@@ -96,18 +96,18 @@ func dependents(spec schema.Spec, need []schema.Field) []string {
 // asked for: pasting it into a terminal without echo is error-prone. Other
 // multi-line text and key/value lists are read line by line up to an
 // empty line.
-func promptOne(io *iostreams.IOStreams, d asker, fd schema.Field) error {
+func promptOne(ctx context.Context, io *iostreams.IOStreams, d asker, fd schema.Field) error {
 	fmt.Fprintf(io.ErrOut, "\n%s\n", strings.Join(wrap(fd.Help, 76), "\n"))
 	for {
 		var text string
 		var err error
 		switch {
 		case fd.Kind == schema.KindText && fd.Secret:
-			text, err = io.Prompt(fd.Label+" (the path of a file that holds it): ", false)
+			text, err = io.Prompt(ctx, fd.Label+" (the path of a file that holds it): ", false)
 		case fd.Kind == schema.KindText || fd.Kind == schema.KindKeyValues:
-			text, err = promptLines(io, fd)
+			text, err = promptLines(ctx, io, fd)
 		default:
-			text, err = io.Prompt(promptLabel(fd), fd.Secret)
+			text, err = io.Prompt(ctx, promptLabel(fd), fd.Secret)
 		}
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", fd.Key, err)
@@ -172,7 +172,7 @@ func promptLabel(fd schema.Field) string {
 // promptLines reads lines up to an empty one and returns them joined with
 // line breaks: a multi-line text, or a key/value list's NAME=VALUE
 // entries (plain ones; a secret entry is given with a flag).
-func promptLines(io *iostreams.IOStreams, fd schema.Field) (string, error) {
+func promptLines(ctx context.Context, io *iostreams.IOStreams, fd schema.Field) (string, error) {
 	what := "type or paste it"
 	if fd.Kind == schema.KindKeyValues {
 		what = "one NAME=VALUE entry a line; give a secret value with --secret-env " + schema.EntryKey(fd.Key, "NAME") + "=ENVVAR instead"
@@ -180,7 +180,7 @@ func promptLines(io *iostreams.IOStreams, fd schema.Field) (string, error) {
 	fmt.Fprintf(io.ErrOut, "%s (%s, then an empty line):\n", fd.Label, what)
 	var lines []string
 	for {
-		line, err := io.Prompt("", false)
+		line, err := io.Prompt(ctx, "", false)
 		if err != nil {
 			return "", err
 		}

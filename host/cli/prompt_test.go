@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -67,7 +68,7 @@ func TestPromptsAskOnlyWhatApplies(t *testing.T) {
 		ios.SetStdinTTY(true)
 		in.WriteString(tt.answers)
 		d := newFakeDraft()
-		if err := promptMissing(ios, d); err != nil {
+		if err := promptMissing(context.Background(), ios, d); err != nil {
 			t.Fatalf("%q: %v\n%s", tt.answers, err, errOut)
 		}
 		got := errOut.String()
@@ -99,7 +100,7 @@ func TestPromptsAskOnlyWhatApplies(t *testing.T) {
 func TestMissingWithoutATerminal(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	d := newFakeDraft()
-	err := promptMissing(ios, d)
+	err := promptMissing(context.Background(), ios, d)
 	want := "missing settings, and standard input is not a terminal to ask for them:\n" +
 		"  signature_method (Signature method): give it with --set signature_method=VALUE\n" +
 		"  (once given, signature_method may need more settings: see 'integrator connectors show form')"
@@ -107,7 +108,7 @@ func TestMissingWithoutATerminal(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 	d.cfg["signature_method"] = schema.StringValue("RSA-SHA1")
-	err = promptMissing(ios, d)
+	err = promptMissing(context.Background(), ios, d)
 	want = "missing settings, and standard input is not a terminal to ask for them:\n" +
 		"  private_key (Private key): give it with --secret-file private_key=FILE, --secret-env private_key=ENVVAR or --secrets-file FILE"
 	if err == nil || err.Error() != want {
@@ -126,7 +127,7 @@ func TestPromptLines(t *testing.T) {
 	ios.SetStdinTTY(true)
 	in.WriteString("{\n  \"a\": 1\n}\n\na=1\nb=2=3\n\n")
 	d := &fakeDraft{spec: spec, cfg: schema.Config{}, files: map[string]string{}}
-	if err := promptMissing(ios, d); err != nil {
+	if err := promptMissing(context.Background(), ios, d); err != nil {
 		t.Fatal(err)
 	}
 	if got := d.cfg.Text("body"); got != "{\n  \"a\": 1\n}" {

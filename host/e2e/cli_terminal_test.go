@@ -1,0 +1,102 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The CLI's conventions on a terminal (issue 16): prompts, confirmation,
+// Ctrl-C, the progress bar. Each test runs the real binary on a
+// pseudo-terminal, as a person would.
+
+// termRun is integrator running on a pseudo-terminal.
+type termRun struct {
+	*terminal
+	done chan struct{} // closed when the process has ended
+	err  error         // its Wait error, once done
+}
+
+// onTerminal starts integrator args on a new pseudo-terminal with home.
+// The process is killed at the end of the test if it still runs.
+func onTerminal(t *testing.T, home string, env []string, args ...string) *termRun {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(bin, "integrator"), args...)
+	cmd.Env = append([]string{"INTEGRATOR_HOME=" + home, "HOME=" + home, "TERM=dumb", "PATH=/usr/bin:/bin"}, env...)
+	r := &termRun{terminal: startTerminal(t, cmd), done: make(chan struct{})}
+	go func() {
+		r.err = cmd.Wait()
+		close(r.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-r.done:
+		default:
+			cmd.Process.Kill()
+			<-r.done
+		}
+	})
+	return r
+}
+
+// exit waits for the process to end, at most limit, and returns its exit
+// status.
+func (r *termRun) exit(limit time.Duration, what string) int {
+	r.t.Helper()
+	select {
+	case <-r.done:
+	case <-time.After(limit):
+		r.t.Fatalf("the command did not end %s; the terminal shows:\n%s", what, r.screen())
+	}
+	if ee, ok := r.err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	} else if r.err != nil {
+		r.t.Fatal(r.err)
+	}
+	return 0
+}
+
+// lines is the screen from position from, as lines (the terminal ends
+// them with CR LF).
+func lines(screen string, from int) []string {
+	s := strings.TrimSpace(strings.ReplaceAll(screen[from:], "\r\n", "\n"))
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// Ctrl-C at a hidden prompt ends the command at once (no Enter needed),
+// with exit status 130 and one line, the terminal's echo back on, and
+// nothing saved.
+func TestCtrlCAtAHiddenPromptEndsAtOnce(t *testing.T) {
+	home := t.TempDir()
+	term := onTerminal(t, home, nil, "connections", "create", "--type", "twitter-ads", "--name", "typed", "--set", "base_uri=http://127.0.0.1:9")
+	pos := term.waitFor("Consumer key: ", 0)
+	term.typeLine("my-consumer-key")
+	pos = term.waitFor("Consumer secret (input hidden): ", pos)
+	if _, err := term.pty.Write([]byte{3}); err != nil { // Ctrl-C
+		t.Fatal(err)
+	}
+	if code := term.exit(20*time.Second, "after Ctrl-C at the hidden prompt"); code != 130 {
+		t.Errorf("exit status %d, want 130", code)
+	}
+	if got := lines(term.waitForOutput(), pos); len(got) != 1 || got[0] != "error: stopped by interrupt" {
+		t.Errorf("after Ctrl-C the terminal shows %q, want the one line \"error: stopped by interrupt\"", got)
+	}
+	tios, err := unix.IoctlGetTermios(int(term.pty.(*os.File).Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tios.Lflag&unix.ECHO == 0 {
+		t.Error("the terminal's echo is still off")
+	}
+	if list := listConnections(t, home); len(list) != 0 {
+		t.Errorf("saved: %v", list)
+	}
+}

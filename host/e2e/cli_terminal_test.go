@@ -100,3 +100,35 @@ func TestCtrlCAtAHiddenPromptEndsAtOnce(t *testing.T) {
 		t.Errorf("saved: %v", list)
 	}
 }
+
+// On a terminal, connections delete asks first: "n" (or Enter) keeps the
+// connection, "y" deletes it.
+func TestDeleteAsksOnATerminal(t *testing.T) {
+	sim := launchSimulator(t)
+	home := t.TempDir()
+	env, _ := secretEnv(sim)
+	mustRun(t, home, env, createArgs(sim, "Prod", "--no-test")...)
+	const question = `Delete connection "Prod" (twitter-ads) with its sealed secrets, checkpoints and import ledgers? [y/N]: `
+
+	term := onTerminal(t, home, nil, "connections", "delete", "prod")
+	pos := term.waitFor(question, 0)
+	term.typeLine("n")
+	term.waitFor("Nothing was deleted.", pos)
+	if code := term.exit(20*time.Second, "after the answer n"); code != 1 {
+		t.Errorf("answer n: exit status %d, want 1", code)
+	}
+	if list := listConnections(t, home); len(list) != 1 {
+		t.Fatalf("answer n deleted it: %v", list)
+	}
+
+	term = onTerminal(t, home, nil, "connections", "delete", "prod")
+	pos = term.waitFor(question, 0)
+	term.typeLine("y")
+	term.waitFor(`Deleted connection "Prod".`, pos)
+	if code := term.exit(20*time.Second, "after the answer y"); code != 0 {
+		t.Errorf("answer y: exit status %d\n%s", code, term.screen())
+	}
+	if list := listConnections(t, home); len(list) != 0 {
+		t.Fatalf("answer y kept it: %v", list)
+	}
+}

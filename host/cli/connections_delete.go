@@ -38,7 +38,7 @@ where they are.
 On a terminal it asks for confirmation first; --yes deletes without
 asking, and is needed when standard input is not a terminal (a script).`,
 		Example: "  integrator connections delete old-prod\n  integrator connections delete old-prod --yes",
-		Args: exactArgs("NAME"),
+		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return connectionsDeleteRun(cmd.Context(), opts)

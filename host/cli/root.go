@@ -51,6 +51,7 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 	cmd.AddCommand(newVersionCmd(f))
 	cmd.InitDefaultCompletionCmd()
 	guardGroups(cmd)
+	registerCompletions(cmd, f)
 	wordErrors(cmd, f)
 	return cmd
 }

@@ -51,7 +51,7 @@ func connectionsEditRun(ctx context.Context, opts *ConnectionsEditOptions) error
 	if d.SecretsToReenter() && !f.IO.IsStdinTTY() {
 		fmt.Fprintln(f.IO.ErrOut, "Every secret must be entered again when a connection is edited.")
 	}
-	name, err := completeAndSave(ctx, f, d, opts.noTest)
+	name, err := completeAndSave(ctx, f, d, opts.noTest, false)
 	if err != nil {
 		return err
 	}

@@ -132,3 +132,42 @@ func TestDeleteAsksOnATerminal(t *testing.T) {
 		t.Fatalf("answer y kept it: %v", list)
 	}
 }
+
+// Interactive create asks for every required setting, then offers the
+// optional ones with their defaults: a connection to the simulator needs
+// no flag but its type and name.
+func TestInteractiveCreateOffersOptionalSettings(t *testing.T) {
+	sim := launchSimulator(t)
+	home := t.TempDir()
+	term := onTerminal(t, home, nil, "connections", "create", "--type", "twitter-ads", "--name", "sim")
+	pos := term.waitFor("Consumer key: ", 0)
+	term.typeLine(sim.ConsumerKey)
+	for _, s := range []struct{ prompt, answer string }{
+		{"Consumer secret (input hidden): ", sim.ConsumerSecret},
+		{"Access token (input hidden): ", sim.AccessToken},
+		{"Token secret (input hidden): ", sim.TokenSecret},
+		{"Optional settings: press Enter to leave one out (its default, if shown, applies).", ""},
+		{"Base URI (default https://ads-api.x.com): ", sim.URL},
+		{"API version (default 12): ", ""},
+		{"Ads account ID (optional): ", sim.AccountID},
+	} {
+		pos = term.waitFor(s.prompt, pos)
+		if s.answer != "" || strings.HasSuffix(s.prompt, ": ") {
+			term.typeLine(s.answer)
+		}
+	}
+	term.waitFor("Connection test: ok", pos)
+	term.waitFor(`Saved connection "sim" (Twitter Ads).`, pos)
+	if code := term.exit(30*time.Second, "after the last answer"); code != 0 {
+		t.Fatalf("exit status %d:\n%s", code, term.screen())
+	}
+	shown := mustRun(t, home, nil, "connections", "show", "sim").stdout
+	for _, want := range []string{"base_uri         " + sim.URL, "account_id       " + sim.AccountID} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("connections show lacks %q:\n%s", want, shown)
+		}
+	}
+	if strings.Contains(shown, "api_version") {
+		t.Errorf("the API version left out was saved:\n%s", shown)
+	}
+}

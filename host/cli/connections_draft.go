@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -269,14 +270,37 @@ func validateAndTest(ctx context.Context, f *Factory, d *app.Draft, noTest bool)
 }
 
 // printPing writes a connection test's diagnostics, outcome and facts.
-func printPing(f *Factory, res shared.PingResult) {
-	printDiagnostics(f.IO.ErrOut, res.Diagnostics)
+func printPing(f *Factory, res shared.PingResult) { writePing(f.IO.ErrOut, res) }
+
+// writePing writes a connection test's result: its diagnostics, then
+// "Connection test: ok (latency 6.6ms)" and the plugin's facts. The
+// latency is shown once: the result's, else the plugin's latency fact,
+// which is then not listed again.
+func writePing(w io.Writer, res shared.PingResult) {
+	printDiagnostics(w, res.Diagnostics)
 	status := "failed"
 	if res.OK {
 		status = "ok"
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Connection test: %s (%s)\n", status, res.Latency.Round(time.Millisecond))
+	latency := ""
+	if res.Latency > 0 {
+		latency = res.Latency.Round(time.Millisecond / 10).String()
+	}
+	var facts []shared.Fact
 	for _, fact := range res.Facts {
-		fmt.Fprintf(f.IO.ErrOut, "  %s: %s\n", fact.Key, fact.Value)
+		if fact.Key == "latency" {
+			if latency == "" {
+				latency = fact.Value
+			}
+			continue
+		}
+		facts = append(facts, fact)
+	}
+	if latency != "" {
+		status += " (latency " + latency + ")"
+	}
+	fmt.Fprintf(w, "Connection test: %s\n", status)
+	for _, fact := range facts {
+		fmt.Fprintf(w, "  %s: %s\n", fact.Key, fact.Value)
 	}
 }

@@ -126,6 +126,15 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
+	pr.Done("%s", exportDone(sum))
+	if sum.InvalidUTF8 > 0 {
+		pr.Warn("%d of the records this run exported hold bytes that are not valid UTF-8; they are kept as the API sent them, byte for byte", sum.InvalidUTF8)
+	}
+	return nil
+}
+
+// exportDone is the summary line of an export.
+func exportDone(sum app.ExportSummary) string {
 	what := fmt.Sprintf("Exported %s in %s", plural(int(sum.Records), "record"), plural(int(sum.Pages), "page"))
 	if sum.Out != "-" {
 		what += " to " + sum.Out
@@ -133,12 +142,16 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if sum.Resumed {
 		what += " (resumed)"
 	}
-	if sum.Restarts > 0 {
-		what += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
+	return what + restarted(sum.Restarts) + " in " + sum.Elapsed.Round(1e7).String()
+}
+
+// restarted says how often the plugin was restarted, if at all.
+func restarted(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " (the plugin was restarted once)"
 	}
-	pr.Done("%s in %s", what, sum.Elapsed.Round(1e7))
-	if sum.InvalidUTF8 > 0 {
-		pr.Warn("%d of the records this run exported hold bytes that are not valid UTF-8; they are kept as the API sent them, byte for byte", sum.InvalidUTF8)
-	}
-	return nil
+	return fmt.Sprintf(" (the plugin was restarted %d times)", n)
 }

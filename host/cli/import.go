@@ -161,9 +161,7 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 			line += fmt.Sprintf(" (%d of them with an unknown outcome)", sum.EarlierUnknown)
 		}
 	}
-	if sum.Restarts > 0 {
-		line += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
-	}
+	line += restarted(sum.Restarts)
 	if sum.Failed+sum.Unknown+sum.EarlierUnknown == 0 {
 		pr.Done("%s in %s", line, sum.Elapsed.Round(1e7))
 		return nil

@@ -66,7 +66,7 @@ func keysRotateRun(ctx context.Context, opts *KeysRotateOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", r.Resealed, r.Old, r.New)
+	fmt.Fprintf(f.IO.ErrOut, "Re-sealed %s: master key %s replaced by %s.\n", plural(r.Resealed, "secret"), r.Old, r.New)
 	if r.FromEnv {
 		fmt.Fprintf(f.IO.ErrOut, "Now set %s to the value of %s; the old key no longer opens the secrets.\n", app.KeyEnv, opts.NewKeyEnv)
 	} else {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -126,14 +127,16 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	jobs := "jobs"
-	if sum.Jobs == 1 {
-		jobs = "job"
-	}
+	pr.Done("%s", reportDone(sum))
+	return nil
+}
+
+// reportDone is the summary line of a report.
+func reportDone(sum app.ReportSummary) string {
 	resumed := ""
 	if sum.Resumed {
 		resumed = " (resumed)"
 	}
-	pr.Done("Report complete: %d rows from %d %s%s in %s", sum.Rows, sum.Jobs, jobs, resumed, sum.Elapsed.Round(1e7))
-	return nil
+	return fmt.Sprintf("Report complete: %s from %s%s%s in %s", plural(int(sum.Rows), "row"), plural(sum.Jobs, "job"), resumed,
+		restarted(sum.Restarts), sum.Elapsed.Round(1e7))
 }

@@ -350,7 +350,7 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 }
 
 func exportStatus(st *exportState, done int64, elapsed, waited time.Duration) string {
-	s := fmt.Sprintf("Exporting: %s pages, %s records", count(st.pages), count(st.records))
+	s := fmt.Sprintf("Exporting: %s, %s", plural64(st.pages, "page"), plural64(st.records, "record"))
 	if st.total > 0 {
 		pct := float64(st.records) * 100 / float64(st.total)
 		s += fmt.Sprintf(" of %s (%.0f%%)", count(st.total), pct)

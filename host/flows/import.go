@@ -188,7 +188,7 @@ func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 	w.words = im.words
 	w.onWrite = func() {
 		t := w.tally()
-		s := fmt.Sprintf("Importing: %s of %s records: %s ok, %s failed, %s unknown", count(t.Records), count(total), count(t.OK), count(t.Failed), count(t.Unknown))
+		s := fmt.Sprintf("Importing: %s of %s: %s ok, %s failed, %s unknown", count(t.Records), plural64(total, "record"), count(t.OK), count(t.Failed), count(t.Unknown))
 		if t.Earlier > 0 {
 			s += fmt.Sprintf(", %s done before (skipped)", count(t.Earlier))
 		}

@@ -149,8 +149,8 @@ func (r *Report) run(ctx context.Context) (ReportSummary, error) {
 			if ctx.Err() != nil {
 				err = errInterrupted
 			}
-			return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s rows from %d of %s are saved; run the same command with ⟪resume⟫ to continue",
-				count(st.rows), st.jobsDone, plural(len(jobs), "job"))}
+			return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s from %d of %s %s saved; run the same command with ⟪resume⟫ to continue",
+				plural64(st.rows, "row"), st.jobsDone, plural(len(jobs), "job"), map[bool]string{true: "is", false: "are"}[st.rows == 1])}
 		}
 		return sum, err
 	}
@@ -189,8 +189,8 @@ func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, 
 				return err
 			}
 		}
-		r.Progress.Update("Report: %d of %d jobs created, %d processing, %d downloaded, %s rows",
-			next, len(jobs), processing(jobs[:next]), done, count(st.rows))
+		r.Progress.Update("Report: %d of %s created, %d processing, %d downloaded, %s",
+			next, plural(len(jobs), "job"), processing(jobs[:next]), done, plural64(st.rows, "row"))
 		if done == len(jobs) {
 			return nil
 		}

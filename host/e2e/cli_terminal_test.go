@@ -147,9 +147,9 @@ func TestInteractiveCreateOffersOptionalSettings(t *testing.T) {
 		{"Access token (input hidden): ", sim.AccessToken},
 		{"Token secret (input hidden): ", sim.TokenSecret},
 		{"Optional settings: press Enter to leave one out (its default, if shown, applies).", ""},
+		{"Ads account ID (optional): ", sim.AccountID},
 		{"Base URI (default https://ads-api.x.com): ", sim.URL},
 		{"API version (default 12): ", ""},
-		{"Ads account ID (optional): ", sim.AccountID},
 	} {
 		pos = term.waitFor(s.prompt, pos)
 		if s.answer != "" || strings.HasSuffix(s.prompt, ": ") {

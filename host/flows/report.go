@@ -167,6 +167,8 @@ func (r *Report) run(ctx context.Context) (ReportSummary, error) {
 // to out.
 func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, spool *os.File, out *reportOut, st *reportState) error {
 	delay := r.PollInterval
+	base := int64(done) // downloaded by the runs this one resumes
+	measure(r.Progress, Measure{Task: "Report", Unit: "jobs", Done: base, Total: int64(len(jobs)), Base: base})
 	for {
 		for next < len(jobs) && processing(jobs[:next]) < r.MaxJobs {
 			ok, err := r.create(ctx, jobs[next], st)
@@ -189,6 +191,8 @@ func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, 
 				return err
 			}
 		}
+		measure(r.Progress, Measure{Task: "Report", Unit: "jobs", Done: int64(done), Total: int64(len(jobs)), Base: base,
+			Note: fmt.Sprintf("%d processing, %s", processing(jobs[:next]), plural64(st.rows, "row"))})
 		r.Progress.Update("Report: %d of %s created, %d processing, %d downloaded, %s",
 			next, plural(len(jobs), "job"), processing(jobs[:next]), done, plural64(st.rows, "row"))
 		if done == len(jobs) {

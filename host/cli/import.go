@@ -63,7 +63,7 @@ its occurrence number (the second identical line of a file is a second
 record). So an import run again, with the same file or with an edited one
 (a malformed line fixed, lines added, moved or removed), skips every record
 that is done (its result line says "earlier": true, and the summary on
-stderr, shown on a terminal or with --progress plain, counts them); --again
+stderr, shown unless --progress none, counts them); --again
 sends them anyway, on purpose. A record that failed is sent again.
 
 A create (POST) whose outcome is unknown (the connection broke after it was

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +170,69 @@ func TestInteractiveCreateOffersOptionalSettings(t *testing.T) {
 	}
 	if strings.Contains(shown, "api_version") {
 		t.Errorf("the API version left out was saved:\n%s", shown)
+	}
+}
+
+// clearLine is what clears the progress bar's line.
+const clearLine = "\x1b[2K\r"
+
+// On a terminal an export shows a progress bar with its rate and time
+// left, to the total --max-records sets (not the API's); the bar is
+// cleared before the summary line, which stays alone on its line.
+func TestExportProgressBarOnATerminal(t *testing.T) {
+	sim, home := flowHome(t, "--campaigns", "300", "--fault", "slow,delay=150ms,method=GET,path=/campaigns")
+	out := filepath.Join(t.TempDir(), "campaigns.jsonl")
+	term := onTerminal(t, home, nil, "export", "Prod", "accounts/"+sim.AccountID+"/campaigns", "-F", "count=20", "--max-records", "100", "--out", out)
+	if code := term.exit(60*time.Second, "after the export"); code != 0 {
+		t.Fatalf("exit status %d:\n%q", code, term.screen())
+	}
+	screen := term.waitForOutput()
+	for _, want := range []string{"Exporting: ", " records/s, about ", "s left", "/100)", "% |"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the terminal never showed %q:\n%q", want, screen)
+		}
+	}
+	if strings.Contains(screen, "/300)") || strings.Contains(screen, " of 300") {
+		t.Errorf("the bar is to the API's total, not to --max-records:\n%q", screen)
+	}
+	summary := clearLine + "Exported 100 records in 5 pages to " + out + " in "
+	i := strings.Index(screen, summary)
+	if i < 0 {
+		t.Fatalf("the summary does not follow the cleared bar:\n%q", screen)
+	}
+	if rest := screen[i+len(summary):]; strings.Contains(rest, "%") || strings.Count(strings.TrimRight(rest, "\r\n"), "\n") > 0 {
+		t.Errorf("something follows the summary: %q", rest)
+	}
+}
+
+// An error is printed on a line of its own: the bar is cleared first.
+func TestExportProgressBarClearedBeforeAnError(t *testing.T) {
+	sim, home := flowHome(t, "--fault", "cursor_cycle,path=/campaigns", "--fault", "slow,delay=150ms,method=GET,path=/campaigns")
+	out := filepath.Join(t.TempDir(), "campaigns.jsonl")
+	term := onTerminal(t, home, nil, "export", "Prod", "accounts/"+sim.AccountID+"/campaigns", "-F", "count=5", "--out", out)
+	if code := term.exit(60*time.Second, "after the cycle"); code != 1 {
+		t.Fatalf("exit status %d:\n%q", code, term.screen())
+	}
+	screen := term.waitForOutput()
+	bar, errLine := strings.LastIndex(screen, "% |"), strings.Index(screen, clearLine+"error: ")
+	if bar < 0 || errLine < bar {
+		t.Errorf("want the bar, then the error after the bar was cleared:\n%q", screen)
+	}
+}
+
+// Without a terminal the default is one summary line at the end, on
+// stderr: a run in a script is not silent; --progress none is.
+func TestExportSummaryLineWithoutATerminal(t *testing.T) {
+	sim, home := flowHome(t)
+	out := filepath.Join(t.TempDir(), "campaigns.jsonl")
+	args := []string{"export", "Prod", "accounts/" + sim.AccountID + "/campaigns", "-F", "count=10", "--out", out}
+	r := mustRun(t, home, nil, args...)
+	summary := regexp.MustCompile(`^Exported \d+ records in 3 pages to ` + regexp.QuoteMeta(out) + ` in \S+\n$`)
+	if !summary.MatchString(r.stderr) || r.stdout != "" {
+		t.Errorf("stderr %q, stdout %q: want the summary line alone", r.stderr, r.stdout)
+	}
+	r = mustRun(t, home, nil, append(args, "--restart", "--progress", "none")...)
+	if r.stderr != "" {
+		t.Errorf("--progress none wrote %q", r.stderr)
 	}
 }

@@ -83,9 +83,9 @@ func TestConnectorsShowJSONMatchesTheSpecTable(t *testing.T) {
 		{"consumer_secret", "Consumer secret", "string", true, true, "simple", "<null>"},
 		{"access_token", "Access token", "string", true, true, "simple", "<null>"},
 		{"token_secret", "Token secret", "string", true, true, "simple", "<null>"},
+		{"account_id", "Ads account ID", "string", false, false, "simple", "<null>"}, // with the connection's settings (issue 16)
 		{"base_uri", "Base URI", "url", false, false, "http", "https://ads-api.x.com"},
 		{"api_version", "API version", "string", false, false, "http", "12"},
-		{"account_id", "Ads account ID", "string", false, false, "http", "<null>"},
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)

@@ -127,7 +127,11 @@ func promptOne(ctx context.Context, io *iostreams.IOStreams, d asker, fd schema.
 		var err error
 		switch {
 		case fd.Kind == schema.KindText && fd.Secret:
-			text, err = io.Prompt(ctx, fd.Label+" (the path of a file that holds it"+map[bool]string{true: ", optional"}[optional]+"): ", false)
+			label := fd.Label + " (the path of a file that holds it): "
+			if optional {
+				label = fd.Label + " (the path of a file that holds it, optional): "
+			}
+			text, err = io.Prompt(ctx, label, false)
 		case fd.Kind == schema.KindText || fd.Kind == schema.KindKeyValues:
 			text, err = promptLines(ctx, io, fd)
 		default:

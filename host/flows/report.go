@@ -149,8 +149,12 @@ func (r *Report) run(ctx context.Context) (ReportSummary, error) {
 			if ctx.Err() != nil {
 				err = errInterrupted
 			}
+			verb := "are"
+			if st.rows == 1 {
+				verb = "is"
+			}
 			return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s from %d of %s %s saved; run the same command with ⟪resume⟫ to continue",
-				plural64(st.rows, "row"), st.jobsDone, plural(len(jobs), "job"), map[bool]string{true: "is", false: "are"}[st.rows == 1])}
+				plural64(st.rows, "row"), st.jobsDone, plural(len(jobs), "job"), verb)}
 		}
 		return sum, err
 	}

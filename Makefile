@@ -5,7 +5,8 @@ BIN     := bin
 # it): a tag vX.Y.Z gives X.Y.Z (X.Y.Z-N-gHASH past it); without one,
 # 0.1.0-dev+HASH.
 VERSION ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null | sed 's/^v//' | grep . || echo "0.1.0-dev+$$(git describe --always --dirty 2>/dev/null || echo unknown)")
-LDFLAGS := -s -w -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION) \
+LDFLAGS := -s -w -X github.com/openintegrator/integrator/host/cli.Version=$(VERSION) \
+           -X github.com/openintegrator/integrator/plugin/twitterads.Version=$(VERSION) \
            -X github.com/openintegrator/integrator/plugin/httpoauth1.Version=$(VERSION)
 
 PROTO := shared/proto/connectorv1/connector.proto
@@ -63,7 +64,9 @@ demo: build
 	  -F funding_instrument_id=$$FI -F daily_budget_amount_local_micro=5000000 -F entity_status=PAUSED; echo; \
 	step $(BIN)/integrator connections test demo; \
 	step $(BIN)/integrator export demo accounts/$$ACCOUNT/campaigns -F count=1000 --out "$$tmp/campaigns.jsonl" --progress plain; \
-	printf '%s campaigns in %s; the first:\n' "$$(wc -l <"$$tmp/campaigns.jsonl")" "$$tmp/campaigns.jsonl"; head -n1 "$$tmp/campaigns.jsonl" | cut -c1-200; \
+	printf '%s campaigns in %s (deleted ones are left out); the first:\n' "$$(wc -l <"$$tmp/campaigns.jsonl")" "$$tmp/campaigns.jsonl"; head -n1 "$$tmp/campaigns.jsonl" | cut -c1-200; \
+	step $(BIN)/integrator export demo accounts/$$ACCOUNT/campaigns -F count=1000 -F with_deleted=true --out "$$tmp/all-campaigns.jsonl" --progress plain; \
+	printf '%s campaigns with the deleted ones (-F with_deleted=true)\n' "$$(wc -l <"$$tmp/all-campaigns.jsonl")"; \
 	CAMPAIGN=$$(head -n1 "$$tmp/campaigns.jsonl" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p'); \
 	for i in 1 2 3 4 5; do \
 	  printf '{"account_id":"%s","campaign_id":"%s","name":"Demo line item %s","objective":"ENGAGEMENTS","product_type":"PROMOTED_TWEETS","placements":["ALL_ON_TWITTER"],"bid_amount_local_micro":1500000,"entity_status":"PAUSED"}\n' "$$ACCOUNT" "$$CAMPAIGN" "$$i"; \

@@ -52,10 +52,7 @@ func DescribeExport(sum ExportSummary) string {
 	if sum.Resumed {
 		what += " (resumed)"
 	}
-	if sum.Restarts > 0 {
-		what += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
-	}
-	return what
+	return what + restarted(sum.Restarts)
 }
 
 // InvalidUTF8Warning is the warning for an export whose records hold bytes
@@ -83,10 +80,7 @@ func DescribeImport(sum ImportSummary, optionName func(string) string) string {
 			line += fmt.Sprintf(" (%d of them with an unknown outcome)", sum.EarlierUnknown)
 		}
 	}
-	if sum.Restarts > 0 {
-		line += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
-	}
-	return line
+	return line + restarted(sum.Restarts)
 }
 
 // ImportFailed reports whether an import leaves records that failed or
@@ -101,15 +95,22 @@ func UnknownOutcomeAdvice(optionName func(string) string) string {
 // DescribeReport says what a report did: "Report complete: 12 rows from 2
 // jobs (resumed)".
 func DescribeReport(sum ReportSummary) string {
-	jobs := "jobs"
-	if sum.Jobs == 1 {
-		jobs = "job"
-	}
 	resumed := ""
 	if sum.Resumed {
 		resumed = " (resumed)"
 	}
-	return fmt.Sprintf("Report complete: %d rows from %d %s%s", sum.Rows, sum.Jobs, jobs, resumed)
+	return fmt.Sprintf("Report complete: %s from %s%s%s", plural(int(sum.Rows), "row"), plural(sum.Jobs, "job"), resumed, restarted(sum.Restarts))
+}
+
+// restarted says how often the plugin was restarted, if at all.
+func restarted(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " (the plugin was restarted once)"
+	}
+	return fmt.Sprintf(" (the plugin was restarted %d times)", n)
 }
 
 // optionWords returns optionName, or, when it is nil, a function that

@@ -56,7 +56,7 @@ that could not be sent; the API's error goes to stderr.`,
   integrator api prod accounts/18ce54d4x5t/campaigns -F count=5 -F with_deleted=true
   integrator api prod -X POST accounts/18ce54d4x5t/campaigns -F name=Spring -F funding_instrument_id=lygyi -F daily_budget_amount_local_micro=5000000
   integrator api prod -X POST batch/accounts/18ce54d4x5t/campaigns --input ops.json`,
-		Args: cobra.ExactArgs(2),
+		Args: exactArgs("NAME", "PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name, opts.Path = args[0], args[1]
 			return apiRun(cmd.Context(), opts)

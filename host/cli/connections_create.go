@@ -26,8 +26,11 @@ plugin (every problem at once), then tested against the API (unless
 --no-test); the connection is saved only when both pass.
 
 Missing required settings are prompted for when standard input is a
-terminal; otherwise every missing setting is listed. 'integrator connectors
-show TYPE' lists the settings.
+terminal, then the optional ones are offered with their defaults shown
+(Enter leaves one out): the base URI, for a sandbox or a simulator, needs
+no flag. Otherwise every missing setting is listed. A command given every
+required setting never stops to ask. 'integrator connectors show TYPE'
+lists the settings.
 
 ` + secretsHelp,
 		Example: `  export TW_CONSUMER_SECRET=... TW_ACCESS_TOKEN=... TW_TOKEN_SECRET=...
@@ -36,7 +39,7 @@ show TYPE' lists the settings.
     --secret-env consumer_secret=TW_CONSUMER_SECRET \
     --secret-env access_token=TW_ACCESS_TOKEN \
     --secret-env token_secret=TW_TOKEN_SECRET`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return connectionsCreateRun(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVar(&opts.Type, "type", "", "the connector `TYPE` (see 'integrator connectors list')")
@@ -54,7 +57,7 @@ func connectionsCreateRun(ctx context.Context, opts *ConnectionsCreateOptions) e
 		return err
 	}
 	defer d.Close()
-	name, err := completeAndSave(ctx, f, d, opts.noTest)
+	name, err := completeAndSave(ctx, f, d, opts.noTest, true)
 	if err != nil {
 		return err
 	}

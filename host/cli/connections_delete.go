@@ -13,6 +13,7 @@ type ConnectionsDeleteOptions struct {
 	F     *Factory
 	Name  string
 	Force bool
+	Yes   bool
 }
 
 func newConnectionsDeleteCmd(f *Factory) *cobra.Command {
@@ -32,20 +33,42 @@ work is listed: exports and reports that stopped before their end (their
 name is created again), and imported records that a stopped run left in
 flight or whose outcome is unknown (forgetting them means an import through
 a connection created again under this name would send them again). Their FILE.part files are left
-where they are.`,
-		Args: cobra.ExactArgs(1),
+where they are.
+
+On a terminal it asks for confirmation first; --yes deletes without
+asking, and is needed when standard input is not a terminal (a script).`,
+		Example: "  integrator connections delete old-prod\n  integrator connections delete old-prod --yes",
+		Args:    exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return connectionsDeleteRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete it even with unfinished exports, reports or imports, forgetting them")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking for confirmation (needed when standard input is not a terminal)")
 	return cmd
 }
 
 func connectionsDeleteRun(ctx context.Context, opts *ConnectionsDeleteOptions) error {
 	f := opts.F
-	d, err := f.App().DeleteConnection(ctx, opts.Name, opts.Force)
+	c, err := f.App().Connection(ctx, opts.Name)
+	if err != nil {
+		return err
+	}
+	if !opts.Yes {
+		if !f.IO.IsStdinTTY() {
+			return fmt.Errorf("connections delete %s: standard input is not a terminal to confirm the delete; add --yes to delete connection %q without being asked", c.Name, c.Name)
+		}
+		answer, err := f.IO.Prompt(ctx, fmt.Sprintf("Delete connection %q (%s) with its sealed secrets, checkpoints and import ledgers? [y/N]: ", c.Name, c.Type), false)
+		if err != nil {
+			return err
+		}
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(f.IO.ErrOut, "Nothing was deleted.")
+			return exit1
+		}
+	}
+	d, err := f.App().DeleteConnection(ctx, c.Name, opts.Force)
 	if err != nil {
 		return err
 	}

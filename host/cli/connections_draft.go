@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -14,11 +15,12 @@ import (
 	"github.com/openintegrator/integrator/shared"
 )
 
-// completeAndSave asks for the settings the draft lacks, validates and
+// completeAndSave asks for the settings the draft lacks (and, with offer,
+// offers the optional ones once a prompt was needed), validates and
 // (unless noTest) tests them, printing what the plugin says, and saves the
 // connection when both pass. It returns the name saved.
-func completeAndSave(ctx context.Context, f *Factory, d *app.Draft, noTest bool) (string, error) {
-	if err := promptMissing(f.IO, d); err != nil {
+func completeAndSave(ctx context.Context, f *Factory, d *app.Draft, noTest, offer bool) (string, error) {
+	if err := promptMissing(ctx, f.IO, d, offer); err != nil {
 		return "", err
 	}
 	if err := validateAndTest(ctx, f, d, noTest); err != nil {
@@ -31,6 +33,7 @@ func completeAndSave(ctx context.Context, f *Factory, d *app.Draft, noTest bool)
 type asker interface {
 	Spec() schema.Spec
 	Missing() []schema.Field
+	Optional() []schema.Field
 	Set(key, text string) error
 	SetFile(key, path string) error
 }
@@ -40,8 +43,11 @@ type asker interface {
 // fails listing every one of them. It asks in schema order and looks at
 // what is missing again after each answer, so a setting that applies only
 // for some value of another is asked for once that value is known, and
-// never otherwise.
-func promptMissing(io *iostreams.IOStreams, d asker) error {
+// never otherwise. With offer, it then offers the optional settings not
+// given (app.OptionalSettings), each with its default shown: Enter leaves
+// it out. Nothing is asked when nothing is missing: a command given every
+// required setting never stops to ask.
+func promptMissing(ctx context.Context, io *iostreams.IOStreams, d asker, offer bool) error {
 	need := d.Missing()
 	if len(need) == 0 {
 		return nil
@@ -58,22 +64,40 @@ func promptMissing(io *iostreams.IOStreams, d asker) error {
 		return fmt.Errorf("missing settings, and standard input is not a terminal to ask for them:\n%s", strings.Join(lines, "\n"))
 	}
 	asked := map[string]bool{}
+	offered := false
 	for {
-		var fd schema.Field
-		for _, f := range d.Missing() {
-			if !asked[f.Key] {
-				fd = f
-				break
-			}
-		}
+		fd, optional := nextPrompt(d, asked, offer)
 		if fd.Key == "" {
 			return nil
 		}
+		if optional && !offered {
+			offered = true
+			fmt.Fprintln(io.ErrOut, "\nOptional settings: press Enter to leave one out (its default, if shown, applies).")
+		}
 		asked[fd.Key] = true
-		if err := promptOne(io, d, fd); err != nil {
+		if err := promptOne(ctx, io, d, fd, optional); err != nil {
 			return err
 		}
 	}
+}
+
+// nextPrompt returns the first setting not asked yet that is missing,
+// else (with offer) the first optional one, and whether it is optional;
+// a zero Field when there is none.
+func nextPrompt(d asker, asked map[string]bool, offer bool) (schema.Field, bool) {
+	for _, f := range d.Missing() {
+		if !asked[f.Key] {
+			return f, false
+		}
+	}
+	if offer {
+		for _, f := range d.Optional() {
+			if !asked[f.Key] {
+				return f, true
+			}
+		}
+	}
+	return schema.Field{}, false
 }
 
 // dependents lists the keys among need that a condition of another field
@@ -95,24 +119,31 @@ func dependents(spec schema.Spec, need []schema.Field) []string {
 // takes. A multi-line secret (a PEM key) is read from a file whose path is
 // asked for: pasting it into a terminal without echo is error-prone. Other
 // multi-line text and key/value lists are read line by line up to an
-// empty line.
-func promptOne(io *iostreams.IOStreams, d asker, fd schema.Field) error {
+// empty line. An optional setting answered with nothing is left out.
+func promptOne(ctx context.Context, io *iostreams.IOStreams, d asker, fd schema.Field, optional bool) error {
 	fmt.Fprintf(io.ErrOut, "\n%s\n", strings.Join(wrap(fd.Help, 76), "\n"))
 	for {
 		var text string
 		var err error
 		switch {
 		case fd.Kind == schema.KindText && fd.Secret:
-			text, err = io.Prompt(fd.Label+" (the path of a file that holds it): ", false)
+			label := fd.Label + " (the path of a file that holds it): "
+			if optional {
+				label = fd.Label + " (the path of a file that holds it, optional): "
+			}
+			text, err = io.Prompt(ctx, label, false)
 		case fd.Kind == schema.KindText || fd.Kind == schema.KindKeyValues:
-			text, err = promptLines(io, fd)
+			text, err = promptLines(ctx, io, fd)
 		default:
-			text, err = io.Prompt(promptLabel(fd), fd.Secret)
+			text, err = io.Prompt(ctx, promptLabel(fd, optional), fd.Secret)
 		}
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", fd.Key, err)
 		}
-		if text == "" && fd.Required {
+		switch {
+		case text == "" && optional:
+			return nil
+		case text == "" && fd.Required:
 			fmt.Fprintf(io.ErrOut, "%s is required.\n", fd.Label)
 			continue
 		}
@@ -152,8 +183,9 @@ func outOfBounds(fd schema.Field, text string) string {
 }
 
 // promptLabel is the prompt of a one-line setting: its label, then its
-// options or range, and (input hidden) for a secret.
-func promptLabel(fd schema.Field) string {
+// options or range, for an optional one its default (or "optional"), and
+// (input hidden) for a secret.
+func promptLabel(fd schema.Field, optional bool) string {
 	label := fd.Label
 	switch {
 	case len(fd.Options) > 0:
@@ -162,6 +194,12 @@ func promptLabel(fd schema.Field) string {
 		label += " [true|false]"
 	case fd.RangeText() != "":
 		label += " (" + fd.RangeText() + ")"
+	}
+	switch {
+	case optional && fd.Default != "":
+		label += " (default " + fd.Default + ")"
+	case optional:
+		label += " (optional)"
 	}
 	if fd.Secret {
 		label += " (input hidden)"
@@ -172,7 +210,7 @@ func promptLabel(fd schema.Field) string {
 // promptLines reads lines up to an empty one and returns them joined with
 // line breaks: a multi-line text, or a key/value list's NAME=VALUE
 // entries (plain ones; a secret entry is given with a flag).
-func promptLines(io *iostreams.IOStreams, fd schema.Field) (string, error) {
+func promptLines(ctx context.Context, io *iostreams.IOStreams, fd schema.Field) (string, error) {
 	what := "type or paste it"
 	if fd.Kind == schema.KindKeyValues {
 		what = "one NAME=VALUE entry a line; give a secret value with --secret-env " + schema.EntryKey(fd.Key, "NAME") + "=ENVVAR instead"
@@ -180,7 +218,7 @@ func promptLines(io *iostreams.IOStreams, fd schema.Field) (string, error) {
 	fmt.Fprintf(io.ErrOut, "%s (%s, then an empty line):\n", fd.Label, what)
 	var lines []string
 	for {
-		line, err := io.Prompt("", false)
+		line, err := io.Prompt(ctx, "", false)
 		if err != nil {
 			return "", err
 		}
@@ -236,14 +274,37 @@ func validateAndTest(ctx context.Context, f *Factory, d *app.Draft, noTest bool)
 }
 
 // printPing writes a connection test's diagnostics, outcome and facts.
-func printPing(f *Factory, res shared.PingResult) {
-	printDiagnostics(f.IO.ErrOut, res.Diagnostics)
+func printPing(f *Factory, res shared.PingResult) { writePing(f.IO.ErrOut, res) }
+
+// writePing writes a connection test's result: its diagnostics, then
+// "Connection test: ok (latency 6.6ms)" and the plugin's facts. The
+// latency is shown once: the result's, else the plugin's latency fact,
+// which is then not listed again.
+func writePing(w io.Writer, res shared.PingResult) {
+	printDiagnostics(w, res.Diagnostics)
 	status := "failed"
 	if res.OK {
 		status = "ok"
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Connection test: %s (%s)\n", status, res.Latency.Round(time.Millisecond))
+	latency := ""
+	if res.Latency > 0 {
+		latency = res.Latency.Round(time.Millisecond / 10).String()
+	}
+	var facts []shared.Fact
 	for _, fact := range res.Facts {
-		fmt.Fprintf(f.IO.ErrOut, "  %s: %s\n", fact.Key, fact.Value)
+		if fact.Key == "latency" {
+			if latency == "" {
+				latency = fact.Value
+			}
+			continue
+		}
+		facts = append(facts, fact)
+	}
+	if latency != "" {
+		status += " (latency " + latency + ")"
+	}
+	fmt.Fprintf(w, "Connection test: %s\n", status)
+	for _, fact := range facts {
+		fmt.Fprintf(w, "  %s: %s\n", fact.Key, fact.Value)
 	}
 }

@@ -28,7 +28,7 @@ The new settings are validated and tested (unless --no-test); nothing is
 stored unless both pass.
 
 ` + secretsHelp,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return connectionsEditRun(cmd.Context(), opts)
@@ -51,7 +51,7 @@ func connectionsEditRun(ctx context.Context, opts *ConnectionsEditOptions) error
 	if d.SecretsToReenter() && !f.IO.IsStdinTTY() {
 		fmt.Fprintln(f.IO.ErrOut, "Every secret must be entered again when a connection is edited.")
 	}
-	name, err := completeAndSave(ctx, f, d, opts.noTest)
+	name, err := completeAndSave(ctx, f, d, opts.noTest, false)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func newConnectionsTestCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "test NAME",
 		Short: "Test a saved connection against the API (exit 0 when ok, 1 when not)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return connectionsTestRun(cmd.Context(), opts)

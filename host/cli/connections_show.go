@@ -21,7 +21,7 @@ func newConnectionsShowCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show a connection's settings; secrets show as (set)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return connectionsShowRun(cmd.Context(), opts)

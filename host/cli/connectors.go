@@ -38,7 +38,7 @@ to ask for its schema; the first binary loaded for a type becomes trusted.
 A file that is not a working plugin, or that changed since it was trusted,
 is skipped with a warning on stderr; see 'integrator plugins list' and
 'integrator plugins trust'.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return connectorsListRun(cmd.Context(), opts) },
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array")

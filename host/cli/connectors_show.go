@@ -44,7 +44,7 @@ when the plugin has any, and for each field its "section", "show_when"
 "conversions" ({"to", "settings": [{"key", and "from", "value" or
 "template"}], "notes"}) when it declares any.`,
 		Example: "  integrator connectors show twitter-ads\n  integrator connectors show twitter-ads --json",
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs("TYPE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Type = args[0]
 			return connectorsShowRun(cmd.Context(), opts)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,5 +103,16 @@ HTTP settings (advanced):
 `
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// Twitter Ads' account id is shown with the connection's settings, not
+// under "HTTP settings (advanced)".
+func TestAccountIDWithTheConnectionSettings(t *testing.T) {
+	out := newCLI(t, true).mustRun("connectors", "show", "twitter-ads").stdout
+	settings, advanced := strings.Index(out, "\nSettings:\n"), strings.Index(out, "\nHTTP settings (advanced):\n")
+	account := strings.Index(out, "\n  account_id  Ads account ID")
+	if settings < 0 || advanced < 0 || account < 0 || !(settings < account && account < advanced) {
+		t.Errorf("account_id is not among the settings before the HTTP ones:\n%s", out)
 	}
 }

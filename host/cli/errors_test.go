@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -28,7 +29,12 @@ func TestCommandErrorWording(t *testing.T) {
 				"  - 2 imported records whose outcome is unknown\n" +
 				"Nothing was deleted: finish or resume it first, or run this with --force to delete the connection anyway"},
 		{&app.InUseError{Name: "Prod"}, `connection "Prod": a run started using it just now; nothing was deleted`},
-		{&app.NotFoundError{Name: "Prod"}, `no such connection: "Prod"`},
+		{&app.NotFoundError{Name: "Prod"}, `no such connection: "Prod" (see 'integrator connections list')`},
+		{&similarError{err: &app.NotFoundError{Name: "prd"}, similar: []string{"prod"}}, `no such connection: "prd"; did you mean "prod"? (see 'integrator connections list')`},
+		{&similarError{err: &app.UnknownTypeError{Type: "twiter", Known: []string{"http", "twitter-ads"}}, similar: []string{"twitter-ads"}},
+			`unknown connector type "twiter"; did you mean "twitter-ads"? (known types: http, twitter-ads; see 'integrator connectors list')`},
+		{&similarError{err: fmt.Errorf("export: %w", &app.NotFoundError{Name: "prd"}), similar: []string{"prod", "Prod2", "prod3"}},
+			`export: no such connection: "prd"; did you mean "prod", "Prod2" or "prod3"?`},
 		{other, "something else"},
 	} {
 		if got := commandError(tt.err); got.Error() != tt.want {

@@ -77,7 +77,7 @@ that rejects invalid UTF-8.`,
 		Example: `  integrator export prod accounts/18ce54d4x5t/campaigns -F count=1000 --out campaigns.jsonl
   integrator export prod accounts/18ce54d4x5t/campaigns -F count=1000 --out campaigns.jsonl --resume
   integrator export prod accounts/18ce54d4x5t/line_items -F with_deleted=true --max-records 50`,
-		Args: cobra.ExactArgs(2),
+		Args: exactArgs("NAME", "PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RecordsSet = cmd.Flags().Changed("records")
 			opts.Name, opts.Path = args[0], args[1]

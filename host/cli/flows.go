@@ -17,7 +17,8 @@ func flowCommands(f *Factory) []*cobra.Command {
 
 // runFlow runs a flow of the core through the connection name, reporting
 // its progress as --progress asks, and returns its summary and the
-// progress writer for the last line.
+// progress writer for the last line. Data written to a terminal clears
+// the live progress first; so does an error, before it is printed.
 func runFlow[O, S any](ctx context.Context, f *Factory, name, progressMode string, opts O,
 	run func(*app.App, context.Context, app.Flow, O) (S, error)) (S, *Progress, error) {
 	pr, err := newProgress(f, progressMode)
@@ -25,13 +26,20 @@ func runFlow[O, S any](ctx context.Context, f *Factory, name, progressMode strin
 		var none S
 		return none, nil, err
 	}
-	sum, err := run(f.App(), ctx, app.Flow{Connection: name, Progress: pr, Stdout: f.IO.Out, OptionName: flagName}, opts)
+	stdout := f.IO.Out
+	if f.IO.IsStdoutTTY() {
+		stdout = pr.Data(stdout)
+	}
+	sum, err := run(f.App(), ctx, app.Flow{Connection: name, Progress: pr, Stdout: stdout, OptionName: flagName}, opts)
+	if err != nil {
+		pr.Clear()
+	}
 	return sum, pr, err
 }
 
 // progressFlag adds --progress.
 func progressFlag(cmd *cobra.Command, p *string) {
-	cmd.Flags().StringVar(p, "progress", "auto", "show progress on stderr as `MODE`: auto (when it is a terminal), plain (lines, for logs) or none")
+	cmd.Flags().StringVar(p, "progress", "auto", "show progress on stderr as `MODE`: auto (a progress bar on a terminal, else the summary line at the end), plain (lines, for logs) or none")
 }
 
 // newProgress returns the progress writer that --progress asks for.

@@ -63,7 +63,7 @@ its occurrence number (the second identical line of a file is a second
 record). So an import run again, with the same file or with an edited one
 (a malformed line fixed, lines added, moved or removed), skips every record
 that is done (its result line says "earlier": true, and the summary on
-stderr, shown on a terminal or with --progress plain, counts them); --again
+stderr, shown unless --progress none, counts them); --again
 sends them anyway, on purpose. A record that failed is sent again.
 
 A create (POST) whose outcome is unknown (the connection broke after it was
@@ -96,7 +96,7 @@ The exit status is 1 when any record failed or has an unknown outcome
   integrator import prod -X PUT 'accounts/{account_id}/campaigns/{id}' --in changes.jsonl --concurrency 8
   integrator import prod -X POST 'accounts/{account_id}/line_items' --in items.jsonl \
     --batch-path 'batch/accounts/{account_id}/line_items' --batch 40 --results results.jsonl`,
-		Args: cobra.ExactArgs(2),
+		Args: exactArgs("NAME", "PATH-TEMPLATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name, opts.PathTemplate = args[0], args[1]
 			return importRun(cmd.Context(), opts)

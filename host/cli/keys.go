@@ -46,7 +46,7 @@ the first, then rotates the key the first installed. Commands that save a
 connection hold it too, so no secret is sealed under a key being replaced.
 A rotation that was interrupted (its new key is left in master.key.new) is
 finished by the next one.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return keysRotateRun(cmd.Context(), opts) },
 	}
 	cmd.Flags().StringVar(&opts.NewKeyEnv, "new-key-env", "", "read the new key (base64 of 32 bytes) from environment variable `ENVVAR`")
@@ -66,7 +66,7 @@ func keysRotateRun(ctx context.Context, opts *KeysRotateOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Re-sealed %d secrets: master key %s replaced by %s.\n", r.Resealed, r.Old, r.New)
+	fmt.Fprintf(f.IO.ErrOut, "Re-sealed %s: master key %s replaced by %s.\n", plural(r.Resealed, "secret"), r.Old, r.New)
 	if r.FromEnv {
 		fmt.Fprintf(f.IO.ErrOut, "Now set %s to the value of %s; the old key no longer opens the secrets.\n", app.KeyEnv, opts.NewKeyEnv)
 	} else {

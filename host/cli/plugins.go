@@ -50,7 +50,7 @@ With --json, each plugin has its type, path, resolved_path (when path is
 a symlink: the file it leads to), status, version, protocol, sha256 (of
 the file), trusted (whether that is the trusted checksum of its type)
 and, when it is not, trusted_sha256.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return pluginsListRun(cmd.Context(), opts) },
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array")
@@ -115,7 +115,7 @@ recorded in place of the old one; the old and new checksums are shown.
 With --sha256 the binary is trusted only if it has that checksum (for
 example the one published with a release).`,
 		Example: "  integrator plugins trust twitter-ads\n  integrator plugins trust twitter-ads --sha256 9f86d081884c7d65...",
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs("TYPE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Type = args[0]
 			return pluginsTrustRun(cmd.Context(), opts)

@@ -51,7 +51,7 @@ kind. Give the values it cannot guess with --set, and keys that look like
 credentials but are public by design with --public (consumer_key,
 public_key, publishable_key and site_key are by default).`,
 		Example: "  integrator plugins check twitter-ads\n  integrator plugins check my-api --set account=123 --json",
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs("TYPE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Type = args[0]
 			return pluginsCheckRun(cmd.Context(), opts)

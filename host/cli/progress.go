@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sync"
 	"time"
+
+	"github.com/openintegrator/integrator/host/app"
 )
 
 // ProgressMode says how a run's progress is written on standard error.
@@ -12,20 +15,22 @@ type ProgressMode int
 
 // The progress modes.
 const (
-	ProgressNone  ProgressMode = iota // nothing but errors
-	ProgressPlain                     // a line now and then, for logs
-	ProgressLive                      // one status line, redrawn, for a terminal
+	ProgressNone    ProgressMode = iota // nothing but errors, warnings and alerts
+	ProgressPlain                       // a line now and then, for logs
+	ProgressLive                        // a progress bar (or a status line), redrawn, for a terminal
+	ProgressSummary                     // the summary line at the end, for scripts
 )
 
 // ParseProgressMode reads --progress: auto, plain or none. auto means
-// live on a terminal and nothing otherwise.
+// live on a terminal, and otherwise the summary line alone: a run in a
+// script is not silent.
 func ParseProgressMode(s string, terminal bool) (ProgressMode, error) {
 	switch s {
 	case "auto", "":
 		if terminal {
 			return ProgressLive, nil
 		}
-		return ProgressNone, nil
+		return ProgressSummary, nil
 	case "plain":
 		return ProgressPlain, nil
 	case "none":
@@ -34,21 +39,26 @@ func ParseProgressMode(s string, terminal bool) (ProgressMode, error) {
 	return 0, fmt.Errorf("invalid progress mode %q: use auto, plain or none", s)
 }
 
-// Progress is the terminal renderer of a run's progress (an app.Progress),
-// on standard error. Its methods may be called from several goroutines; a
-// nil *Progress writes nothing.
+// Progress is the terminal renderer of a run's progress (an app.Progress,
+// and an app.Meter), on standard error. In live mode a run's measures are
+// drawn as a progress bar (progressbar.go), a status without them as a
+// line redrawn in place; either is cleared before any other line is
+// written, and put back after it. Its methods may be called from several
+// goroutines; a nil *Progress writes nothing.
 type Progress struct {
 	w    io.Writer
 	mode ProgressMode
 
 	mu     sync.Mutex
 	last   time.Time
-	status string // the live line on screen, "" if none
+	status string    // the live line on screen, "" if none
+	bar    *meterBar // the live bar, once a run measures; nil before
+	now    func() time.Time
 }
 
 // NewProgress returns a progress writer on w.
 func NewProgress(w io.Writer, mode ProgressMode) *Progress {
-	p := &Progress{w: w, mode: mode}
+	p := &Progress{w: w, mode: mode, now: time.Now}
 	if mode == ProgressPlain {
 		p.last = time.Now() // a run shorter than plainEvery prints only its result
 	}
@@ -60,14 +70,20 @@ const (
 	plainEvery = 2 * time.Second
 )
 
+var _ app.Meter = (*Progress)(nil)
+
 // Update sets the status. It is written at most every so often: redrawn
-// in place in live mode, as a new line in plain mode.
+// in place in live mode (unless a bar shows the run's measures), as a new
+// line in plain mode.
 func (p *Progress) Update(format string, args ...any) {
-	if p == nil || p.mode == ProgressNone {
+	if p == nil || (p.mode != ProgressLive && p.mode != ProgressPlain) {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.bar != nil {
+		return
+	}
 	every := liveEvery
 	if p.mode == ProgressPlain {
 		every = plainEvery
@@ -78,9 +94,26 @@ func (p *Progress) Update(format string, args ...any) {
 	}
 }
 
+// Measure draws the run's counts as a progress bar, in live mode only.
+func (p *Progress) Measure(m app.Measure) {
+	if p == nil || p.mode != ProgressLive {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar == nil || !p.bar.fits(m) {
+		if p.bar != nil {
+			p.bar.clear()
+		}
+		p.bar = newMeterBar(p.w, m, p.now())
+	}
+	p.clearStatus()
+	p.bar.update(m, p.now())
+}
+
 // Note writes a line that stays, such as a restart or a wait.
 func (p *Progress) Note(format string, args ...any) {
-	if p == nil || p.mode == ProgressNone {
+	if p == nil || (p.mode != ProgressLive && p.mode != ProgressPlain) {
 		return
 	}
 	p.always("", format, args...)
@@ -101,15 +134,13 @@ func (p *Progress) always(prefix, format string, args ...any) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	status := p.status
-	p.clear()
+	restore := p.hide()
 	fmt.Fprintf(p.w, prefix+format+"\n", args...)
-	if status != "" {
-		p.show(status)
-	}
+	restore()
 }
 
-// Done writes the final status as a line that stays.
+// Done writes the final status as a line that stays: the summary, in
+// every mode but none.
 func (p *Progress) Done(format string, args ...any) {
 	if p == nil || p.mode == ProgressNone {
 		return
@@ -121,9 +152,11 @@ func (p *Progress) Done(format string, args ...any) {
 }
 
 // Shown reports whether statuses are written at all.
-func (p *Progress) Shown() bool { return p != nil && p.mode != ProgressNone }
+func (p *Progress) Shown() bool {
+	return p != nil && (p.mode == ProgressLive || p.mode == ProgressPlain)
+}
 
-// Clear removes the live line, before an error is printed.
+// Clear removes the live line or bar, before an error is printed.
 func (p *Progress) Clear() {
 	if p == nil {
 		return
@@ -131,6 +164,46 @@ func (p *Progress) Clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
+}
+
+// Data returns a writer for the run's data that shares the terminal
+// with the progress: each write clears the live line or bar first, and
+// puts it back after a write that ends a line.
+func (p *Progress) Data(w io.Writer) io.Writer {
+	if p == nil || p.mode != ProgressLive {
+		return w
+	}
+	return dataWriter{p, w}
+}
+
+type dataWriter struct {
+	p *Progress
+	w io.Writer
+}
+
+func (d dataWriter) Write(b []byte) (int, error) {
+	d.p.mu.Lock()
+	defer d.p.mu.Unlock()
+	restore := d.p.hide()
+	n, err := d.w.Write(b)
+	if bytes.HasSuffix(b, []byte("\n")) {
+		restore()
+	}
+	return n, err
+}
+
+// hide clears what is live on screen and returns what puts it back.
+func (p *Progress) hide() (restore func()) {
+	status, barShown := p.status, p.bar != nil && p.bar.shown
+	p.clear()
+	return func() {
+		switch {
+		case status != "":
+			p.show(status)
+		case barShown:
+			p.bar.redraw()
+		}
+	}
 }
 
 func (p *Progress) show(s string) {
@@ -143,6 +216,13 @@ func (p *Progress) show(s string) {
 }
 
 func (p *Progress) clear() {
+	p.clearStatus()
+	if p.bar != nil {
+		p.bar.clear()
+	}
+}
+
+func (p *Progress) clearStatus() {
 	if p.status != "" {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.status = ""

@@ -61,7 +61,7 @@ func TestParseProgressMode(t *testing.T) {
 		terminal bool
 		want     ProgressMode
 	}{
-		{"auto", true, ProgressLive}, {"auto", false, ProgressNone}, {"", true, ProgressLive},
+		{"auto", true, ProgressLive}, {"auto", false, ProgressSummary}, {"", true, ProgressLive},
 		{"plain", true, ProgressPlain}, {"none", true, ProgressNone},
 	} {
 		if got, err := ParseProgressMode(tt.s, tt.terminal); err != nil || got != tt.want {

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/openintegrator/integrator/host/app"
 	"github.com/openintegrator/integrator/host/iostreams"
 	"github.com/openintegrator/integrator/schema"
 )
@@ -16,8 +18,9 @@ type fakeDraft struct {
 	files map[string]string
 }
 
-func (d *fakeDraft) Spec() schema.Spec       { return d.spec }
-func (d *fakeDraft) Missing() []schema.Field { return d.spec.Missing(d.cfg) }
+func (d *fakeDraft) Spec() schema.Spec        { return d.spec }
+func (d *fakeDraft) Missing() []schema.Field  { return d.spec.Missing(d.cfg) }
+func (d *fakeDraft) Optional() []schema.Field { return app.OptionalSettings(d.spec, d.cfg) }
 func (d *fakeDraft) Set(key, text string) error {
 	f, _ := d.spec.Field(key)
 	v, err := schema.ParseValue(f, text)
@@ -67,7 +70,7 @@ func TestPromptsAskOnlyWhatApplies(t *testing.T) {
 		ios.SetStdinTTY(true)
 		in.WriteString(tt.answers)
 		d := newFakeDraft()
-		if err := promptMissing(ios, d); err != nil {
+		if err := promptMissing(context.Background(), ios, d, false); err != nil {
 			t.Fatalf("%q: %v\n%s", tt.answers, err, errOut)
 		}
 		got := errOut.String()
@@ -99,7 +102,7 @@ func TestPromptsAskOnlyWhatApplies(t *testing.T) {
 func TestMissingWithoutATerminal(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	d := newFakeDraft()
-	err := promptMissing(ios, d)
+	err := promptMissing(context.Background(), ios, d, false)
 	want := "missing settings, and standard input is not a terminal to ask for them:\n" +
 		"  signature_method (Signature method): give it with --set signature_method=VALUE\n" +
 		"  (once given, signature_method may need more settings: see 'integrator connectors show form')"
@@ -107,7 +110,7 @@ func TestMissingWithoutATerminal(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 	d.cfg["signature_method"] = schema.StringValue("RSA-SHA1")
-	err = promptMissing(ios, d)
+	err = promptMissing(context.Background(), ios, d, false)
 	want = "missing settings, and standard input is not a terminal to ask for them:\n" +
 		"  private_key (Private key): give it with --secret-file private_key=FILE, --secret-env private_key=ENVVAR or --secrets-file FILE"
 	if err == nil || err.Error() != want {
@@ -126,7 +129,7 @@ func TestPromptLines(t *testing.T) {
 	ios.SetStdinTTY(true)
 	in.WriteString("{\n  \"a\": 1\n}\n\na=1\nb=2=3\n\n")
 	d := &fakeDraft{spec: spec, cfg: schema.Config{}, files: map[string]string{}}
-	if err := promptMissing(ios, d); err != nil {
+	if err := promptMissing(context.Background(), ios, d, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := d.cfg.Text("body"); got != "{\n  \"a\": 1\n}" {
@@ -138,4 +141,49 @@ func TestPromptLines(t *testing.T) {
 	if !strings.Contains(errOut.String(), "Params (one NAME=VALUE entry a line; give a secret value with --secret-env params.NAME=ENVVAR instead, then an empty line):") {
 		t.Errorf("prompts:\n%s", errOut)
 	}
+}
+
+// adsSpec is a schema in the shape of Twitter Ads': no sections, one
+// required setting, optional ones with and without defaults.
+func adsSpec() schema.Spec {
+	return schema.Spec{Type: "ads", Name: "Ads", Version: "1.0.0", Fields: []schema.Field{
+		{Key: "consumer_key", Label: "Consumer key", Kind: schema.KindString, Required: true, View: schema.ViewSimple},
+		{Key: "account_id", Label: "Ads account ID", Kind: schema.KindString, View: schema.ViewSimple},
+		{Key: "base_uri", Label: "Base URI", Kind: schema.KindURL, Default: "https://ads-api.x.com", View: schema.ViewHTTP},
+		{Key: "api_version", Label: "API version", Kind: schema.KindString, Default: "12", View: schema.ViewHTTP},
+	}}
+}
+
+// Once a required setting had to be asked for, the optional ones are
+// offered, each with its default shown; Enter leaves one out. A command
+// that lacks nothing asks nothing.
+func TestPromptsOfferOptionalSettings(t *testing.T) {
+	ios, in, _, errOut := iostreams.Test()
+	ios.SetStdinTTY(true)
+	in.WriteString("my-key\nacc-1\nhttp://127.0.0.1:8080\n\n")
+	d := &fakeDraft{spec: adsSpec(), cfg: schema.Config{}, files: map[string]string{}}
+	if err := promptMissing(context.Background(), ios, d, true); err != nil {
+		t.Fatal(err)
+	}
+	got := errOut.String()
+	from := 0
+	for _, want := range []string{"Consumer key: ", "Optional settings: press Enter to leave one out (its default, if shown, applies).",
+		"Ads account ID (optional): ", "Base URI (default https://ads-api.x.com): ", "API version (default 12): "} {
+		i := strings.Index(got[from:], want)
+		if i < 0 {
+			t.Fatalf("%q not asked (in order) in:\n%s", want, got)
+		}
+		from += i + len(want)
+	}
+	if d.cfg.Text("consumer_key") != "my-key" || d.cfg.Text("account_id") != "acc-1" || d.cfg.Text("base_uri") != "http://127.0.0.1:8080" || d.cfg.Has("api_version") {
+		t.Errorf("settings: %v", d.cfg)
+	}
+
+	ios, in, _, errOut = iostreams.Test()
+	ios.SetStdinTTY(true)
+	d = &fakeDraft{spec: adsSpec(), cfg: schema.Config{"consumer_key": schema.StringValue("k")}, files: map[string]string{}}
+	if err := promptMissing(context.Background(), ios, d, true); err != nil || errOut.Len() != 0 {
+		t.Errorf("nothing missing, yet asked: %v\n%s", err, errOut)
+	}
+	_ = in
 }

@@ -63,7 +63,7 @@ its checkpoint vouches for (and says so when there is nothing to resume),
 and a part file another unfinished command owns is refused, naming it.`,
 		Example: `  integrator report prod --account 18ce54d4x5t --entity LINE_ITEM --ids 8u94t,8v7jo \
     --start 2026-01-01 --end 2026-05-01 --granularity DAY --metrics ENGAGEMENT,BILLING --out stats.jsonl`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			return reportRun(cmd.Context(), opts)

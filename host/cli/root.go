@@ -23,6 +23,7 @@ match wins:
 Plugins run as child processes over gRPC with mutual TLS; they receive only
 the environment they need (proxy and TLS root settings, TMPDIR, the log
 level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
+		Version:       versionLine(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -39,12 +40,18 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 	}
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
+	cmd.SetVersionTemplate("{{.Version}}\n")
+	cmd.SetFlagErrorFunc(flagError)
 	cmd.PersistentFlags().StringArrayVar(&f.PluginDirs, "plugin-dir", nil,
 		"search `DIR` for plugins before the default folders (repeatable)")
 	cmd.PersistentFlags().StringVar(&f.LogLevel, "log-level", DefaultLogLevel,
 		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
 	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f), newConsoleCmd(f))
 	cmd.AddCommand(flowCommands(f)...)
-	wordErrors(cmd)
+	cmd.AddCommand(newVersionCmd(f))
+	cmd.InitDefaultCompletionCmd()
+	guardGroups(cmd)
+	registerCompletions(cmd, f)
+	wordErrors(cmd, f)
 	return cmd
 }

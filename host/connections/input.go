@@ -92,8 +92,8 @@ func Collect(spec schema.Spec, base schema.Config, in Input, getenv func(string)
 		}
 		for _, e := range vals {
 			if !known(spec, e.key) {
-				problems = append(problems, fmt.Sprintf("--secrets-file %s, %s: %s is not a setting of %s (the settings are %s)",
-					in.SecretsFile, e.where, shownKey(e.key), spec.Name, strings.Join(fieldKeys(spec), ", ")))
+				problems = append(problems, fmt.Sprintf("--secrets-file %s, %s: %s is not a setting of %s (the keys are %s)",
+					in.SecretsFile, e.where, shownKey(e.key), spec.Name, strings.Join(fileKeys(spec), ", ")))
 				continue
 			}
 			put(e.key, e.value, in.SecretsFile, true)
@@ -221,10 +221,15 @@ func secretEnv(spec schema.Spec, kv string, getenv func(string) string, put func
 	return "", true
 }
 
-// fieldKeys lists the keys of spec's fields, in spec order.
-func fieldKeys(spec schema.Spec) []string {
+// fileKeys lists the keys a secrets file may give, in spec order: each
+// setting's, and LIST.NAME for a key/value list.
+func fileKeys(spec schema.Spec) []string {
 	out := make([]string, 0, len(spec.Fields))
 	for _, f := range spec.Fields {
+		if f.Kind == schema.KindKeyValues {
+			out = append(out, schema.EntryKey(f.Key, "NAME"))
+			continue
+		}
 		out = append(out, f.Key)
 	}
 	return out
@@ -245,10 +250,13 @@ type fileEntry struct {
 	where      string // "line 3", or "a key of the JSON object"
 }
 
-// readSecretsFile reads a JSON object of strings, or KEY=VALUE lines (blank
-// lines and lines starting with # are skipped; the value is everything after
-// the first =, as is). Its messages never quote the file's content: keys
-// are named only when Showable, values never.
+// readSecretsFile reads a JSON object of strings, or KEY=VALUE lines as a
+// .env file holds them: blank lines and lines starting with # are skipped,
+// a line may start with "export ", and the value is everything after the
+// first =, as is, unless it is in matching single or double quotes (spaces
+// around them aside): then it is what is inside them, as is. Its messages
+// never quote the file's content: keys are named only when Showable,
+// values never.
 func readSecretsFile(path string) ([]fileEntry, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -289,9 +297,23 @@ func readSecretsFile(path string) ([]fileEntry, error) {
 		if !ok {
 			return nil, fmt.Errorf("--secrets-file %s, line %d: write KEY=VALUE", path, n)
 		}
-		out = append(out, fileEntry{key: strings.TrimSpace(key), value: val, where: fmt.Sprintf("line %d", n)})
+		key = strings.TrimSpace(key)
+		if k, ok := strings.CutPrefix(key, "export "); ok {
+			key = strings.TrimSpace(k)
+		}
+		out = append(out, fileEntry{key: key, value: unquote(val), where: fmt.Sprintf("line %d", n)})
 	}
 	return out, sc.Err()
+}
+
+// unquote returns what is inside the matching single or double quotes
+// around v (spaces and tabs around them aside), as is; or v as it is.
+func unquote(v string) string {
+	t := strings.Trim(v, " \t")
+	if len(t) >= 2 && (t[0] == '"' || t[0] == '\'') && t[len(t)-1] == t[0] {
+		return t[1 : len(t)-1]
+	}
+	return v
 }
 
 // jsonProblem describes a JSON error without quoting the input.

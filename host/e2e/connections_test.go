@@ -151,7 +151,7 @@ func TestConnectionLifecycle(t *testing.T) {
 		t.Errorf("account_id still set after --unset:\n%s", show.stdout)
 	}
 
-	mustRun(t, home, nil, "connections", "delete", "PROD")
+	mustRun(t, home, nil, "connections", "delete", "PROD", "--yes")
 	if list := listConnections(t, home); len(list) != 0 {
 		t.Errorf("after delete: %v", list)
 	}

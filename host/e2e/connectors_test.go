@@ -85,9 +85,9 @@ func TestConnectorsShowJSONMatchesTheSpecTable(t *testing.T) {
 		{"consumer_secret", "Consumer secret", "string", true, true, "simple", "<null>", false},
 		{"access_token", "Access token", "string", true, true, "simple", "<null>", false},
 		{"token_secret", "Token secret", "string", true, true, "simple", "<null>", false},
+		{"account_id", "Ads account ID", "string", false, false, "simple", "<null>", false}, // with the connection's settings (issue 16)
 		{"base_uri", "Base URI", "url", false, false, "http", "https://ads-api.x.com", false},
 		{"api_version", "API version", "string", false, false, "http", "12", false},
-		{"account_id", "Ads account ID", "string", false, false, "http", "<null>", false},
 		// The HTTP view: the universal http connector's settings, fixed at the X Ads values.
 		{"signature_method", "Signature method", "enum", false, false, "http", "HMAC-SHA1", true},
 		{"oauth_params_in", "OAuth parameters in", "enum", false, false, "http", "header", true},

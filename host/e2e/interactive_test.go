@@ -110,6 +110,8 @@ func TestInteractiveCreatePromptsWithoutEchoingSecrets(t *testing.T) {
 	term.typeLine(sim.AccessToken)
 	pos = term.waitFor("Token secret (input hidden): ", pos)
 	term.typeLine(sim.TokenSecret)
+	pos = term.waitFor("API version (default 12): ", pos) // the optional setting not given
+	term.typeLine("")
 	term.waitFor(`Saved connection "typed"`, pos)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("exit: %v\n%s", err, term.screen())

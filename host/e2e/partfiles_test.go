@@ -101,21 +101,21 @@ func TestDeleteConnectionWithUnfinishedRuns(t *testing.T) {
 	killedExport(t, home, pagedExport(sim, "campaigns", out), out)
 	part := readBytes(t, out+".part")
 
-	r := integrator(t, home, nil, "connections", "delete", "Prod")
+	r := integrator(t, home, nil, "connections", "delete", "Prod", "--yes")
 	if r.code != 1 || !strings.Contains(r.stderr, "unfinished work") || !strings.Contains(r.stderr, "export of accounts/"+sim.AccountID+"/campaigns") ||
 		!strings.Contains(r.stderr, out+".part") || !strings.Contains(r.stderr, "--force") {
 		t.Fatalf("delete with an unfinished export: exit %d\n%s", r.code, r.stderr)
 	}
 	running := startIntegrator(t, home, pagedExport(sim, "campaigns", filepath.Join(dir, "other.jsonl"))...)
 	waitFor(t, 30*time.Second, "the second export to start", func() bool { return fileSize(filepath.Join(dir, "other.jsonl.part")) > 0 })
-	r = integrator(t, home, nil, "connections", "delete", "Prod", "--force")
+	r = integrator(t, home, nil, "connections", "delete", "Prod", "--force", "--yes")
 	if r.code != 1 || !strings.Contains(r.stderr, "is in use by 1 run") || !strings.Contains(r.stderr, "pid "+strconv.Itoa(running.cmd.Process.Pid)) {
 		t.Fatalf("delete while an export runs: exit %d\n%s", r.code, r.stderr)
 	}
 	if code := running.wait(t, 60*time.Second); code != 0 {
 		t.Fatalf("the running export failed (exit %d): deleting must not have touched it\n%s", code, running.stderr.String())
 	}
-	r = mustRun(t, home, nil, "connections", "delete", "Prod", "--force")
+	r = mustRun(t, home, nil, "connections", "delete", "Prod", "--force", "--yes")
 	if !strings.Contains(r.stderr, "Forgotten with it") {
 		t.Errorf("delete --force:\n%s", r.stderr)
 	}

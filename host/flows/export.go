@@ -291,6 +291,7 @@ func (x *Export) toStdout(ctx context.Context) (ExportSummary, error) {
 func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byte, next *string, records int64) error) error {
 	defer x.Progress.Clear()
 	start, startRecords := time.Now(), st.records
+	measure(x.Progress, Measure{Task: "Exporting", Unit: "records", Done: st.records, Total: expected(st.total, x.MaxRecords), Base: startRecords})
 	// What has been fetched, which runs ahead of st by the page in save.
 	cursor, records, first := st.cursor, st.records, st.pages == 0
 	if st.complete() || (x.MaxRecords > 0 && records >= x.MaxRecords) {
@@ -331,7 +332,8 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 			st.total = pg.total
 		}
 		if i > 0 {
-			x.Progress.Update("%s", exportStatus(st, st.records-startRecords, time.Since(start), x.pages.waited))
+			measure(x.Progress, Measure{Task: "Exporting", Unit: "records", Done: st.records, Total: expected(st.total, x.MaxRecords), Base: startRecords})
+			x.Progress.Update("%s", exportStatus(st, x.MaxRecords, st.records-startRecords, time.Since(start), x.pages.waited))
 		}
 		next := pg.next
 		if pg.cut || (x.MaxRecords > 0 && records+pg.records >= x.MaxRecords) {
@@ -351,15 +353,19 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 	}
 }
 
-func exportStatus(st *exportState, done int64, elapsed, waited time.Duration) string {
-	s := fmt.Sprintf("Exporting: %s pages, %s records", count(st.pages), count(st.records))
-	if st.total > 0 {
-		pct := float64(st.records) * 100 / float64(st.total)
-		s += fmt.Sprintf(" of %s (%.0f%%)", count(st.total), pct)
+// exportStatus is an export's progress line: pages and records, of the
+// total it expects (the API's total, or the record limit when that is
+// smaller), the rate and the time left to that total.
+func exportStatus(st *exportState, maxRecords, done int64, elapsed, waited time.Duration) string {
+	s := fmt.Sprintf("Exporting: %s, %s", plural64(st.pages, "page"), plural64(st.records, "record"))
+	total := expected(st.total, maxRecords)
+	if total > 0 {
+		pct := float64(st.records) * 100 / float64(total)
+		s += fmt.Sprintf(" of %s (%.0f%%)", count(total), pct)
 	}
 	s += rate(done, elapsed)
-	if st.total > st.records {
-		s += eta(done, done+st.total-st.records, elapsed)
+	if total > st.records {
+		s += eta(done, done+total-st.records, elapsed)
 	}
 	if waited >= time.Second {
 		s += fmt.Sprintf("; %s waiting on the API (rate limits, retries)", waited.Round(time.Second))

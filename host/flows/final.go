@@ -64,5 +64,15 @@ func (x *Export) stoppedAt(err error, st *exportState) error {
 	if errors.Is(err, errCursorCycle) {
 		how = "⟪resume⟫ would meet the cycle again: start over with ⟪restart⟫ once the API answers without it"
 	}
-	return final(fmt.Errorf("%w\n%s records in %s pages are saved; %s", err, count(st.records), count(st.pages), how))
+	return final(fmt.Errorf("%w\n%s; %s", err, savedNote(st.records, st.pages), how))
+}
+
+// savedNote says how much of an export is saved: "14 records in 2 pages
+// are saved", "1 record in 1 page is saved".
+func savedNote(records, pages int64) string {
+	verb := "are"
+	if records == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("%s in %s %s saved", plural64(records, "record"), plural64(pages, "page"), verb)
 }

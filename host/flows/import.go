@@ -188,10 +188,13 @@ func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 	w.words = im.words
 	w.onWrite = func() {
 		t := w.tally()
-		s := fmt.Sprintf("Importing: %s of %s records: %s ok, %s failed, %s unknown", count(t.Records), count(total), count(t.OK), count(t.Failed), count(t.Unknown))
+		s := fmt.Sprintf("Importing: %s of %s: %s ok, %s failed, %s unknown", count(t.Records), plural64(total, "record"), count(t.OK), count(t.Failed), count(t.Unknown))
+		note := fmt.Sprintf("%s ok, %s failed, %s unknown", count(t.OK), count(t.Failed), count(t.Unknown))
 		if t.Earlier > 0 {
 			s += fmt.Sprintf(", %s done before (skipped)", count(t.Earlier))
+			note += fmt.Sprintf(", %s done before", count(t.Earlier))
 		}
+		measure(im.Progress, Measure{Task: "Importing", Unit: "records", Done: t.Records, Total: total, Note: note})
 		im.Progress.Update("%s", s)
 	}
 	// stop ends the sending of new records: the user's Ctrl-C, or a
@@ -203,6 +206,7 @@ func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 	defer abort(nil)
 	lg := newLedger(im.Store, store.Ledger{ConnectionID: im.ConnectionID, Scope: scope},
 		store.ClaimPolicy{RunID: runID, Again: im.Again, ResendInFlight: im.Method != http.MethodPost})
+	measure(im.Progress, Measure{Task: "Importing", Unit: "records", Total: total})
 	work := make(chan *unit)
 	var wg sync.WaitGroup
 	for range im.Concurrency {

@@ -149,8 +149,12 @@ func (r *Report) run(ctx context.Context) (ReportSummary, error) {
 			if ctx.Err() != nil {
 				err = errInterrupted
 			}
-			return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s rows from %d of %s are saved; run the same command with ⟪resume⟫ to continue",
-				count(st.rows), st.jobsDone, plural(len(jobs), "job"))}
+			verb := "are"
+			if st.rows == 1 {
+				verb = "is"
+			}
+			return sum, &StoppedError{Err: err, Kept: fmt.Sprintf("%s from %d of %s %s saved; run the same command with ⟪resume⟫ to continue",
+				plural64(st.rows, "row"), st.jobsDone, plural(len(jobs), "job"), verb)}
 		}
 		return sum, err
 	}
@@ -167,6 +171,8 @@ func (r *Report) run(ctx context.Context) (ReportSummary, error) {
 // to out.
 func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, spool *os.File, out *reportOut, st *reportState) error {
 	delay := r.PollInterval
+	base := int64(done) // downloaded by the runs this one resumes
+	measure(r.Progress, Measure{Task: "Report", Unit: "jobs", Done: base, Total: int64(len(jobs)), Base: base})
 	for {
 		for next < len(jobs) && processing(jobs[:next]) < r.MaxJobs {
 			ok, err := r.create(ctx, jobs[next], st)
@@ -189,8 +195,10 @@ func (r *Report) jobsTo(ctx context.Context, jobs []*reportJob, next, done int, 
 				return err
 			}
 		}
-		r.Progress.Update("Report: %d of %d jobs created, %d processing, %d downloaded, %s rows",
-			next, len(jobs), processing(jobs[:next]), done, count(st.rows))
+		measure(r.Progress, Measure{Task: "Report", Unit: "jobs", Done: int64(done), Total: int64(len(jobs)), Base: base,
+			Note: fmt.Sprintf("%d processing, %s", processing(jobs[:next]), plural64(st.rows, "row"))})
+		r.Progress.Update("Report: %d of %s created, %d processing, %d downloaded, %s",
+			next, plural(len(jobs), "job"), processing(jobs[:next]), done, plural64(st.rows, "row"))
 		if done == len(jobs) {
 			return nil
 		}

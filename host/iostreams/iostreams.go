@@ -17,6 +17,7 @@ type IOStreams struct {
 
 	inTTY, outTTY, errTTY bool
 	reader                *bufio.Reader
+	pending               chan answer // a read a prompt left when its context ended
 }
 
 // System returns the process's own streams.

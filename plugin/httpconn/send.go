@@ -96,7 +96,7 @@ func (e *Engine) Send(ctx context.Context, o *Outgoing) (*shared.Response, error
 			continue
 		}
 		if why != "" && attempt >= o.maxAttempts {
-			give = append(give, schema.Warningf("", CodeAttemptsExhausted, "raise the request's maximum attempts to try longer",
+			give = append(give, schema.Warningf("", CodeAttemptsExhausted, "try again later",
 				"gave up after %d attempts", attempt))
 		}
 		if resp == nil {

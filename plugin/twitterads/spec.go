@@ -59,16 +59,16 @@ func Spec() schema.Spec {
 				Help: "The access token secret, shown with the access token under Authentication tokens." + secretNote,
 			},
 			{
+				Key: KeyAccountID, Label: "Ads account ID", Kind: schema.KindString, View: schema.ViewSimple,
+				Help: "An ads account id such as 18ce54d4x5t, shown in ads.x.com in the account switcher and in the URL. When set, the connection test checks access to this account; without it, each test lists the accounts (GET accounts), which the API allows only 5 times in 15 minutes per user.",
+			},
+			{
 				Key: KeyBaseURI, Label: "Base URI", Kind: schema.KindURL, Default: DefaultBaseURI, View: schema.ViewHTTP,
 				Help: "Where the Ads API is served. The sandbox is https://ads-api-sandbox.x.com. Plain http is accepted only for loopback addresses, for local testing against a simulator.",
 			},
 			{
 				Key: KeyAPIVersion, Label: "API version", Kind: schema.KindString, Default: DefaultAPIVersion, View: schema.ViewHTTP,
 				Help: "The Ads API version, the first segment of every path (12 is current).",
-			},
-			{
-				Key: KeyAccountID, Label: "Ads account ID", Kind: schema.KindString, View: schema.ViewHTTP,
-				Help: "An ads account id such as 18ce54d4x5t, shown in ads.x.com in the account switcher and in the URL. When set, the connection test checks access to this account.",
 			},
 		},
 		Conversions: []schema.Conversion{toHTTP},

@@ -140,9 +140,10 @@ func TestSpecMatchesTheIssueTable(t *testing.T) {
 		{"consumer_secret", "Consumer secret", true, true, schema.ViewSimple, ""},
 		{"access_token", "Access token", true, true, schema.ViewSimple, ""},
 		{"token_secret", "Token secret", true, true, schema.ViewSimple, ""},
+		// With the connection's settings, not the HTTP ones (issue 16).
+		{"account_id", "Ads account ID", false, false, schema.ViewSimple, ""},
 		{"base_uri", "Base URI", false, false, schema.ViewHTTP, "https://ads-api.x.com"},
 		{"api_version", "API version", false, false, schema.ViewHTTP, "12"},
-		{"account_id", "Ads account ID", false, false, schema.ViewHTTP, ""},
 		// The HTTP view's fixed settings, in the universal HTTP connector's words.
 		{"signature_method", "Signature method", false, false, schema.ViewHTTP, "HMAC-SHA1"},
 		{"oauth_params_in", "OAuth parameters in", false, false, schema.ViewHTTP, "header"},

@@ -41,6 +41,12 @@ and serves until interrupted (SIGINT or SIGTERM). Sign requests with the
 printed credentials (OAuth 1.0a, HMAC-SHA1) and send them to <url>/12/...
 Async stats job results are served, unsigned, from <download_url>.
 
+With --settings FILE it also writes, once listening, the settings of a
+Twitter Ads connection to it, as KEY=VALUE lines (base_uri, account_id,
+consumer_key, consumer_secret, access_token, token_secret; mode 0600, the
+whole file at once): 'integrator connections create --type twitter-ads
+--secrets-file FILE' takes them, and '. ./FILE' sets them in a shell.
+
 Flags:
 `
 
@@ -68,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		readLimit    = fs.Int("read-limit", 10000, "entity reads per 15 minutes, per user and per account (-1: unlimited)")
 		statsLimit   = fs.Int("sync-stats-limit", 250, "sync stats requests per 15 minutes (-1: unlimited)")
 		noAcctLimit  = fs.Int("no-account-limit", 5, "GETs without an account id (GET /accounts) per 15 minutes (-1: unlimited)")
+		settings     = fs.String("settings", "", "once listening, write a Twitter Ads connection's settings to `FILE` as KEY=VALUE lines (mode 0600)")
 		faults       twitteradssim.Faults
 	)
 	fs.Func("fault", "inject a fault; repeatable. A `spec` is KIND[,every=N][,fraction=F][,times=N]"+
@@ -115,6 +122,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "twitter-ads-sim: %v\n", err)
 		return 1
+	}
+	if *settings != "" {
+		if err := writeSettings(*settings, srv.Ready()); err != nil {
+			fmt.Fprintf(stderr, "twitter-ads-sim: --settings: %v\n", err)
+			srv.Shutdown(context.Background())
+			return 1
+		}
 	}
 	line, _ := json.Marshal(srv.Ready())
 	fmt.Fprintf(stdout, "%s\n", line)
@@ -171,4 +185,22 @@ func parseFault(v string) (twitteradssim.Fault, error) {
 		}
 	}
 	return f, nil
+}
+
+// writeSettings writes the settings of a Twitter Ads connection to the
+// simulator to path, mode 0600, whole: a file beside it renamed into place,
+// so that whoever waits for path never reads half of it.
+func writeSettings(path string, r twitteradssim.Ready) error {
+	body := fmt.Sprintf("# A Twitter Ads connection to the X Ads API simulator: integrator connections create\n"+
+		"# --type twitter-ads --name NAME --secrets-file %s\n"+
+		"base_uri=%s\naccount_id=%s\nconsumer_key=%s\nconsumer_secret=%s\naccess_token=%s\ntoken_secret=%s\n",
+		path, r.URL, r.AccountID, r.ConsumerKey, r.ConsumerSecret, r.AccessToken, r.TokenSecret)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(body), 0o600); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil { // an old file keeps its mode through WriteFile
+		return err
+	}
+	return os.Rename(tmp, path)
 }

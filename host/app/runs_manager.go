@@ -283,6 +283,9 @@ func (m *RunManager) launch(ctx context.Context, st *store.Store, h store.Histor
 		if err := st.EndHistoryRun(context.Background(), h.ID, outcome, res.records, res.summary, res.errText); err != nil {
 			m.a.log.Error("recording the outcome of a run", "run", h.ID, "error", err)
 		}
+		// Released before the end is announced: whoever sees the end
+		// may resume the run at once.
+		hold.Release()
 		m.mu.Lock()
 		m.ended = append(m.ended, h.ID)
 		if len(m.ended) > maxEndedLive {

@@ -399,7 +399,7 @@ func TestRunManagerReport(t *testing.T) {
 		t.Errorf("what: %q", rec.What)
 	}
 	v := waitEnd(t, m, rec.ID)
-	if v.Run.Outcome != OutcomeOK || v.Run.Records != 1 || v.Run.Summary != "Report complete: 1 rows from 1 job" || len(v.Run.Files) != 1 {
+	if v.Run.Outcome != OutcomeOK || v.Run.Records != 1 || v.Run.Summary != "Report complete: 1 row from 1 job" || len(v.Run.Files) != 1 {
 		t.Fatalf("the report: %+v", v.Run)
 	}
 	if !hasEvent(v.Events, "note", "Report of 1 LINE_ITEM id") {

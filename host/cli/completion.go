@@ -159,9 +159,10 @@ func (c completer) connectionType(cmd *cobra.Command, args []string) string {
 // the key (the flag takes KEY=VALUE) or not (--unset KEY).
 type keyFilter func(schema.Field) (ok, withValue bool)
 
-func plainKeys(f schema.Field) (bool, bool)    { return !f.Secret, true }
+// A fixed setting has one value, never given: it is not offered.
+func plainKeys(f schema.Field) (bool, bool)    { return !f.Secret && !f.Fixed, true }
 func secretKeys(f schema.Field) (bool, bool)   { return f.Secret || f.Kind == schema.KindKeyValues, true }
-func optionalKeys(f schema.Field) (bool, bool) { return !f.Required, false }
+func optionalKeys(f schema.Field) (bool, bool) { return !f.Required && !f.Fixed, false }
 
 // settings completes the setting keys of the connector that typ names,
 // as keep chooses them: KEY= for a setting, LIST. for a key/value list's

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,7 +60,7 @@ func TestCompletion(t *testing.T) {
 	} {
 		got, directive := c.complete(tt.args...)
 		if tt.directive == "" {
-			if len(got) == 0 || !strings.HasPrefix(got[0], "create") {
+			if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "create\t") }) {
 				t.Errorf("%q: %q", tt.args, got)
 			}
 			continue

@@ -95,7 +95,7 @@ func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string,
 		if followed == nil {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO export_cursors (run_id, hash) VALUES (?, ?)`, id, followed)
+		_, err = tx.ExecContext(ctx, `INSERT INTO export_cursors (run_id, hash) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, followed)
 		return err
 	})
 }

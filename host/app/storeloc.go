@@ -61,3 +61,22 @@ func openStore(ctx context.Context, l Location, home string) (*store.Store, erro
 	}
 	return store.OpenFile(ctx, l.Value)
 }
+
+// Errors of CopyStore, for errors.Is.
+var (
+	// ErrTargetNotEmpty: the target store holds data and replacing it
+	// was not asked for.
+	ErrTargetNotEmpty = store.ErrTargetNotEmpty
+	// ErrStoreInUse: the source store has runs in progress.
+	ErrStoreInUse = store.ErrInUse
+)
+
+// CheckNoPassword refuses a store URL with a password given on the
+// command line (by flag), where other users can read it. The message
+// never holds the password.
+func CheckNoPassword(flag, value string) error {
+	if store.IsURL(value) && store.URLPassword(value) != "" {
+		return fmt.Errorf("%s %s: a password on the command line can be read by other users: put it in PGPASSWORD or ~/.pgpass, or give the whole URL in %s; nothing was done", flag, store.RedactURL(value), StoreEnv)
+	}
+	return nil
+}

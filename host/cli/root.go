@@ -34,7 +34,7 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 			if err := checkLogLevel(f.LogLevel); err != nil {
 				return err
 			}
-			if err := checkNoPassword("--store", f.Store); err != nil {
+			if err := app.CheckNoPassword("--store", f.Store); err != nil {
 				return err
 			}
 			return checkPluginProcs(f.Getenv(app.PluginProcsEnv))

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openintegrator/integrator/host/app"
-	"github.com/openintegrator/integrator/host/store"
 )
 
 func newStoreCmd(f *Factory) *cobra.Command {
@@ -94,15 +93,15 @@ func storeCopyRun(ctx context.Context, opts *StoreCopyOptions) error {
 		return errors.New("store copy needs --from: sqlite, an SQLite file's path, or a postgres:// URL")
 	}
 	for _, flag := range []struct{ name, value string }{{"--from", opts.From}, {"--to", opts.To}} {
-		if err := checkNoPassword(flag.name, flag.value); err != nil {
+		if err := app.CheckNoPassword(flag.name, flag.value); err != nil {
 			return err
 		}
 	}
 	c, err := f.App().CopyStore(ctx, app.Location{Value: opts.From, Source: "--from"}, app.Location{Value: opts.To, Source: "--to"}, opts.Replace)
-	if errors.Is(err, store.ErrTargetNotEmpty) {
+	if errors.Is(err, app.ErrTargetNotEmpty) {
 		return fmt.Errorf("%w; nothing was copied. Copy into an empty store, or add --replace to delete what it holds first", err)
 	}
-	if errors.Is(err, store.ErrInUse) {
+	if errors.Is(err, app.ErrStoreInUse) {
 		return fmt.Errorf("the source store has runs in progress (%w); nothing was copied. Let them finish or stop them, then copy again", err)
 	}
 	if err != nil {
@@ -113,14 +112,5 @@ func storeCopyRun(ctx context.Context, opts *StoreCopyOptions) error {
 		fmt.Fprintf(f.IO.Out, "  %-20s %d rows\n", t, c.Rows[t])
 	}
 	fmt.Fprintln(f.IO.Out, "Secrets were copied sealed; every machine using the new store needs the same master key.")
-	return nil
-}
-
-// checkNoPassword refuses a store URL with a password on the command
-// line, where other users can read it.
-func checkNoPassword(flag, value string) error {
-	if store.IsURL(value) && store.URLPassword(value) != "" {
-		return fmt.Errorf("%s %s: a password on the command line can be read by other users: put it in PGPASSWORD or ~/.pgpass, or give the whole URL in %s; nothing was done", flag, store.RedactURL(value), app.StoreEnv)
-	}
 	return nil
 }

@@ -10,7 +10,7 @@ LDFLAGS := -s -w -X github.com/openintegrator/integrator/plugin/twitterads.Versi
 
 PROTO := shared/proto/connectorv1/connector.proto
 
-.PHONY: all build generate test test-postgres vet demo clean
+.PHONY: all build generate test test-postgres vet demo console clean
 
 all: build
 
@@ -91,6 +91,26 @@ demo: build
 	printf '\nDemo complete: exported %s campaigns, imported %s line items in one batch, and wrote %s report rows;\n' \
 	  "$$(wc -l <"$$tmp/campaigns.jsonl")" "$$(grep -c '"result":"ok"' "$$tmp/results.jsonl")" "$$(wc -l <"$$tmp/report.jsonl")"; \
 	printf 'secrets were sealed in %s and never shown.\n' "$$INTEGRATOR_HOME/integrator.db"
+
+# The web console over the X Ads API simulator, with a connection "demo" to
+# it ready: prints the console's link (and opens the browser; make console
+# CONSOLE_FLAGS=--no-browser does not). Ctrl-C stops both.
+CONSOLE_FLAGS ?=
+console: build
+	@set -eu; \
+	tmp=$$(mktemp -d); sim=; \
+	trap '[ -n "$$sim" ] && kill $$sim 2>/dev/null; rm -rf "$$tmp"' EXIT INT TERM; \
+	export INTEGRATOR_HOME="$$tmp/home"; \
+	$(BIN)/twitter-ads-sim --addr 127.0.0.1:0 --campaigns 1200 --job-delay 1s >"$$tmp/sim.json" 2>"$$tmp/sim.log" & sim=$$!; \
+	for i in $$(seq 100); do [ -s "$$tmp/sim.json" ] && break; sleep 0.1; done; \
+	field() { sed -n "s/.*\"$$1\":\"\([^\"]*\)\".*/\1/p" "$$tmp/sim.json"; }; \
+	export DEMO_CONSUMER_SECRET=$$(field consumer_secret) DEMO_ACCESS_TOKEN=$$(field access_token) DEMO_TOKEN_SECRET=$$(field token_secret); \
+	$(BIN)/integrator connections create --type twitter-ads --name demo \
+	  --set consumer_key=$$(field consumer_key) --set base_uri=$$(field url) --set account_id=$$(field account_id) \
+	  --secret-env consumer_secret=DEMO_CONSUMER_SECRET --secret-env access_token=DEMO_ACCESS_TOKEN \
+	  --secret-env token_secret=DEMO_TOKEN_SECRET >/dev/null; \
+	echo "X Ads API simulator at $$(field url) (ads account $$(field account_id)); a connection \"demo\" to it is ready. Ctrl-C stops." >&2; \
+	$(BIN)/integrator console $(CONSOLE_FLAGS) || true
 
 clean:
 	rm -rf $(BIN)

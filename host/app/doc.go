@@ -16,6 +16,13 @@
 // work in progress or left unfinished; list and trust plugins; rotate the
 // master key.
 //
+// A RunManager runs exports, imports and reports in the background for a
+// front end that cannot wait for them (the console): each gets an id and
+// a folder of its own under the home, is watched through a Progress that
+// keeps its last status and wakes its watchers, is stopped and resumed by
+// its id, and ends in a history of runs, kept in the store, with its
+// outcome.
+//
 // Errors that a front end words its own way are typed (NotFoundError,
 // NameTakenError, UnknownTypeError, InputError, ValidationError,
 // TestFailedError, InUseError, UnfinishedWorkError); their Error text names

@@ -28,6 +28,9 @@ type Draft struct {
 	name string
 	old  *store.Connection // the connection an edit replaces; nil for a new one
 	cfg  schema.Config
+	// nameErr is what is wrong with a new connection's name, when a form
+	// filled the settings regardless (NewConnectionForm); Save refuses.
+	nameErr error
 
 	valid  bool               // Validate passed since the last Set
 	tested *store.TestResult  // Test passed since the last Set
@@ -213,6 +216,8 @@ var errNotValidated = errors.New("the settings were not validated: validate them
 // as stored.
 func (d *Draft) Save(ctx context.Context) (string, error) {
 	switch {
+	case d.nameErr != nil:
+		return "", d.nameErr
 	case !d.valid:
 		return "", errNotValidated
 	case d.failed != nil:

@@ -73,32 +73,20 @@ func connectorsShowRun(ctx context.Context, opts *ConnectorsShowOptions) error {
 // its help. The conversions the connector declares come last.
 func printSpec(w io.Writer, s schema.Spec, path string) error {
 	fmt.Fprintf(w, "%s (%s) %s\n%s\nPlugin: %s\n", s.Name, s.Type, s.Version, s.Description, path)
-	if len(s.Sections) == 0 {
-		for _, view := range []schema.View{schema.ViewSimple, schema.ViewHTTP} {
-			title := map[schema.View]string{schema.ViewSimple: "Settings", schema.ViewHTTP: "HTTP settings (advanced)"}[view]
-			fmt.Fprintf(w, "\n%s:\n", title)
-			for _, fd := range s.Fields {
-				if fd.View == view {
-					printField(w, fd)
-				}
-			}
-		}
-		printConversions(w, s)
-		return nil
-	}
-	for _, sec := range s.Sections {
-		title := sec.Title
-		if sec.Advanced {
+	for _, g := range s.Groups() {
+		title := g.Section.Title
+		switch {
+		case g.View != "":
+			title = map[schema.View]string{schema.ViewSimple: "Settings", schema.ViewHTTP: "HTTP settings (advanced)"}[g.View]
+		case g.Advanced:
 			title += " (advanced)"
 		}
 		fmt.Fprintf(w, "\n%s:\n", title)
-		for _, line := range wrap(sec.Help, 74) {
+		for _, line := range wrap(g.Section.Help, 74) {
 			fmt.Fprintf(w, "  %s\n", line)
 		}
-		for _, fd := range s.Fields {
-			if fd.Section == sec.Key {
-				printField(w, fd)
-			}
+		for _, fd := range g.Fields {
+			printField(w, fd)
 		}
 	}
 	printConversions(w, s)

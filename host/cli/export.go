@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -126,19 +125,9 @@ func exportRun(ctx context.Context, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	what := fmt.Sprintf("Exported %s in %s", plural(int(sum.Records), "record"), plural(int(sum.Pages), "page"))
-	if sum.Out != "-" {
-		what += " to " + sum.Out
-	}
-	if sum.Resumed {
-		what += " (resumed)"
-	}
-	if sum.Restarts > 0 {
-		what += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
-	}
-	pr.Done("%s in %s", what, sum.Elapsed.Round(1e7))
-	if sum.InvalidUTF8 > 0 {
-		pr.Warn("%d of the records this run exported hold bytes that are not valid UTF-8; they are kept as the API sent them, byte for byte", sum.InvalidUTF8)
+	pr.Done("%s in %s", app.DescribeExport(sum), sum.Elapsed.Round(1e7))
+	if w := app.InvalidUTF8Warning(sum); w != "" {
+		pr.Warn("%s", w)
 	}
 	return nil
 }

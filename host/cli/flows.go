@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -46,29 +45,15 @@ func newProgress(f *Factory, mode string) (*Progress, error) {
 
 // parseParams reads -F KEY=VALUE flags, keeping their order.
 func parseParams(fields []string) ([]shared.Param, error) {
-	var ps []shared.Param
-	for _, kv := range fields {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("-F %q: write it as KEY=VALUE", kv)
-		}
-		ps = append(ps, shared.Param{Key: k, Value: v})
+	ps, err := app.ParseParams(fields)
+	if err != nil {
+		return nil, fmt.Errorf("-F %w", err)
 	}
 	return ps, nil
 }
 
 // splitList reads a comma-separated flag value that may also be repeated.
-func splitList(values []string) []string {
-	var out []string
-	for _, v := range values {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
+func splitList(values []string) []string { return app.SplitList(values...) }
 
 // flagName is how a run's messages name its options: as the flags that
 // set them.

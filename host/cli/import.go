@@ -149,22 +149,8 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	line := fmt.Sprintf("Imported %s: %d ok, %d failed, %d unknown", records(sum.Records), sum.OK, sum.Failed, sum.Unknown)
-	if sum.Earlier > 0 && sum.Earlier == sum.Records {
-		line = fmt.Sprintf("Nothing sent: all %s were done before, skipped (--again sends them)", records(sum.Records))
-		if sum.Records == 1 {
-			line = "Nothing sent: the 1 record was done before, skipped (--again sends it)"
-		}
-	} else if sum.Earlier > 0 {
-		line += fmt.Sprintf("; %s done before, skipped", records(sum.Earlier))
-		if sum.EarlierUnknown > 0 {
-			line += fmt.Sprintf(" (%d of them with an unknown outcome)", sum.EarlierUnknown)
-		}
-	}
-	if sum.Restarts > 0 {
-		line += fmt.Sprintf(" (the plugin was restarted %d times)", sum.Restarts)
-	}
-	if sum.Failed+sum.Unknown+sum.EarlierUnknown == 0 {
+	line := app.DescribeImport(sum, flagName)
+	if !app.ImportFailed(sum) {
 		pr.Done("%s in %s", line, sum.Elapsed.Round(1e7))
 		return nil
 	}
@@ -172,16 +158,13 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	pr.Clear()
 	fmt.Fprintln(f.IO.ErrOut, line)
 	if sum.Unknown+sum.EarlierUnknown > 0 {
-		fmt.Fprintln(f.IO.ErrOut, "Records with an unknown outcome may have been applied: check before sending them again (with --again).")
+		fmt.Fprintln(f.IO.ErrOut, app.UnknownOutcomeAdvice(flagName))
 	}
 	if opts.Errors != "" {
 		fmt.Fprintf(f.IO.ErrOut, "Their input lines are in %s; fix them or drop those that were applied, then import that file (with --again for those whose outcome is unknown).\n", opts.Errors)
 	}
 	return exit1
 }
-
-// records is "1 record" or "N records".
-func records(n int64) string { return plural(int(n), "record") }
 
 // plural is "1 noun" or "N nouns".
 func plural(n int, noun string) string {

@@ -126,14 +126,6 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	jobs := "jobs"
-	if sum.Jobs == 1 {
-		jobs = "job"
-	}
-	resumed := ""
-	if sum.Resumed {
-		resumed = " (resumed)"
-	}
-	pr.Done("Report complete: %d rows from %d %s%s in %s", sum.Rows, sum.Jobs, jobs, resumed, sum.Elapsed.Round(1e7))
+	pr.Done("%s in %s", app.DescribeReport(sum), sum.Elapsed.Round(1e7))
 	return nil
 }

@@ -47,8 +47,12 @@ func forbidden(pkg, dep string) string {
 		return "plugin code never imports host code"
 	case under(pkg, "host") && under(dep, "plugin"):
 		return "host code never imports plugin code"
-	case under(pkg, "host/cli") && under(dep, "host") && !under(dep, "host/app") && !under(dep, "host/iostreams"):
-		return "the CLI is flags, a call of the host core (host/app) and rendering: it imports host/app and host/iostreams, nothing else of host"
+	case under(pkg, "host/cli") && under(dep, "host") && !under(dep, "host/app") && !under(dep, "host/iostreams") && !under(dep, "host/web"):
+		return "the CLI is flags, a call of the host core (host/app) and rendering: it imports host/app and host/iostreams, nothing else of host (and host/web, whose console it serves as one of its commands)"
+	case under(pkg, "host/web") && under(dep, "host") && !under(dep, "host/app"):
+		return "the console is handlers, a call of the host core (host/app) and pages: it imports host/app, nothing else of host"
+	case under(dep, "host/web") && !under(pkg, "host/cli") && !under(pkg, "host/cmd"):
+		return "only the CLI's console command and the binary import the console"
 	case under(dep, "host/cli") && !under(pkg, "host/cmd"):
 		return "only the binary imports the CLI"
 	case under(dep, "host/app") && !frontEnd(pkg):

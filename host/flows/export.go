@@ -146,14 +146,16 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 			return err
 		}
 		// st moves on only once the checkpoint holds: what is reported
-		// as saved is what a resumed run finds.
+		// as saved is what a resumed run finds. A stop asked for while a
+		// page is being saved lets that save finish (it is local and
+		// short): the page written is kept, not fetched again.
 		offset, recs, pages := st.offset+int64(len(b)), st.records+records, st.pages+1
 		var followed []byte
 		if next != nil {
 			k := cursorKey(*next)
 			followed = k[:]
 		}
-		if err := x.Store.CheckpointExport(ctx, st.runID, next, offset, recs, pages, st.total, f.digest(), followed); err != nil {
+		if err := x.Store.CheckpointExport(context.WithoutCancel(ctx), st.runID, next, offset, recs, pages, st.total, f.digest(), followed); err != nil {
 			return fmt.Errorf("saving the checkpoint: %w", err)
 		}
 		st.offset, st.records, st.pages, st.cursor = offset, recs, pages, next

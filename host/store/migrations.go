@@ -141,4 +141,24 @@ var migrations = []string{
 	ALTER TABLE export_runs ADD COLUMN what TEXT NOT NULL DEFAULT '';
 	ALTER TABLE report_runs ADD COLUMN digest TEXT NOT NULL DEFAULT '';
 	ALTER TABLE report_runs ADD COLUMN what TEXT NOT NULL DEFAULT '';`,
+	// 6: the history of the runs a front end started in the background
+	// (the console's): what each was given, so that it can be resumed, and
+	// its outcome. It names its connection as text, without a foreign key,
+	// so that the history outlives a deleted connection.
+	`CREATE TABLE run_history (
+		id            TEXT PRIMARY KEY,
+		kind          TEXT NOT NULL,
+		connection_id TEXT NOT NULL,
+		connection    TEXT NOT NULL,
+		what          TEXT NOT NULL,
+		options       TEXT NOT NULL,
+		outcome       TEXT NOT NULL,
+		records       INTEGER NOT NULL DEFAULT 0,
+		summary       TEXT NOT NULL DEFAULT '',
+		error         TEXT NOT NULL DEFAULT '',
+		attempts      INTEGER NOT NULL DEFAULT 1,
+		started_at    INTEGER NOT NULL,
+		ended_at      INTEGER
+	);
+	CREATE INDEX run_history_started ON run_history (started_at);`,
 }

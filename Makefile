@@ -11,7 +11,7 @@ LDFLAGS := -s -w -X github.com/openintegrator/integrator/host/cli.Version=$(VERS
 
 PROTO := shared/proto/connectorv1/connector.proto
 
-.PHONY: all build generate test vet demo console clean
+.PHONY: all build generate test test-postgres vet demo console clean
 
 all: build
 
@@ -35,8 +35,19 @@ generate:
 vet:
 	$(GO) vet ./...
 
+# The store's contract tests run against PostgreSQL too when
+# INTEGRATOR_TEST_POSTGRES names a server (a postgres:// URL); without it
+# their PostgreSQL half is skipped, and this says so.
 test: vet
 	$(GO) test -race ./...
+	@if [ -z "$$INTEGRATOR_TEST_POSTGRES" ]; then \
+	  echo "make test: INTEGRATOR_TEST_POSTGRES is not set, so the PostgreSQL tests were SKIPPED; run 'make test-postgres' (a throwaway local server) to run them"; \
+	else echo "make test: the PostgreSQL tests ran against $$(echo "$$INTEGRATOR_TEST_POSTGRES" | sed 's#://[^@]*@#://***@#')"; fi
+
+# The whole suite with the PostgreSQL tests, against a throwaway server on
+# a free loopback port (needs PostgreSQL's server: apt-get install -y postgresql).
+test-postgres:
+	.ci/with-postgres $(MAKE) test
 
 # The main job against the in-repo X Ads API simulator: no credentials, no network.
 demo: build

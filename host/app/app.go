@@ -25,6 +25,9 @@ type Options struct {
 	// LogLevel is the level the plugins log at: trace, debug, info, warn,
 	// error or off.
 	LogLevel string
+	// Store is where the store is (--store): a postgres:// URL, or ""
+	// for StoreEnv's, else SQLite in the home folder.
+	Store string
 	// Logger gets the host's log lines and the plugins' (at their own
 	// level). nil logs nothing.
 	Logger hclog.Logger
@@ -92,7 +95,7 @@ func (a *App) store(ctx context.Context) (*store.Store, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.st == nil {
-		a.st, err = store.Open(ctx, h)
+		a.st, err = openStore(ctx, a.storeLocation(), h)
 	}
 	return a.st, err
 }

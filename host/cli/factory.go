@@ -25,6 +25,7 @@ type Factory struct {
 
 	PluginDirs []string // --plugin-dir, in order
 	LogLevel   string   // --log-level
+	Store      string   // --store
 
 	logger hclog.Logger
 
@@ -96,6 +97,7 @@ func (f *Factory) App() *app.App {
 			ExeDir:        f.ExeDir,
 			PluginDirs:    f.PluginDirs,
 			LogLevel:      f.LogLevel,
+			Store:         f.Store,
 			Logger:        f.Logger(),
 			OnKeyLockWait: f.keyLockWait,
 		})

@@ -35,6 +35,9 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 			if err := checkLogLevel(f.LogLevel); err != nil {
 				return err
 			}
+			if err := app.CheckNoPassword("--store", f.Store); err != nil {
+				return err
+			}
 			return checkPluginProcs(f.Getenv(app.PluginProcsEnv))
 		},
 	}
@@ -46,7 +49,9 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 		"search `DIR` for plugins before the default folders (repeatable)")
 	cmd.PersistentFlags().StringVar(&f.LogLevel, "log-level", DefaultLogLevel,
 		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
-	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f), newConsoleCmd(f))
+	cmd.PersistentFlags().StringVar(&f.Store, "store", "",
+		"keep connections, checkpoints and ledgers in the PostgreSQL database at `URL` (postgres://USER@HOST/DB; env INTEGRATOR_STORE); default: SQLite in $INTEGRATOR_HOME")
+	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f), newStoreCmd(f), newConsoleCmd(f))
 	cmd.AddCommand(flowCommands(f)...)
 	cmd.AddCommand(newVersionCmd(f))
 	cmd.InitDefaultCompletionCmd()

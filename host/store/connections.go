@@ -55,7 +55,7 @@ func (s *Store) Create(ctx context.Context, c Connection, checks ...KeyCheck) er
 			`INSERT INTO connections (id, name, name_key, type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Name, NameKey(c.Name), c.Type, now, now)
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE constraint failed: connections.name_key") {
+			if s.d.uniqueViolation(err, "name_key") {
 				return fmt.Errorf("%w: %q", ErrNameTaken, c.Name)
 			}
 			return err
@@ -355,18 +355,4 @@ func (s *Store) Reseal(ctx context.Context, fn func(b secrets.Binding, old secre
 		return nil
 	})
 	return n, err
-}
-
-// write runs fn in a write transaction, which takes the database's write
-// lock at its start (waiting up to the busy timeout for other processes).
-func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("starting a write: %w", err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
 }

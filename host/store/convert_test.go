@@ -14,9 +14,11 @@ import (
 
 // A converted connection keeps its id, name and creation, takes the new
 // type, settings, secrets and test result, and keeps its checkpoints.
-func TestConvertKeepsTheConnection(t *testing.T) {
+func TestConvertKeepsTheConnection(t *testing.T) { eachBackend(t, testConvertKeepsTheConnection) }
+
+func testConvertKeepsTheConnection(t *testing.T, be backend) {
 	ctx := context.Background()
-	s := open(t, t.TempDir())
+	s := open(t, be.place(t))
 	if err := s.Create(ctx, conn("id1", "Prod")); err != nil {
 		t.Fatal(err)
 	}
@@ -53,9 +55,11 @@ func TestConvertKeepsTheConnection(t *testing.T) {
 
 // Convert refuses, changing nothing, a connection that a run uses, one
 // edited since it was read, one that is gone, and a failing key check.
-func TestConvertRefusalsChangeNothing(t *testing.T) {
+func TestConvertRefusalsChangeNothing(t *testing.T) { eachBackend(t, testConvertRefusalsChangeNothing) }
+
+func testConvertRefusalsChangeNothing(t *testing.T, be backend) {
 	ctx := context.Background()
-	s := open(t, t.TempDir())
+	s := open(t, be.place(t))
 	if err := s.Create(ctx, conn("id1", "Prod")); err != nil {
 		t.Fatal(err)
 	}

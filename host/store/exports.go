@@ -11,6 +11,12 @@ import (
 // ErrNoRun is returned when no export or report run has the given key.
 var ErrNoRun = errors.New("no such run")
 
+// ErrStaleCheckpoint is returned by a checkpoint that does not follow the
+// one the store holds: another process moved the run on (or back to its
+// start) since this one read it. Nothing is changed: a stale worker can
+// never rewind a run.
+var ErrStaleCheckpoint = errors.New("the run's checkpoint moved since this process read it: another process is running it")
+
 // ExportRun is the checkpoint of one export: how much of the output file
 // is durable and where the next page starts. RunKey identifies the
 // command (connection, path, parameters, output), so running the same
@@ -82,20 +88,32 @@ func (s *Store) StartExportRun(ctx context.Context, r ExportRun) error {
 // the SHA-256 of those bytes; followed, when not nil, is a hash of cursor
 // to remember as followed (see ExportCursors). Call it only after the
 // bytes are synced.
+//
+// It is a compare-and-set: the page must be the one after the store's
+// (pages = the stored pages + 1), else it changes nothing and returns
+// ErrStaleCheckpoint.
 func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages, total int64, digest string, followed []byte) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, digest = ?, updated_at = ? WHERE id = ?`,
-			nullString(cursor), offset, records, pages, total, digest, time.Now().UnixNano(), id)
+		res, err := tx.ExecContext(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, digest = ?, updated_at = ?
+			WHERE id = ? AND pages = ? AND done = 0`,
+			nullString(cursor), offset, records, pages, total, digest, time.Now().UnixNano(), id, pages-1)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("export run %s: %w", id, ErrNoRun)
+			var exists int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM export_runs WHERE id = ?`, id).Scan(&exists); err != nil {
+				return err
+			}
+			if exists == 0 {
+				return fmt.Errorf("export run %s: %w", id, ErrNoRun)
+			}
+			return fmt.Errorf("export run %s, page %d: %w", id, pages, ErrStaleCheckpoint)
 		}
 		if followed == nil {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO export_cursors (run_id, hash) VALUES (?, ?)`, id, followed)
+		_, err = tx.ExecContext(ctx, `INSERT INTO export_cursors (run_id, hash) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, followed)
 		return err
 	})
 }

@@ -8,9 +8,11 @@ import (
 	"testing"
 )
 
-func TestExportRunCheckpoints(t *testing.T) {
+func TestExportRunCheckpoints(t *testing.T) { eachBackend(t, testExportRunCheckpoints) }
+
+func testExportRunCheckpoints(t *testing.T, be backend) {
 	ctx := context.Background()
-	home := t.TempDir()
+	home := be.place(t)
 	s := open(t, home)
 	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)

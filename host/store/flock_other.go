@@ -2,14 +2,9 @@
 
 package store
 
-import (
-	"errors"
-	"os"
-)
+import "os"
 
 const noFollow = 0
-
-var errLocked = errors.New("locked")
 
 // tryLock does nothing where flock is missing: runs in progress are not
 // detected there, and a lease is always taken.

@@ -11,8 +11,6 @@ import (
 // noFollow makes opening a lock file fail on a symlink.
 const noFollow = syscall.O_NOFOLLOW
 
-var errLocked = errors.New("locked")
-
 // tryLock takes an exclusive lock on f without waiting; the kernel
 // releases it when f is closed or the process ends.
 func tryLock(f *os.File) error {

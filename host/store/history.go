@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 )
 
@@ -117,39 +116,41 @@ func scanHistory(r interface{ Scan(...any) error }) (HistoryRun, error) {
 	return h, err
 }
 
-// RunHold says that a run of the history is in progress in this process:
-// an flock on a file under the home folder's locks/, which the kernel
-// releases when the process ends, however it ends.
-type RunHold struct{ lock *os.File }
+// RunHold says that a run of the history is in progress in this process.
+// It is the lock of a lease (the dialect's): on SQLite an flock on a file
+// under the home folder's locks/, which the kernel releases when the
+// process ends; on PostgreSQL a session advisory lock on a connection of
+// its own, which the server releases when that connection ends. Either way
+// it ends however the process ends, and on PostgreSQL every machine sharing
+// the store sees it, so none takes a live run elsewhere for one that ended.
+type RunHold struct{ unlock func() }
 
 // HoldRun takes the hold of the run id, without waiting; a *BusyError
 // while another process (or another hold in this one) has it.
 func (s *Store) HoldRun(id string) (*RunHold, error) {
-	f, err := s.lockFile(historyKey(id))
+	unlock, err := s.d.tryLock(context.Background(), historyKey(id))
 	if err != nil {
-		return nil, err
-	}
-	if err := tryLock(f); err != nil {
-		f.Close()
 		if errors.Is(err, errLocked) {
 			return nil, &BusyError{}
 		}
 		return nil, err
 	}
-	return &RunHold{lock: f}, nil
+	return &RunHold{unlock: unlock}, nil
 }
 
 // Release gives the hold up.
 func (h *RunHold) Release() {
-	if h != nil && h.lock != nil {
-		h.lock.Close()
-		h.lock = nil
+	if h != nil && h.unlock != nil {
+		h.unlock()
+		h.unlock = nil
 	}
 }
 
 // RunHeld reports whether a live process holds the run id: a run whose
 // history says it is running and that no process holds ended with the
 // process that ran it.
-func (s *Store) RunHeld(id string) (bool, error) { return s.held(historyKey(id)) }
+func (s *Store) RunHeld(id string) (bool, error) {
+	return s.d.held(context.Background(), historyKey(id))
+}
 
 func historyKey(id string) string { return "history:" + id }

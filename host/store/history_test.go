@@ -10,9 +10,11 @@ import (
 // A run of the history is recorded as running, ended with its outcome,
 // resumed (one more attempt, running again) and found by another handle
 // on the same home, newest first; it outlives its connection.
-func TestHistoryRuns(t *testing.T) {
+func TestHistoryRuns(t *testing.T) { eachBackend(t, testHistoryRuns) }
+
+func testHistoryRuns(t *testing.T, be backend) {
 	ctx := context.Background()
-	home := t.TempDir()
+	home := be.place(t)
 	s := open(t, home)
 	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)
@@ -58,8 +60,10 @@ func TestHistoryRuns(t *testing.T) {
 
 // A run's hold is seen by another handle while it is taken, refused to a
 // second taker, and free once released.
-func TestRunHold(t *testing.T) {
-	home := t.TempDir()
+func TestRunHold(t *testing.T) { eachBackend(t, testRunHold) }
+
+func testRunHold(t *testing.T, be backend) {
+	home := be.place(t)
 	s, other := open(t, home), open(t, home)
 	h, err := s.HoldRun("r1")
 	if err != nil {

@@ -21,9 +21,11 @@ func claimOne(t *testing.T, s *Store, l Ledger, k RecordKey, p ClaimPolicy) Clai
 	return op.Claims[0]
 }
 
-func TestImportLedger(t *testing.T) {
+func TestImportLedger(t *testing.T) { eachBackend(t, testImportLedger) }
+
+func testImportLedger(t *testing.T, be backend) {
 	ctx := context.Background()
-	home := t.TempDir()
+	home := be.place(t)
 	s := open(t, home)
 	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)
@@ -92,9 +94,11 @@ func TestImportLedger(t *testing.T) {
 
 // A record that a live run holds is not taken by another run; once that
 // run is gone, an idempotent run takes it again.
-func TestImportClaimsRespectALiveRun(t *testing.T) {
+func TestImportClaimsRespectALiveRun(t *testing.T) { eachBackend(t, testImportClaimsRespectALiveRun) }
+
+func testImportClaimsRespectALiveRun(t *testing.T, be backend) {
 	ctx := context.Background()
-	home := t.TempDir()
+	home := be.place(t)
 	s := open(t, home)
 	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)
@@ -121,9 +125,11 @@ func TestImportClaimsRespectALiveRun(t *testing.T) {
 
 // TestImportLedgerConcurrentClaims has many goroutines and two store
 // handles claim the same records at once: each record is taken once.
-func TestImportLedgerConcurrentClaims(t *testing.T) {
+func TestImportLedgerConcurrentClaims(t *testing.T) { eachBackend(t, testImportLedgerConcurrentClaims) }
+
+func testImportLedgerConcurrentClaims(t *testing.T, be backend) {
 	ctx := context.Background()
-	home := t.TempDir()
+	home := be.place(t)
 	stores := []*Store{open(t, home), open(t, home)}
 	if err := stores[0].Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)

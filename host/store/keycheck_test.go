@@ -12,9 +12,11 @@ import (
 // TestKeyChecksRunInTheWrite: Create and Update show their checks the key
 // ids of the secrets they keep (an update's own are replaced), and a check
 // that refuses leaves the store as it was.
-func TestKeyChecksRunInTheWrite(t *testing.T) {
+func TestKeyChecksRunInTheWrite(t *testing.T) { eachBackend(t, testKeyChecksRunInTheWrite) }
+
+func testKeyChecksRunInTheWrite(t *testing.T, be backend) {
 	ctx := context.Background()
-	s := open(t, t.TempDir())
+	s := open(t, be.place(t))
 	a := conn("a", "a")
 	if err := s.Create(ctx, a); err != nil {
 		t.Fatal(err)

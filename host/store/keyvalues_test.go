@@ -13,9 +13,11 @@ import (
 // A key/value list is stored with its type and reads back entry for
 // entry; one whose secret entries still hold their values is refused,
 // and nothing of the connection is written.
-func TestKeyValuesAreStoredTyped(t *testing.T) {
+func TestKeyValuesAreStoredTyped(t *testing.T) { eachBackend(t, testKeyValuesAreStoredTyped) }
+
+func testKeyValuesAreStoredTyped(t *testing.T, be backend) {
 	ctx := context.Background()
-	s := open(t, t.TempDir())
+	s := open(t, be.place(t))
 	entries := []schema.KV{{Name: "Accept", Value: "application/json"}, {Name: "X-Api-Key", Secret: true}, {Name: "Ä", Value: "b=c, d"}}
 	c := conn("id1", "Lists")
 	c.Values["headers"] = schema.KeyValuesValue(entries)

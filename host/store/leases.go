@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -42,14 +39,16 @@ func (e *BusyError) Error() string {
 }
 
 // Lease is held by a run in progress. It is two things: a row that says
-// who holds it, for messages and listings, and an exclusive lock on a
-// file under the home folder, which is the truth: the kernel releases it
-// when the process ends, however it ends, so a row whose lock is free
-// belongs to a process that is gone and is taken over.
+// who holds it, for messages and listings, and an exclusive lock, which
+// is the truth: on SQLite an flock on a file beside the database, which
+// the kernel releases when the process ends; on PostgreSQL a session
+// advisory lock, which the server releases when the process's connection
+// ends. Either way a row whose lock is free belongs to a process that is
+// gone and is taken over.
 type Lease struct {
-	s     *Store
-	owner Owner
-	lock  *os.File
+	s      *Store
+	owner  Owner
+	unlock func()
 }
 
 // Owner returns who holds the lease: this run.
@@ -59,12 +58,8 @@ func (l *Lease) Owner() Owner { return l.owner }
 // waiting: while a live process holds it, it returns a *BusyError naming
 // that process. PID, Host and Since are filled in.
 func (s *Store) Acquire(ctx context.Context, o Owner) (*Lease, error) {
-	f, err := s.lockFile(o.Key)
+	unlock, err := s.d.tryLock(ctx, o.Key)
 	if err != nil {
-		return nil, err
-	}
-	if err := tryLock(f); err != nil {
-		f.Close()
 		if errors.Is(err, errLocked) {
 			holder, herr := s.leaseRow(ctx, o.Key)
 			if herr != nil && !errors.Is(herr, sql.ErrNoRows) {
@@ -84,24 +79,23 @@ func (s *Store) Acquire(ctx context.Context, o Owner) (*Lease, error) {
 		return err
 	})
 	if err != nil {
-		f.Close()
+		unlock()
 		return nil, err
 	}
-	return &Lease{s: s, owner: o, lock: f}, nil
+	return &Lease{s: s, owner: o, unlock: unlock}, nil
 }
 
-// Release gives the lease up. The lock file stays: removing it would let
-// a process that opened it just before lock a file nobody else sees.
+// Release gives the lease up.
 func (l *Lease) Release() {
-	if l == nil || l.lock == nil {
+	if l == nil || l.unlock == nil {
 		return
 	}
 	_ = l.s.write(context.Background(), func(tx *sql.Tx) error {
 		_, err := tx.Exec(`DELETE FROM run_leases WHERE key = ? AND run_id = ?`, l.owner.Key, l.owner.RunID)
 		return err
 	})
-	l.lock.Close() // releases the lock
-	l.lock = nil
+	l.unlock()
+	l.unlock = nil
 }
 
 // Running returns the runs of a connection that are in progress, in the
@@ -136,7 +130,7 @@ func (s *Store) liveLeases(ctx context.Context, where string, args ...any) ([]Ow
 	}
 	var live []Owner
 	for _, o := range all {
-		alive, err := s.held(o.Key)
+		alive, err := s.d.held(ctx, o.Key)
 		if err != nil {
 			return nil, err
 		}
@@ -154,20 +148,6 @@ func (s *Store) liveLeases(ctx context.Context, where string, args ...any) ([]Ow
 	return live, nil
 }
 
-// held reports whether some process holds the lock of key.
-func (s *Store) held(key string) (bool, error) {
-	f, err := s.lockFile(key)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	err = tryLock(f)
-	if errors.Is(err, errLocked) {
-		return true, nil
-	}
-	return false, err
-}
-
 func (s *Store) leaseRow(ctx context.Context, key string) (*Owner, error) {
 	row := s.db.QueryRowContext(ctx, `SELECT key, connection_id, run_id, what, pid, host, started_at FROM run_leases WHERE key = ?`, key)
 	o, err := scanOwner(row)
@@ -183,15 +163,4 @@ func scanOwner(r interface{ Scan(...any) error }) (Owner, error) {
 	err := r.Scan(&o.Key, &o.ConnectionID, &o.RunID, &o.What, &o.PID, &o.Host, &since)
 	o.Since = time.Unix(0, since)
 	return o, err
-}
-
-// lockFile opens the lock file of key, in a private folder beside the
-// database.
-func (s *Store) lockFile(key string) (*os.File, error) {
-	dir := filepath.Join(filepath.Dir(s.Path), "locks")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256([]byte(key))
-	return os.OpenFile(filepath.Join(dir, hex.EncodeToString(sum[:20])+".lock"), os.O_RDWR|os.O_CREATE|noFollow, 0o600)
 }

@@ -8,9 +8,11 @@ import (
 	"testing"
 )
 
-func TestLeases(t *testing.T) {
+func TestLeases(t *testing.T) { eachBackend(t, testLeases) }
+
+func testLeases(t *testing.T, be backend) {
 	ctx := context.Background()
-	home := t.TempDir()
+	home := be.place(t)
 	s := open(t, home)
 	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)
@@ -51,9 +53,11 @@ func TestLeases(t *testing.T) {
 
 // A lease row whose lock is free belongs to a process that is gone: it is
 // not listed, and it is taken over.
-func TestStaleLeaseIsTakenOver(t *testing.T) {
+func TestStaleLeaseIsTakenOver(t *testing.T) { eachBackend(t, testStaleLeaseIsTakenOver) }
+
+func testStaleLeaseIsTakenOver(t *testing.T, be backend) {
 	ctx := context.Background()
-	s := open(t, t.TempDir())
+	s := open(t, be.place(t))
 	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,5 @@
 package store
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-)
-
 // migrations are applied in order; each runs once, in its own transaction,
 // and the database's user_version records how many ran. Never edit one that
 // has shipped: add a new one.
@@ -167,30 +161,4 @@ var migrations = []string{
 		ended_at      INTEGER
 	);
 	CREATE INDEX run_history_started ON run_history (started_at);`,
-}
-
-func migrate(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var version int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return err
-	}
-	if version > len(migrations) {
-		return fmt.Errorf("the database is from a newer integrator (schema %d; this one knows %d): upgrade integrator", version, len(migrations))
-	}
-	for i := version; i < len(migrations); i++ {
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
-	}
-	if version < len(migrations) {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
 }

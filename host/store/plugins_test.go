@@ -7,9 +7,11 @@ import (
 	"testing"
 )
 
-func TestPluginTrust(t *testing.T) {
+func TestPluginTrust(t *testing.T) { eachBackend(t, testPluginTrust) }
+
+func testPluginTrust(t *testing.T, be backend) {
 	ctx := context.Background()
-	s := open(t, t.TempDir())
+	s := open(t, be.place(t))
 	if _, err := s.Plugin(ctx, "demo"); !errors.Is(err, ErrPluginUnknown) {
 		t.Fatalf("unknown type: err = %v", err)
 	}
@@ -57,9 +59,11 @@ func TestPluginTrust(t *testing.T) {
 
 // TestTrustFirstRace has two stores (two host processes) trust different
 // binaries of one type at once: exactly one wins and both see it.
-func TestTrustFirstRace(t *testing.T) {
+func TestTrustFirstRace(t *testing.T) { eachBackend(t, testTrustFirstRace) }
+
+func testTrustFirstRace(t *testing.T, be backend) {
 	ctx := context.Background()
-	home := t.TempDir()
+	home := be.place(t)
 	a, b := open(t, home), open(t, home)
 	for i := 0; i < 10; i++ {
 		typ := "t" + string(rune('a'+i))

@@ -88,15 +88,23 @@ func (s *Store) RecordReportJob(ctx context.Context, runID string, seq int, jobI
 
 // CheckpointReport records that the output file holds offset bytes: the
 // rows (rows in all) of the first jobsDone jobs, whose SHA-256 is digest.
-// Call it only after those bytes are synced.
+// Call it only after those bytes are synced. It is a compare-and-set: the
+// job must be the one after the store's (jobsDone = the stored jobs done
+// + 1), else it changes nothing and returns ErrStaleCheckpoint.
 func (s *Store) CheckpointReport(ctx context.Context, runID string, offset int64, jobsDone int, rows int64, digest string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := touchReport(ctx, tx, runID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE report_runs SET byte_offset = ?, jobs_done = ?, rows = ?, digest = ? WHERE id = ?`,
-			offset, jobsDone, rows, digest, runID)
-		return err
+		res, err := tx.ExecContext(ctx, `UPDATE report_runs SET byte_offset = ?, jobs_done = ?, rows = ?, digest = ? WHERE id = ? AND jobs_done = ? AND done = 0`,
+			offset, jobsDone, rows, digest, runID, jobsDone-1)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("report run %s, job %d: %w", runID, jobsDone, ErrStaleCheckpoint)
+		}
+		return nil
 	})
 }
 

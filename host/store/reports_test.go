@@ -8,9 +8,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestReportRunCheckpoints(t *testing.T) {
+func TestReportRunCheckpoints(t *testing.T) { eachBackend(t, testReportRunCheckpoints) }
+
+func testReportRunCheckpoints(t *testing.T, be backend) {
 	ctx := context.Background()
-	home := t.TempDir()
+	home := be.place(t)
 	s := open(t, home)
 	if err := s.Create(ctx, conn("c1", "a")); err != nil {
 		t.Fatal(err)

@@ -109,7 +109,7 @@ func storeCopyRun(ctx context.Context, opts *StoreCopyOptions) error {
 	}
 	fmt.Fprintf(f.IO.Out, "Copied %s into %s:\n", c.From, c.To)
 	for _, t := range c.Tables {
-		fmt.Fprintf(f.IO.Out, "  %-20s %d rows\n", t, c.Rows[t])
+		fmt.Fprintf(f.IO.Out, "  %-20s %s\n", t, plural(int(c.Rows[t]), "row"))
 	}
 	fmt.Fprintln(f.IO.Out, "Secrets were copied sealed; every machine using the new store needs the same master key.")
 	return nil

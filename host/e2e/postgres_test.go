@@ -105,7 +105,7 @@ func TestStoreMovesToPostgres(t *testing.T) {
 		t.Errorf("store migrate again:\n%s", r.stdout)
 	}
 	r = record(mustRun(t, home, pg, "store", "copy", "--from", "sqlite"))
-	for _, want := range []string{"connections 1 rows", "connection_secrets 3 rows", "plugins 1 rows", "export_runs 1 rows", "sealed"} {
+	for _, want := range []string{"connections 1 row", "connection_secrets 3 rows", "plugins 1 row", "export_runs 1 row", "sealed"} {
 		if !strings.Contains(strings.Join(strings.Fields(r.stdout), " "), want) {
 			t.Errorf("store copy output lacks %q:\n%s", want, r.stdout)
 		}

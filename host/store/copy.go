@@ -83,7 +83,11 @@ func Copy(ctx context.Context, from, to *Store, replace bool) (Copied, error) {
 				return err
 			}
 			if n > 0 {
-				full = append(full, fmt.Sprintf("%s (%d rows)", t, n))
+				rows := "rows"
+				if n == 1 {
+					rows = "row"
+				}
+				full = append(full, fmt.Sprintf("%s (%d %s)", t, n, rows))
 			}
 		}
 		if len(full) > 0 && !replace {

@@ -48,12 +48,13 @@ func TestBrowserTwitterAdsConnection(t *testing.T) {
 		t.Fatal("the HTTP view does not show the base URI alone")
 	}
 	p.typeIn("#f-base_uri", s["url"])
-	p.typeIn("#f-account_id", s["account_id"])
 	p.checkPage(shots, "create-twitter-ads-http-view")
 	p.clickHere(`label[for="choose-simple"]`)
 	if !p.visible("#f-consumer_key") || p.visible("#f-base_uri") {
 		t.Fatal("back to the Simple view")
 	}
+	// The account id is with the connection's settings (issue 16).
+	p.typeIn("#f-account_id", s["account_id"])
 
 	fillSecrets := func(tokenSecret string) {
 		p.typeIn("#f-consumer_secret", s["consumer_secret"])

@@ -3,6 +3,7 @@ package plugins
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -77,6 +78,9 @@ func OpenRunDir(base string) (*RunDir, error) {
 			return nil, fmt.Errorf("making a folder for plugin sockets: %w", err)
 		}
 		f, err := openDir(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // swept by another host before we could lock it: make another
+		}
 		if err != nil {
 			return nil, fmt.Errorf("making a folder for plugin sockets: %w", err)
 		}

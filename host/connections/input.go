@@ -181,6 +181,19 @@ func secretTargets(spec schema.Spec) string {
 // hidden is said where a message leaves out what the user gave.
 const hidden = " (it is not repeated here, in case it is the secret itself)"
 
+// notASetting says that the KEY of a --secret-env or --secret-file
+// argument (hasEq: it had an =) is no setting of spec, repeating it only
+// when it is Showable.
+func notASetting(spec schema.Spec, key string, hasEq bool) string {
+	switch {
+	case Showable(key):
+		return fmt.Sprintf("%q is not a setting of %s", key, spec.Name)
+	case !hasEq:
+		return "the argument has no = and is not a setting of " + spec.Name + hidden
+	}
+	return "what comes before = is not a setting of " + spec.Name + hidden
+}
+
 // secretEnv applies one --secret-env KEY=NAME. Its messages repeat KEY
 // only when it is a setting of spec, and NAME only when it looks like a
 // variable name (Showable): a user who pasted the secret itself in either
@@ -188,13 +201,7 @@ const hidden = " (it is not repeated here, in case it is the secret itself)"
 func secretEnv(spec schema.Spec, kv string, getenv func(string) string, put func(key, text, source string, secret bool)) (string, bool) {
 	key, name, ok := strings.Cut(kv, "=")
 	if !known(spec, key) {
-		what := "what comes before = is not a setting of " + spec.Name + hidden
-		switch {
-		case Showable(key):
-			what = fmt.Sprintf("%q is not a setting of %s", key, spec.Name)
-		case !ok:
-			what = "the argument has no = and is not a setting of " + spec.Name + hidden
-		}
+		what := notASetting(spec, key, ok)
 		return fmt.Sprintf("--secret-env: %s; write KEY=ENVVAR, with KEY one of %s and ENVVAR the name of an environment variable that holds the value",
 			what, secretTargets(spec)), false
 	}

@@ -25,13 +25,7 @@ const MaxSecretFile = 64 << 10
 func secretFile(spec schema.Spec, kv string, put func(key, text, source string, secret bool)) (string, bool) {
 	key, path, ok := strings.Cut(kv, "=")
 	if !known(spec, key) {
-		what := "what comes before = is not a setting of " + spec.Name + hidden
-		switch {
-		case Showable(key):
-			what = fmt.Sprintf("%q is not a setting of %s", key, spec.Name)
-		case !ok:
-			what = "the argument has no = and is not a setting of " + spec.Name + hidden
-		}
+		what := notASetting(spec, key, ok)
 		return fmt.Sprintf("--secret-file: %s; write KEY=FILE, with KEY one of %s and FILE the path of a file that holds the value",
 			what, secretTargets(spec)), false
 	}

@@ -466,18 +466,20 @@ func (m *RunManager) Resume(ctx context.Context, id string) (RunRecord, error) {
 	if err != nil {
 		return RunRecord{}, err
 	}
+	launched := false
+	defer func() {
+		if !launched { // launch releases it once the run ends
+			}
+	}()
 	h, err := st.HistoryRun(ctx, id)
 	if errors.Is(err, store.ErrNoRun) {
-		hold.Release()
 		return RunRecord{}, &RunNotFoundError{ID: id}
 	}
 	if err != nil {
-		hold.Release()
 		return RunRecord{}, err
 	}
 	rec := m.record(ctx, st, h, true)
 	if !rec.Resumable {
-		hold.Release()
 		why := "it did not stop before its end"
 		switch {
 		case rec.Outcome == OutcomeOK:
@@ -490,13 +492,12 @@ func (m *RunManager) Resume(ctx context.Context, id string) (RunRecord, error) {
 		return RunRecord{}, &RunStateError{ID: id, Why: "it cannot be resumed: " + why}
 	}
 	if _, _, err := m.a.saved(ctx, h.Connection); err != nil {
-		hold.Release()
 		return RunRecord{}, err
 	}
 	if h.Options, err = m.resumeOptions(ctx, st, h); err != nil {
-		hold.Release()
 		return RunRecord{}, err
 	}
+	launched = true // from here launch owns the hold, even when it fails
 	if err := m.launch(ctx, st, h, hold, true); err != nil {
 		return RunRecord{}, err
 	}

@@ -469,6 +469,7 @@ func (m *RunManager) Resume(ctx context.Context, id string) (RunRecord, error) {
 	launched := false
 	defer func() {
 		if !launched { // launch releases it once the run ends
+			hold.Release()
 		}
 	}()
 	h, err := st.HistoryRun(ctx, id)

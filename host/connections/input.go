@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -265,7 +264,7 @@ type fileEntry struct {
 // never quote the file's content: keys are named only when Showable,
 // values never.
 func readSecretsFile(path string) ([]fileEntry, error) {
-	b, err := os.ReadFile(path)
+	b, err := readPrivate(path, MaxSecretsFile, "a secrets file holds the settings of one connection")
 	if err != nil {
 		return nil, fmt.Errorf("--secrets-file: %w", err)
 	}

@@ -3,6 +3,7 @@ package connections
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,5 +51,36 @@ func TestSecretsFileUnknownKey(t *testing.T) {
 		"headers (from " + path + "): Headers is a list of named values: give each entry as headers.NAME, with --set (or --secret-env, --secret-file or --secrets-file for a secret value)"
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+// A secrets file others can read is refused, as --secret-file's is, and
+// so is one too large to be a connection's settings; neither message
+// holds the file's content.
+func TestSecretsFileMustBePrivate(t *testing.T) {
+	dir := t.TempDir()
+	const secret = "s3cr3t-value-never-shown"
+	open := filepath.Join(dir, "open.env")
+	if err := os.WriteFile(open, []byte("password="+secret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o644); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	_, err := Collect(listSpec, nil, Input{SecretsFile: open}, func(string) string { return "" })
+	want := "--secrets-file: " + open + " can be read by others (mode 0644): run chmod 600 " + open
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	big := filepath.Join(dir, "big.env")
+	if err := os.WriteFile(big, []byte("password="+secret+strings.Repeat("x", 1<<20)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Collect(listSpec, nil, Input{SecretsFile: big}, func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "larger than 1024 KiB") {
+		t.Errorf("a file over the limit: got %v", err)
+	}
+	if err != nil && strings.Contains(err.Error(), secret) {
+		t.Errorf("the message holds the file's content: %v", err)
 	}
 }

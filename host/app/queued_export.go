@@ -50,7 +50,7 @@ func describeQueuedExport(o queuedExportOptions) string {
 		for _, p := range o.Params {
 			ps = append(ps, p.Key+"="+p.Value)
 		}
-		s += " (" + strings.Join(ps, " ") + ")"
+		s += " with " + strings.Join(ps, " ")
 	}
 	return s
 }

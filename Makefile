@@ -39,7 +39,7 @@ vet:
 # INTEGRATOR_TEST_POSTGRES names a server (a postgres:// URL); without it
 # their PostgreSQL half is skipped, and this says so.
 test: vet
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 30m ./...
 	@if [ -z "$$INTEGRATOR_TEST_POSTGRES" ]; then \
 	  echo "make test: INTEGRATOR_TEST_POSTGRES is not set, so the PostgreSQL tests were SKIPPED; run 'make test-postgres' (a throwaway local server) to run them"; \
 	else echo "make test: the PostgreSQL tests ran against $$(echo "$$INTEGRATOR_TEST_POSTGRES" | sed 's#://[^@]*@#://***@#')"; fi

@@ -120,6 +120,10 @@ func (w *exportWorker) Work(ctx context.Context, job *river.Job[queue.ExportArgs
 		// The worker is stopping at once, or the job ran out of time:
 		// River runs it again, which goes on from the checkpoint.
 		return err
+	case err != nil && store.Transient(err):
+		// The database lost a conflict or a connection: River runs the
+		// job again after a pause, from the checkpoint.
+		return err
 	case err != nil:
 		return w.fail(ctx, h, sum.Records, err)
 	}

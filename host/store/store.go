@@ -3,9 +3,16 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"net"
 	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // FileName is the database's name inside the home folder.
@@ -78,13 +85,45 @@ var (
 // processes); on PostgreSQL it is serializable, and when it loses a
 // conflict to another transaction it runs again from its start, so fn
 // must do nothing outside tx that cannot be done twice.
+//
+// Attempts after a lost conflict wait a random pause first, growing with
+// each attempt (up to about 50 ms): writers that conflicted once and ran
+// again at once would meet again, each time, as pages of several workers
+// did.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := s.writeOnce(ctx, fn)
 		if err == nil || attempt == maxWriteAttempts || !s.d.retry(err) || ctx.Err() != nil {
 			return err
 		}
+		pause := time.Duration(rand.Int64N(int64(min(attempt, 10)) * int64(5*time.Millisecond)))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
 	}
+}
+
+// Transient is true for an error of the store that the same write may not
+// meet when run again later: a conflict lost more often than a write runs
+// again, or a connection to the database that broke. A queued job returns
+// such an error to the queue, which runs the job again after a pause,
+// rather than failing its run.
+func Transient(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 40 (transaction rollback: serialization, deadlock),
+		// 08 (connection exception), 53 (insufficient resources),
+		// 57P01-03 (the server shutting down or starting).
+		return strings.HasPrefix(pe.Code, "40") || strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "53") ||
+			pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	if errors.Is(err, driver.ErrBadConn) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || pgconn.SafeToRetry(err)
 }
 
 // maxWriteAttempts bounds how often a write that loses conflicts runs.

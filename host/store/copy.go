@@ -19,8 +19,9 @@ var copyFirst = []string{"connections", "connection_values", "connection_secrets
 	"export_runs", "export_cursors", "report_runs", "report_jobs", "import_ledger"}
 
 // copySkip are tables not copied: a lease belongs to a live process of
-// the source, which Copy refuses anyway.
-var copySkip = map[string]bool{"run_leases": true}
+// the source, which Copy refuses anyway; rate-limit budgets are what the
+// API told the source's processes lately, which the target's learn anew.
+var copySkip = map[string]bool{"run_leases": true, "rate_limits": true}
 
 // Copied is how many rows of each table Copy copied.
 type Copied struct {

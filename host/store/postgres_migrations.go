@@ -154,4 +154,15 @@ var pgMigrations = []string{
 		ended_at      BIGINT
 	);
 	CREATE INDEX run_history_started ON run_history (started_at);`,
+	// 7: the shared rate-limit budgets, one row per scope.
+	`CREATE TABLE rate_limits (
+		scope         TEXT PRIMARY KEY,
+		connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+		remaining     BIGINT NOT NULL,
+		reset_at      BIGINT NOT NULL,
+		probe_until   BIGINT NOT NULL DEFAULT 0,
+		inflight      BIGINT NOT NULL DEFAULT 0,
+		updated_at    BIGINT NOT NULL
+	);
+	CREATE INDEX rate_limits_connection ON rate_limits (connection_id);`,
 }

@@ -1,0 +1,253 @@
+package flows
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make a schema
+
+	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/schema"
+	"github.com/openintegrator/integrator/shared"
+)
+
+// budgetAPI is a list API with one fixed-window rate limit per ads
+// account, as the X Ads API (and its simulator) keeps them: a window
+// starts with the first request after the previous one's reset, every
+// answer reports the account's budget, and a request beyond it is
+// answered 429. It counts 429s as the simulator does: every 429 of a
+// window after its first is overspent (a client came back before the
+// reset it was told, or did not share what another one learnt).
+type budgetAPI struct {
+	list    *listAPI
+	budget  int
+	window  time.Duration
+	latency time.Duration
+
+	mu        sync.Mutex
+	remaining int
+	reset     time.Time
+	refused   int // 429s of the current window
+	limited   int
+	overspent int
+}
+
+func (a *budgetAPI) serve(req shared.Request) (*shared.Response, error) {
+	time.Sleep(a.latency)
+	a.mu.Lock()
+	now := time.Now()
+	if !now.Before(a.reset) {
+		a.remaining, a.reset, a.refused = a.budget, now.Add(a.window), 0
+	}
+	ok := a.remaining > 0
+	if ok {
+		a.remaining--
+	} else {
+		a.limited++
+		if a.refused++; a.refused > 1 {
+			a.overspent++
+		}
+	}
+	rl := &shared.RateLimit{Scope: "account", Limit: int64(a.budget), Remaining: int64(a.remaining), Reset: a.reset}
+	a.mu.Unlock()
+	if !ok {
+		resp := answerJSON(429, map[string]any{"errors": []map[string]string{{"code": "TOO_MANY_REQUESTS"}}})
+		resp.RateLimit = rl
+		resp.Diagnostics = schema.Diagnostics{schema.Errorf("", shared.CodeRateLimited, "", "rate limit reached")}
+		return resp, nil
+	}
+	resp := a.list.serve(req)
+	resp.RateLimit = rl
+	return resp, nil
+}
+
+func (a *budgetAPI) counts() (limited, overspent int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.limited, a.overspent
+}
+
+// sharedPlace returns n handles of one new store, as n processes would
+// open it: a SQLite file, or a schema of its own on the PostgreSQL server
+// of INTEGRATOR_TEST_POSTGRES (the test is skipped without it). The
+// store holds the connection "c1".
+func sharedPlace(t *testing.T, backend string, n int) []*store.Store {
+	t.Helper()
+	ctx := context.Background()
+	place := filepath.Join(t.TempDir(), store.FileName)
+	if backend == "postgres" {
+		base := os.Getenv(postgresEnv)
+		if base == "" {
+			t.Skip(postgresEnv + " is not set: the PostgreSQL run of this test is SKIPPED (run it with .ci/with-postgres or 'make test-postgres')")
+		}
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Close() })
+		var b [6]byte
+		rand.Read(b[:])
+		sch := "flows_" + hex.EncodeToString(b[:])
+		if _, err := admin.Exec(`CREATE SCHEMA ` + sch); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + sch + ` CASCADE`) })
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", sch)
+		u.RawQuery = q.Encode()
+		place = u.String()
+	}
+	var out []*store.Store
+	for i := 0; i < n; i++ {
+		var s *store.Store
+		var err error
+		if backend == "postgres" {
+			s, err = store.OpenURL(ctx, place)
+		} else {
+			s, err = store.OpenFile(ctx, place)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		out = append(out, s)
+	}
+	if err := out[0].Create(ctx, store.Connection{ID: "c1", Name: "ads", Type: "demo"}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Three exports of the same ads account, each in a process of its own
+// (its own plugin and store handle), run at once against an API with a
+// small budget per short window. With the store's shared rate limit they
+// never overspend it (no 429 beyond the first of a window; in practice
+// none at all), and every export is exact. The same exports with their
+// own limiters only, each learning the budget from its own answers, do
+// overspend it: the shared row is what keeps them within it.
+func TestSharedLimitsKeepExportsOfOneAccountWithinItsBudget(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			shared := runExportsAgainstBudget(t, backend, true)
+			if shared.overspent != 0 {
+				t.Errorf("with the shared rate limit: %d 429s, %d of them overspent; want none overspent", shared.limited, shared.overspent)
+			}
+			alone := runExportsAgainstBudget(t, backend, false)
+			if alone.overspent == 0 {
+				t.Errorf("with their own limiters only: %d 429s, none overspent; the test cannot tell what the shared row does", alone.limited)
+			}
+			t.Logf("shared: %d 429s, %d overspent; alone: %d 429s, %d overspent", shared.limited, shared.overspent, alone.limited, alone.overspent)
+		})
+	}
+}
+
+// postgresEnv names the PostgreSQL server of the tests that need one.
+const postgresEnv = "INTEGRATOR_TEST_POSTGRES"
+
+type budgetRun struct{ limited, overspent int }
+
+func runExportsAgainstBudget(t *testing.T, backend string, sharedLimits bool) budgetRun {
+	t.Helper()
+	const runs, records = 3, 120
+	api := &budgetAPI{list: &listAPI{n: records}, budget: 6, window: 300 * time.Millisecond, latency: 5 * time.Millisecond}
+	stores := sharedPlace(t, backend, runs)
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make([]error, runs)
+	heard := make([]*notes, runs)
+	for i := 0; i < runs; i++ {
+		p, _ := fakePlugin(api.serve)
+		t.Cleanup(p.Close)
+		x := testExport(t, stores[i], p, filepath.Join(dir, fmt.Sprintf("out%d.jsonl", i)))
+		x.SharedLimits = sharedLimits
+		x.pages.lim = nil // the limiter of a run, which notes its waits
+		heard[i] = &notes{}
+		x.Progress = heard[i]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_, errs[i] = x.Run(ctx)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("export %d: %v", i, err)
+		}
+		if got := readFile(t, filepath.Join(dir, fmt.Sprintf("out%d.jsonl", i))); got != api.list.want(records) {
+			t.Errorf("export %d is not exact: %d lines", i, strings.Count(got, "\n"))
+		}
+	}
+	if sharedLimits && !heard[0].has("rate limit spent (shared by every worker): waiting until") &&
+		!heard[1].has("rate limit spent (shared by every worker): waiting until") && !heard[2].has("rate limit spent (shared by every worker): waiting until") {
+		t.Errorf("no export said it waits for the shared budget's reset: %q", heard[0].all())
+	}
+	limited, overspent := api.counts()
+	return budgetRun{limited, overspent}
+}
+
+// notes is a Progress that keeps the notes.
+type notes struct {
+	quiet
+	mu    sync.Mutex
+	lines []string
+}
+
+func (n *notes) Note(format string, args ...any) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.lines = append(n.lines, fmt.Sprintf(format, args...))
+}
+
+func (n *notes) all() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]string(nil), n.lines...)
+}
+
+func (n *notes) has(prefix string) bool {
+	for _, l := range n.all() {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// A request spends the budget the X Ads API counts it against: a GET
+// under an ads account the account's (whichever connection's user sends
+// it, the row is the connection's), any other request its user's, one per
+// connection; an API whose paths name no accounts has one per connection.
+func TestLimitScope(t *testing.T) {
+	for _, tt := range []struct{ method, url, want string }{
+		{"GET", "accounts/a1/campaigns", "c1 account a1"},
+		{"GET", "/12/accounts/a1/line_items?count=7", "c1 account a1"},
+		{"", "https://ads-api.x.com/12/accounts/a2/campaigns?cursor=x", "c1 account a2"},
+		{"GET", "stats/jobs/accounts/a1", "c1 account a1"},
+		{"POST", "accounts/a1/campaigns", "c1"},
+		{"DELETE", "accounts/a1/campaigns/x", "c1"},
+		{"POST", "batch/accounts/a1/campaigns", "c1"},
+		{"GET", "accounts", "c1"},
+		{"GET", "/v2/items", "c1"},
+	} {
+		if got := limitScope("c1", tt.method, tt.url); got != tt.want {
+			t.Errorf("%s %s: scope %q, want %q", tt.method, tt.url, got, tt.want)
+		}
+	}
+}

@@ -30,6 +30,7 @@ import (
 // reset it was told, or did not share what another one learnt).
 type budgetAPI struct {
 	list    *listAPI
+	next    func(shared.Request) (*shared.Response, error) // nil: list
 	budget  int
 	window  time.Duration
 	latency time.Duration
@@ -65,6 +66,13 @@ func (a *budgetAPI) serve(req shared.Request) (*shared.Response, error) {
 		resp.RateLimit = rl
 		resp.Diagnostics = schema.Diagnostics{schema.Errorf("", shared.CodeRateLimited, "", "rate limit reached")}
 		return resp, nil
+	}
+	if a.next != nil {
+		resp, err := a.next(req)
+		if resp != nil {
+			resp.RateLimit = rl
+		}
+		return resp, err
 	}
 	resp := a.list.serve(req)
 	resp.RateLimit = rl
@@ -228,6 +236,126 @@ func (n *notes) has(prefix string) bool {
 		}
 	}
 	return false
+}
+
+// Two imports through one connection, each in a process of its own with
+// four workers, share the user's small write budget: with the shared rate
+// limit they overspend nothing (with their own limiters only they do) and
+// every record is created exactly once.
+func TestSharedLimitsKeepImportsWithinTheWriteBudget(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			shared := runImportsAgainstBudget(t, backend, true)
+			if shared.overspent != 0 {
+				t.Errorf("with the shared rate limit: %d 429s, %d of them overspent; want none overspent", shared.limited, shared.overspent)
+			}
+			alone := runImportsAgainstBudget(t, backend, false)
+			if alone.overspent == 0 {
+				t.Errorf("with their own limiters only: %d 429s, none overspent; the test cannot tell what the shared row does", alone.limited)
+			}
+			t.Logf("shared: %d 429s, %d overspent; alone: %d 429s, %d overspent", shared.limited, shared.overspent, alone.limited, alone.overspent)
+		})
+	}
+}
+
+func runImportsAgainstBudget(t *testing.T, backend string, sharedLimits bool) budgetRun {
+	t.Helper()
+	const runs, records = 2, 40
+	writes := newWritesAPI()
+	api := &budgetAPI{next: writes.serve, budget: 5, window: 300 * time.Millisecond, latency: 5 * time.Millisecond}
+	stores := sharedPlace(t, backend, runs)
+	var wg sync.WaitGroup
+	sums := make([]ImportSummary, runs)
+	errs := make([]error, runs)
+	for i := 0; i < runs; i++ {
+		dir := t.TempDir()
+		p, _ := fakePlugin(api.serve)
+		t.Cleanup(p.Close)
+		in := writeInput(t, dir, records, func(j int) string { return fmt.Sprintf("run%d-%d", i, j) })
+		im := testImport(stores[i], p, in, dir)
+		im.Concurrency = 4
+		im.SharedLimits = sharedLimits
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			sums[i], errs[i] = im.Run(ctx)
+		}()
+	}
+	wg.Wait()
+	for i := range runs {
+		if errs[i] != nil || sums[i].OK != records {
+			t.Fatalf("import %d: %+v %v", i, sums[i], errs[i])
+		}
+	}
+	writes.mu.Lock()
+	defer writes.mu.Unlock()
+	if len(writes.created) != runs*records {
+		t.Errorf("%d records created, want %d", len(writes.created), runs*records)
+	}
+	for name, n := range writes.created {
+		if n != 1 {
+			t.Errorf("%s created %d times", name, n)
+		}
+	}
+	limited, overspent := api.counts()
+	return budgetRun{limited, overspent}
+}
+
+// A report's calls take their units from the shared rows too, each the
+// budget the API counts it against: the account's for the polls, the
+// connection's (its user's) for the creates; the downloads, from another
+// host, none.
+func TestSharedLimitsCountReportCalls(t *testing.T) {
+	s := testStore(t)
+	api := newStatsAPI()
+	var mu sync.Mutex
+	creates, polls := 0, 0
+	reset := time.Now().Add(time.Hour).Truncate(time.Second)
+	p, _ := fakePlugin(func(req shared.Request) (*shared.Response, error) {
+		resp, err := api.serve(req)
+		if resp == nil {
+			return resp, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case req.Method == "POST":
+			creates++
+			resp.RateLimit = &shared.RateLimit{Scope: "user", Remaining: int64(400 - creates), Reset: reset}
+		case strings.HasPrefix(req.URL, "stats/"):
+			polls++
+			resp.RateLimit = &shared.RateLimit{Scope: "account", Remaining: int64(9000 - polls), Reset: reset}
+		default: // a download: the download host reports no budget of the API
+			resp.RateLimit = &shared.RateLimit{Scope: "account", Remaining: 1, Reset: reset}
+		}
+		return resp, err
+	})
+	r := testReport(p, 45, 120)
+	r.Store, r.ConnectionID, r.SharedLimits = s, "c1", true
+	r.Out = filepath.Join(t.TempDir(), "report.jsonl")
+	if _, err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	user, err := s.RateLimit(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	account, err := s.RateLimit(ctx, "c1 account acc1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creates == 0 || polls == 0 {
+		t.Fatalf("%d creates, %d polls", creates, polls)
+	}
+	if user.Remaining != int64(400-creates) || !user.Reset.Equal(reset) || user.InFlight != 0 {
+		t.Errorf("the connection's row after %d creates: %+v; want %d remaining", creates, user, 400-creates)
+	}
+	if account.Remaining != int64(9000-polls) || !account.Reset.Equal(reset) || account.InFlight != 0 {
+		t.Errorf("the account's row after %d polls: %+v; want %d remaining", polls, account, 9000-polls)
+	}
 }
 
 // A request spends the budget the X Ads API counts it against: a GET

@@ -25,12 +25,14 @@ import (
 // account, as the X Ads API (and its simulator) keeps them: a window
 // starts with the first request after the previous one's reset, every
 // answer reports the account's budget, and a request beyond it is
-// answered 429. It counts 429s as the simulator does: every 429 of a
+// answered 429 (writes have the user's budget, as the simulator's do).
+// It counts 429s as the simulator does: every 429 of a
 // window after its first is overspent (a client came back before the
 // reset it was told, or did not share what another one learnt).
 type budgetAPI struct {
 	list    *listAPI
 	next    func(shared.Request) (*shared.Response, error) // nil: list
+	scope   string                                         // the budget's name in the heads: "account" or "user"
 	budget  int
 	window  time.Duration
 	latency time.Duration
@@ -59,7 +61,7 @@ func (a *budgetAPI) serve(req shared.Request) (*shared.Response, error) {
 			a.overspent++
 		}
 	}
-	rl := &shared.RateLimit{Scope: "account", Limit: int64(a.budget), Remaining: int64(a.remaining), Reset: a.reset}
+	rl := &shared.RateLimit{Scope: a.scope, Limit: int64(a.budget), Remaining: int64(a.remaining), Reset: a.reset}
 	a.mu.Unlock()
 	if !ok {
 		resp := answerJSON(429, map[string]any{"errors": []map[string]string{{"code": "TOO_MANY_REQUESTS"}}})
@@ -171,7 +173,7 @@ type budgetRun struct{ limited, overspent int }
 func runExportsAgainstBudget(t *testing.T, backend string, sharedLimits bool) budgetRun {
 	t.Helper()
 	const runs, records = 3, 120
-	api := &budgetAPI{list: &listAPI{n: records}, budget: 6, window: 300 * time.Millisecond, latency: 5 * time.Millisecond}
+	api := &budgetAPI{list: &listAPI{n: records}, scope: "account", budget: 6, window: 300 * time.Millisecond, latency: 5 * time.Millisecond}
 	stores := sharedPlace(t, backend, runs)
 	dir := t.TempDir()
 	var wg sync.WaitGroup
@@ -238,6 +240,150 @@ func (n *notes) has(prefix string) bool {
 	return false
 }
 
+// usersAPI is a list API with the X Ads API's budgets of reads as its
+// simulator keeps them: a window per ads account and one per user (the
+// connection's), both of the same size, both spent by every GET under an
+// account, both reported in every answer (the account's first). Two
+// accounts read at once spend the user's budget twice as fast as either
+// account's. It counts overspent 429s as budgetAPI does, per window.
+type usersAPI struct {
+	list    *listAPI
+	budget  int
+	window  time.Duration
+	latency time.Duration
+	// firstOnly reports the account's budget only, as a connector built
+	// before ResponseHead.Budgets does.
+	firstOnly bool
+
+	mu        sync.Mutex
+	windows   map[string]*fixedWindow
+	limited   int
+	overspent int
+}
+
+type fixedWindow struct {
+	remaining, refused int
+	reset              time.Time
+}
+
+func (a *usersAPI) current(key string, now time.Time) *fixedWindow {
+	w := a.windows[key]
+	if w == nil || !now.Before(w.reset) {
+		w = &fixedWindow{remaining: a.budget, reset: now.Add(a.window)}
+		a.windows[key] = w
+	}
+	return w
+}
+
+func (a *usersAPI) serve(req shared.Request) (*shared.Response, error) {
+	time.Sleep(a.latency)
+	account := strings.Split(req.URL, "/")[1] // accounts/<id>/campaigns
+	a.mu.Lock()
+	now := time.Now()
+	aw, uw := a.current("account "+account, now), a.current("user", now)
+	ok := aw.remaining > 0 && uw.remaining > 0
+	if ok {
+		aw.remaining--
+		uw.remaining--
+	} else {
+		a.limited++
+		over := false
+		for _, w := range []*fixedWindow{aw, uw} {
+			if w.remaining <= 0 {
+				if w.refused++; w.refused > 1 {
+					over = true
+				}
+			}
+		}
+		if over {
+			a.overspent++
+		}
+	}
+	budgets := []shared.RateLimit{
+		{Scope: "account", Limit: int64(a.budget), Remaining: int64(aw.remaining), Reset: aw.reset},
+		{Scope: "user", Limit: int64(a.budget), Remaining: int64(uw.remaining), Reset: uw.reset},
+	}
+	a.mu.Unlock()
+	var resp *shared.Response
+	if ok {
+		resp = a.list.serve(req)
+	} else {
+		resp = answerJSON(429, map[string]any{"errors": []map[string]string{{"code": "TOO_MANY_REQUESTS"}}})
+		resp.Diagnostics = schema.Diagnostics{schema.Errorf("", shared.CodeRateLimited, "", "rate limit reached")}
+	}
+	resp.RateLimit = &budgets[0]
+	if !a.firstOnly {
+		resp.Budgets = budgets
+	}
+	return resp, nil
+}
+
+// Exports of two ads accounts through one connection, each in a process
+// of its own, spend their accounts' budgets and their user's, which is
+// no larger: with the shared rows, which count the user's budget of reads
+// as well as each account's, nothing is overspent and both exports are
+// exact. Shared rows that know only the accounts' budgets (a connector
+// that reports the first budget only) overspend the user's, as do the
+// exports' own limiters alone.
+func TestSharedLimitsCountTheUsersBudgetOfReads(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			both := runAccountExports(t, backend, true, false)
+			if both.overspent != 0 {
+				t.Errorf("with the shared rows of both budgets: %d 429s, %d of them overspent; want none overspent", both.limited, both.overspent)
+			}
+			first := runAccountExports(t, backend, true, true)
+			if first.overspent == 0 {
+				t.Errorf("with the shared rows of the accounts' budgets only: %d 429s, none overspent; the test cannot tell what the user's row does", first.limited)
+			}
+			alone := runAccountExports(t, backend, false, false)
+			if alone.overspent == 0 {
+				t.Errorf("with their own limiters only: %d 429s, none overspent", alone.limited)
+			}
+			t.Logf("both budgets: %d 429s, %d overspent; the accounts' only: %d, %d; alone: %d, %d",
+				both.limited, both.overspent, first.limited, first.overspent, alone.limited, alone.overspent)
+		})
+	}
+}
+
+func runAccountExports(t *testing.T, backend string, sharedLimits, firstOnly bool) budgetRun {
+	t.Helper()
+	const records = 120
+	api := &usersAPI{list: &listAPI{n: records}, budget: 6, window: 300 * time.Millisecond, latency: 5 * time.Millisecond,
+		firstOnly: firstOnly, windows: map[string]*fixedWindow{}}
+	accounts := []string{"a1", "a2"}
+	stores := sharedPlace(t, backend, len(accounts))
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make([]error, len(accounts))
+	for i, acc := range accounts {
+		p, _ := fakePlugin(api.serve)
+		t.Cleanup(p.Close)
+		x := testExport(t, stores[i], p, filepath.Join(dir, acc+".jsonl"))
+		x.Path = "accounts/" + acc + "/campaigns"
+		x.SharedLimits = sharedLimits
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_, errs[i] = x.Run(ctx)
+		}()
+	}
+	wg.Wait()
+	for i, acc := range accounts {
+		if errs[i] != nil {
+			t.Fatalf("export of %s: %v", acc, errs[i])
+		}
+		if got := readFile(t, filepath.Join(dir, acc+".jsonl")); got != api.list.want(records) {
+			t.Errorf("export of %s is not exact: %d lines", acc, strings.Count(got, "\n"))
+		}
+	}
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	return budgetRun{api.limited, api.overspent}
+}
+
 // Two imports through one connection, each in a process of its own with
 // four workers, share the user's small write budget: with the shared rate
 // limit they overspend nothing (with their own limiters only they do) and
@@ -262,7 +408,7 @@ func runImportsAgainstBudget(t *testing.T, backend string, sharedLimits bool) bu
 	t.Helper()
 	const runs, records = 2, 40
 	writes := newWritesAPI()
-	api := &budgetAPI{next: writes.serve, budget: 5, window: 300 * time.Millisecond, latency: 5 * time.Millisecond}
+	api := &budgetAPI{next: writes.serve, scope: "user", budget: 5, window: 300 * time.Millisecond, latency: 5 * time.Millisecond}
 	stores := sharedPlace(t, backend, runs)
 	var wg sync.WaitGroup
 	sums := make([]ImportSummary, runs)
@@ -358,24 +504,24 @@ func TestSharedLimitsCountReportCalls(t *testing.T) {
 	}
 }
 
-// A request spends the budget the X Ads API counts it against: a GET
-// under an ads account the account's (whichever connection's user sends
-// it, the row is the connection's), any other request its user's, one per
-// connection; an API whose paths name no accounts has one per connection.
-func TestLimitScope(t *testing.T) {
+// A request spends the budgets the X Ads API counts it against: a GET
+// under an ads account the account's and its user's budget of reads (one
+// row per connection), any other request its user's, one per connection;
+// an API whose paths name no accounts has one per connection.
+func TestLimitScopes(t *testing.T) {
 	for _, tt := range []struct{ method, url, want string }{
-		{"GET", "accounts/a1/campaigns", "c1 account a1"},
-		{"GET", "/12/accounts/a1/line_items?count=7", "c1 account a1"},
-		{"", "https://ads-api.x.com/12/accounts/a2/campaigns?cursor=x", "c1 account a2"},
-		{"GET", "stats/jobs/accounts/a1", "c1 account a1"},
+		{"GET", "accounts/a1/campaigns", "c1 account a1|c1 reads"},
+		{"GET", "/12/accounts/a1/line_items?count=7", "c1 account a1|c1 reads"},
+		{"", "https://ads-api.x.com/12/accounts/a2/campaigns?cursor=x", "c1 account a2|c1 reads"},
+		{"GET", "stats/jobs/accounts/a1", "c1 account a1|c1 reads"},
 		{"POST", "accounts/a1/campaigns", "c1"},
 		{"DELETE", "accounts/a1/campaigns/x", "c1"},
 		{"POST", "batch/accounts/a1/campaigns", "c1"},
 		{"GET", "accounts", "c1"},
 		{"GET", "/v2/items", "c1"},
 	} {
-		if got := limitScope("c1", tt.method, tt.url); got != tt.want {
-			t.Errorf("%s %s: scope %q, want %q", tt.method, tt.url, got, tt.want)
+		if got := strings.Join(limitScopes("c1", tt.method, tt.url), "|"); got != tt.want {
+			t.Errorf("%s %s: scopes %q, want %q", tt.method, tt.url, got, tt.want)
 		}
 	}
 }

@@ -318,8 +318,8 @@ func (a *usersAPI) serve(req shared.Request) (*shared.Response, error) {
 	return resp, nil
 }
 
-// Exports of two ads accounts through one connection, each in a process
-// of its own, spend their accounts' budgets and their user's, which is
+// Exports of two ads accounts through one connection (two of each), each
+// in a process of its own, spend their accounts' budgets and their user's, which is
 // no larger: with the shared rows, which count the user's budget of reads
 // as well as each account's, nothing is overspent and both exports are
 // exact. Shared rows that know only the accounts' budgets (a connector
@@ -351,15 +351,16 @@ func runAccountExports(t *testing.T, backend string, sharedLimits, firstOnly boo
 	const records = 120
 	api := &usersAPI{list: &listAPI{n: records}, budget: 6, window: 300 * time.Millisecond, latency: 5 * time.Millisecond,
 		firstOnly: firstOnly, windows: map[string]*fixedWindow{}}
-	accounts := []string{"a1", "a2"}
+	accounts := []string{"a1", "a2", "a1", "a2"} // two exports of each
 	stores := sharedPlace(t, backend, len(accounts))
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	errs := make([]error, len(accounts))
+	out := func(i int) string { return filepath.Join(dir, fmt.Sprintf("%s-%d.jsonl", accounts[i], i)) }
 	for i, acc := range accounts {
 		p, _ := fakePlugin(api.serve)
 		t.Cleanup(p.Close)
-		x := testExport(t, stores[i], p, filepath.Join(dir, acc+".jsonl"))
+		x := testExport(t, stores[i], p, out(i))
 		x.Path = "accounts/" + acc + "/campaigns"
 		x.SharedLimits = sharedLimits
 		wg.Add(1)
@@ -373,10 +374,10 @@ func runAccountExports(t *testing.T, backend string, sharedLimits, firstOnly boo
 	wg.Wait()
 	for i, acc := range accounts {
 		if errs[i] != nil {
-			t.Fatalf("export of %s: %v", acc, errs[i])
+			t.Fatalf("export %d of %s: %v", i, acc, errs[i])
 		}
-		if got := readFile(t, filepath.Join(dir, acc+".jsonl")); got != api.list.want(records) {
-			t.Errorf("export of %s is not exact: %d lines", acc, strings.Count(got, "\n"))
+		if got := readFile(t, out(i)); got != api.list.want(records) {
+			t.Errorf("export %d of %s is not exact: %d lines", i, acc, strings.Count(got, "\n"))
 		}
 	}
 	api.mu.Lock()

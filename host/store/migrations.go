@@ -161,7 +161,21 @@ var migrations = []string{
 		ended_at      INTEGER
 	);
 	CREATE INDEX run_history_started ON run_history (started_at);`,
-	// 7: the rate-limit budgets the API reported, shared by every process
+	// 7: queued runs' artifacts (an export's pages, an import's input,
+	// results and errors) and facts about the store (the master key id).
+	`CREATE TABLE run_artifacts (
+		run_id  TEXT NOT NULL,
+		name    TEXT NOT NULL,
+		seq     INTEGER NOT NULL,
+		data    BLOB NOT NULL,
+		records INTEGER NOT NULL DEFAULT 0,
+		PRIMARY KEY (run_id, name, seq)
+	);
+	CREATE TABLE store_info (
+		name  TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	);`,
+	// 8: the rate-limit budgets the API reported, shared by every process
 	// using the store: one row per scope (a connection, or one of its ads
 	// accounts), holding what remains until the reset, the request that
 	// learns an unknown budget (its lease), and the requests in flight.

@@ -22,6 +22,13 @@ type ledger struct {
 	waiters []chan error
 	busy    bool
 	lost    int64 // outcomes that could not be written
+
+	// own says whether an owner in the ledger is this run (nil: none is;
+	// a run in one process claims each record once): a queued run's chunk
+	// run again after its worker died claims as another owner, and what
+	// the first attempt did is this run's outcome all the same, not one
+	// done before.
+	own func(owner string) bool
 }
 
 func newLedger(s *store.Store, id store.Ledger, policy store.ClaimPolicy) *ledger {
@@ -36,6 +43,14 @@ func (l *ledger) claim(keys []store.RecordKey) ([]store.Claim, error) {
 		return nil, err
 	}
 	return op.Claims, nil
+}
+
+// ours reports whether owner, of a ledger entry, is this run.
+func (l *ledger) ours(owner string) bool {
+	if l.own != nil {
+		return l.own(owner)
+	}
+	return false
 }
 
 // write stores outcomes of records this run owns. It is not cancelled

@@ -187,3 +187,90 @@ func TestQueuedImport(t *testing.T) {
 		t.Errorf("ledger after the second run: %v", counts)
 	}
 }
+
+// withoutJobIDs drops the API's job ids, which differ between runs, from
+// a report's rows.
+func withoutJobIDs(t *testing.T, s string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		var row map[string]any
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatalf("%v: %q", err, line)
+		}
+		delete(row, "job_id")
+		out, _ := json.Marshal(row)
+		b.Write(out)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// A queued report is a job per async job of its plan, each snoozed while
+// the API says it is processing: its rows, downloaded in plan order, are
+// the rows of the report in one process; each async job is created once.
+// A report the connector's limits refuse is refused when it is queued.
+func TestQueuedReport(t *testing.T) {
+	a, s, st := queueApp(t, "--job-delay", "1s")
+	ctx := testCtx(t)
+	var items bytes.Buffer
+	if _, err := a.Export(ctx, Flow{Connection: "Prod", Stdout: &items}, ExportOptions{Path: "accounts/" + s["account_id"] + "/line_items", MaxRecords: 45}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, line := range strings.Split(strings.TrimSpace(items.String()), "\n") {
+		var r struct{ ID string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.ID == "" {
+			t.Fatalf("line item %q: %v", line, err)
+		}
+		ids = append(ids, r.ID)
+	}
+	start, _ := ParseReportTime("2026-01-01")
+	o := ReportOptions{Account: s["account_id"], Entity: "line_item", IDs: ids, Start: start, End: start.Add(120 * 24 * time.Hour),
+		Granularity: "day", Metrics: []string{"ENGAGEMENT", "BILLING"}, PollInterval: 100 * time.Millisecond}
+	one := o
+	one.Out = filepath.Join(t.TempDir(), "report.jsonl")
+	sum, err := a.Report(ctx, Flow{Connection: "Prod"}, one)
+	if err != nil || sum.Jobs != 6 {
+		t.Fatalf("report in one process: %+v %v", sum, err)
+	}
+	want, _ := os.ReadFile(one.Out)
+
+	bad := o
+	bad.Granularity = "WEEK"
+	if _, err := a.QueueReport(ctx, Flow{Connection: "Prod"}, bad); err == nil || !strings.Contains(err.Error(), `"granularity" "WEEK": use DAY, HOUR, TOTAL`) {
+		t.Errorf("a granularity the connector does not offer: %v", err)
+	}
+	run, err := a.QueueReport(ctx, Flow{Connection: "Prod"}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startWorkers(t, a, 2)
+	r := waitRun(t, st, run.ID)
+	if r.Outcome != store.OutcomeOK || r.Records != sum.Rows || !strings.Contains(r.Summary, fmt.Sprintf("Report complete: %d rows from 6 jobs", sum.Rows)) {
+		t.Errorf("run: %+v", r)
+	}
+	got := artifactText(t, st, run.ID, store.ArtifactOutput)
+	if withoutJobIDs(t, got) != withoutJobIDs(t, string(want)) {
+		t.Errorf("queued rows:\n%.2000s\nrows in one process:\n%.2000s", got, want)
+	}
+	jobs := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
+		var row struct {
+			JobID string `json:"job_id"`
+		}
+		json.Unmarshal([]byte(line), &row)
+		jobs[row.JobID] = true
+	}
+	states, _ := st.Artifacts(ctx, run.ID, store.ArtifactState)
+	if len(jobs) != 6 || len(states) != 6 {
+		t.Errorf("%d job ids in the rows, %d saved states", len(jobs), len(states))
+	}
+	for _, a := range states {
+		var s struct{ ID string }
+		json.Unmarshal(a.Data, &s)
+		if !jobs[s.ID] {
+			t.Errorf("job %d's saved id %s is not in the rows (created again?)", a.Seq, s.ID)
+		}
+	}
+}

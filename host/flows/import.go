@@ -220,9 +220,9 @@ type pass struct {
 	total         int64     // the records in
 	line          int64     // the input's lines before in (0: in is the whole input)
 	prior         occurrences
-	// own says whether a ledger entry's owner is this run, so that its
-	// outcome is this run's, not one done before (nil: none is).
-	own func(owner string) bool
+	// attempts starts the ledger owner of every attempt of a queued run
+	// (see store.ClaimPolicy.Attempts); "" for a run in one process.
+	attempts string
 }
 
 // pass sends the records of p.in and writes their results, in order.
@@ -252,8 +252,7 @@ func (im *Import) pass(ctx context.Context, tpl templates, p pass) (ImportSummar
 	reqs, abort := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer abort(nil)
 	lg := newLedger(im.Store, store.Ledger{ConnectionID: im.ConnectionID, Scope: im.scope()},
-		store.ClaimPolicy{RunID: p.runID, Again: im.Again, ResendInFlight: im.Method != http.MethodPost})
-	lg.own = p.own
+		store.ClaimPolicy{RunID: p.runID, Again: im.Again, ResendInFlight: im.Method != http.MethodPost, Attempts: p.attempts})
 	measure(im.Progress, Measure{Task: "Importing", Unit: "records", Total: total})
 	work := make(chan *unit)
 	var wg sync.WaitGroup
@@ -417,7 +416,7 @@ func (im *Import) produce(ctx context.Context, p pass, lg *ledger, tpl templates
 		it.key = occ.key(canon)
 		if prior, ok, err := im.Store.ImportOutcome(ctx, lg.id, it.key); err != nil {
 			return err
-		} else if ok && !im.Again && (prior.State == store.ImportOK || prior.State == store.ImportUnknown) {
+		} else if ok && (!im.Again || lg.ours(prior.Owner)) && (prior.State == store.ImportOK || prior.State == store.ImportUnknown) {
 			it.res = resultOf(it.line, prior, !lg.ours(prior.Owner))
 			w.done(it)
 			continue

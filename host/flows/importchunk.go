@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/openintegrator/integrator/host/store"
@@ -192,9 +191,8 @@ func (im *Import) runChunk(ctx context.Context, runID string, c ImportChunk, in 
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return sum, err
 	}
-	own := chunkOwner(runID, -1)
 	sum, err = im.pass(ctx, tpl, pass{in: f, results: results, errs: errs, runID: attempt, total: c.Records, line: c.Line, prior: prior,
-		own: func(owner string) bool { return strings.HasPrefix(owner, own) }})
+		attempts: chunkOwner(runID, -1)})
 	sum.Elapsed = time.Since(start)
 	return sum, err
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -313,4 +314,61 @@ func nameIs(req shared.Request, name string) bool {
 		}
 	}
 	return false
+}
+
+// With Again (send what is done, on purpose), a chunk run again after its
+// attempt died still sends nothing that attempt sent: Again is about
+// records done before the run, not by the run itself; the create the
+// attempt left in flight is reported unknown.
+func TestImportChunkAgainKeepsWhatItsRunDid(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		dir := t.TempDir()
+		in := writeInput(t, dir, 4, func(i int) string { return fmt.Sprint("n", i) })
+		data, _ := os.ReadFile(in)
+		chunks, _ := PlanChunks(bytes.NewReader(data), 0, 0)
+		api := newWritesAPI()
+		hang := make(chan struct{})
+		defer close(hang)
+		var hung atomic.Bool
+		api.fault = func(n int, req shared.Request) (*shared.Response, error, bool) {
+			if nameIs(req, "n2") && hung.CompareAndSwap(false, true) {
+				api.apply(req)
+				<-hang // applied, and its answer never comes
+				return nil, errors.New("connection reset"), false
+			}
+			return nil, nil, true
+		}
+		p, _ := fakePlugin(api.serve)
+		// Done before the run: sent again, as asked.
+		first := testImport(s, p, in, dir)
+		first.Results, first.Errors = "-", ""
+		first.Stdout = io.Discard
+		if _, err := first.RunChunk(context.Background(), "before", chunks[0], bytes.NewReader(data[:bytes.IndexByte(data, '\n')+1]), io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		im := testImport(s, p, in, dir)
+		im.Again, im.Concurrency, im.StopGrace = true, 1, 50*time.Millisecond
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for api.calls.Load() < 4 {
+				time.Sleep(5 * time.Millisecond)
+			}
+			cancel()
+		}()
+		if _, err := im.RunChunk(ctx, "run1", chunks[0], bytes.NewReader(data), io.Discard, io.Discard); err == nil {
+			t.Fatal("the first attempt ended without an error")
+		}
+		var results bytes.Buffer
+		sum, err := im.RunChunk(context.Background(), "run1", chunks[0], bytes.NewReader(data), &results, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"n0": 2, "n1": 1, "n2": 1, "n3": 1}
+		if !cmp.Equal(api.created, want) {
+			t.Errorf("created %v, want %v (n0 twice: once before the run, once by it, as --again asks)", api.created, want)
+		}
+		if sum.OK != 3 || sum.Unknown != 1 || sum.Earlier != 0 {
+			t.Errorf("summary %+v\n%s", sum, results.String())
+		}
+	})
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/openintegrator/integrator/host/store"
@@ -23,12 +24,6 @@ type ledger struct {
 	busy    bool
 	lost    int64 // outcomes that could not be written
 
-	// own says whether an owner in the ledger is this run (nil: none is;
-	// a run in one process claims each record once): a queued run's chunk
-	// run again after its worker died claims as another owner, and what
-	// the first attempt did is this run's outcome all the same, not one
-	// done before.
-	own func(owner string) bool
 }
 
 func newLedger(s *store.Store, id store.Ledger, policy store.ClaimPolicy) *ledger {
@@ -45,12 +40,12 @@ func (l *ledger) claim(keys []store.RecordKey) ([]store.Claim, error) {
 	return op.Claims, nil
 }
 
-// ours reports whether owner, of a ledger entry, is this run.
+// ours reports whether owner, of a ledger entry, is an attempt of this
+// queued run (policy.Attempts): what it did is this run's outcome, not
+// one done before. A run in one process claims each record once, and
+// nothing is ours.
 func (l *ledger) ours(owner string) bool {
-	if l.own != nil {
-		return l.own(owner)
-	}
-	return false
+	return l.policy.Attempts != "" && strings.HasPrefix(owner, l.policy.Attempts)
 }
 
 // write stores outcomes of records this run owns. It is not cancelled

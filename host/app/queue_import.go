@@ -27,17 +27,13 @@ import (
 // The chunk job that stores the last tally ends the run, in the same
 // transaction.
 
-// queuedImport is a queued import's options, as its run holds them.
+// queuedImport is a queued import's options, as its run holds them (no
+// secret: templates and settings of the import).
 type queuedImport struct {
+	queuedMark
 	Import ImportOptions `json:"import"` // In names the uploaded file, for people; Results and Errors are ""
 	Chunk  int           `json:"chunk"`  // records per chunk
 	Bytes  int64         `json:"bytes"`  // the input's size
-}
-
-// QueuedRun is a run queued for the workers.
-type QueuedRun struct {
-	ID   string
-	What string
 }
 
 // QueueImport queues an import through the connection fl.Connection for
@@ -74,7 +70,7 @@ func (a *App) QueueImport(ctx context.Context, fl Flow, o ImportOptions, chunk i
 	if err != nil {
 		return QueuedRun{}, err
 	}
-	st, q, err := a.openQueue(ctx, words("queue"), queue.Options{})
+	st, q, err := a.insertQueue(ctx, words("queue"))
 	if err != nil {
 		return QueuedRun{}, err
 	}
@@ -96,11 +92,11 @@ func (a *App) QueueImport(ctx context.Context, fl Flow, o ImportOptions, chunk i
 	}
 	name := filepath.Base(o.In)
 	o.In = name
-	opts, err := json.Marshal(queuedImport{Import: o, Chunk: chunk, Bytes: size})
+	opts, err := json.Marshal(queuedImport{queuedMark: queuedMark{Queued: true}, Import: o, Chunk: chunk, Bytes: size})
 	if err != nil {
 		return QueuedRun{}, err
 	}
-	run := QueuedRun{ID: id, What: fmt.Sprintf("import of %s (%s %s)", name, o.Method, o.PathTemplate)}
+	run := QueuedRun{ID: id, Kind: "import", What: fmt.Sprintf("import of %s (%s %s)", name, o.Method, o.PathTemplate)}
 	err = st.QueueRun(ctx, store.HistoryRun{ID: id, Kind: "import", ConnectionID: c.ID, Connection: c.Name, What: run.What,
 		Options: string(opts), StartedAt: time.Now()}, func(tx *sql.Tx) error {
 		_, err := q.Insert(ctx, tx, queue.ImportPlanArgs{RunID: id})

@@ -53,7 +53,7 @@ func (w *importPlanWorker) Work(ctx context.Context, job *river.Job[queue.Import
 		return w.j.failRun(ctx, job.JobRow, id, fmt.Errorf("reading the input: %w", err))
 	}
 	if len(chunks) == 0 {
-		_, err := st.EndQueuedRun(ctx, id, store.RunEnd{Outcome: store.OutcomeOK, Summary: DescribeImport(ImportSummary{}, nil)}, nil)
+		_, err := st.EndQueuedRun(ctx, id, store.OutcomeOK, 0, DescribeImport(ImportSummary{}, cliWords), "", nil)
 		return err
 	}
 	pieces := make([]store.Artifact, len(chunks))
@@ -174,7 +174,7 @@ func importEnd(tallies [][]byte) store.RunEnd {
 		sum.EarlierUnknown += t.EarlierUnknown
 		sum.Restarts += t.Restarts
 	}
-	e := store.RunEnd{Outcome: store.OutcomeOK, Records: sum.Records, Summary: DescribeImport(sum, nil)}
+	e := store.RunEnd{Outcome: store.OutcomeOK, Records: sum.Records, Summary: DescribeImport(sum, cliWords)}
 	if ImportFailed(sum) {
 		e.Outcome = store.OutcomeFailed
 		e.Error = fmt.Sprintf("%s failed and %s have an unknown outcome; their input lines are in the run's errors (integrator runs download ID --errors)",

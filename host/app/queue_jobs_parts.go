@@ -36,7 +36,7 @@ func (j *Jobs) start(ctx context.Context, runID string) error {
 // the same transaction, and returns what tells River not to run the job
 // again.
 func (j *Jobs) failRun(ctx context.Context, job *rivertype.JobRow, runID string, err error) error {
-	_, ferr := j.st.EndQueuedRun(context.WithoutCancel(ctx), runID, store.RunEnd{Outcome: store.OutcomeFailed, Error: err.Error()},
+	_, ferr := j.st.EndQueuedRun(context.WithoutCancel(ctx), runID, store.OutcomeFailed, 0, "", err.Error(),
 		func(tx *sql.Tx) error { return j.q.CancelRunJobs(context.WithoutCancel(ctx), tx, runID) })
 	if ferr != nil {
 		return ferr
@@ -54,5 +54,10 @@ func (j *Jobs) withPlugin(ctx context.Context, run store.HistoryRun, fn func(flo
 	}
 	p := flows.NewPlugin(func(ctx context.Context) (flows.Conn, error) { return j.app.start(ctx, svc, c, cfg) }, 0)
 	defer p.Close()
-	return fn(flows.Deps{Plugin: p, Store: svc.Store, ConnectionID: c.ID, ConnectionName: c.Name})
+	return fn(flows.Deps{Plugin: p, Store: svc.Store, ConnectionID: c.ID, ConnectionName: c.Name, OptionName: cliWords})
 }
+
+// cliWords names an option as the CLI does, in what a queued run's jobs
+// write (its results, its summary): a queued run is queued, followed and
+// downloaded with the CLI.
+func cliWords(name string) string { return "--" + name }

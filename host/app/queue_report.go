@@ -36,6 +36,7 @@ func init() {
 // completed and checked against the connector when it was queued, so
 // that every job plans the same jobs.
 type queuedReport struct {
+	queuedMark
 	Report ReportOptions `json:"report"`
 	Jobs   int           `json:"jobs"` // the async jobs of its plan
 }
@@ -61,7 +62,7 @@ func (a *App) QueueReport(ctx context.Context, fl Flow, o ReportOptions) (Queued
 		return QueuedRun{}, err
 	}
 	o.Out = ""
-	st, q, err := a.openQueue(ctx, words("queue"), queue.Options{})
+	st, q, err := a.insertQueue(ctx, words("queue"))
 	if err != nil {
 		return QueuedRun{}, err
 	}
@@ -77,11 +78,11 @@ func (a *App) QueueReport(ctx context.Context, fl Flow, o ReportOptions) (Queued
 		return QueuedRun{}, err
 	}
 	o = r.ReportOptions // completed: granularity, placement, max jobs
-	opts, err := json.Marshal(queuedReport{Report: o, Jobs: jobs})
+	opts, err := json.Marshal(queuedReport{queuedMark: queuedMark{Queued: true}, Report: o, Jobs: jobs})
 	if err != nil {
 		return QueuedRun{}, err
 	}
-	run := QueuedRun{ID: newRunID(), What: fmt.Sprintf("report of %s (%s) of account %s from %s to %s", plural(len(o.IDs), o.Entity+" id"),
+	run := QueuedRun{ID: newRunID(), Kind: "report", What: fmt.Sprintf("report of %s (%s) of account %s from %s to %s", plural(len(o.IDs), o.Entity+" id"),
 		strings.Join(o.Metrics, ","), o.Account, o.Start.Format(time.DateOnly), o.End.Format(time.DateOnly))}
 	err = st.QueueRun(ctx, store.HistoryRun{ID: run.ID, Kind: "report", ConnectionID: c.ID, Connection: c.Name, What: run.What,
 		Options: string(opts), StartedAt: time.Now()}, func(tx *sql.Tx) error {

@@ -186,20 +186,6 @@ func (s *Store) EndPart(ctx context.Context, p PartEnd, end func(tallies [][]byt
 	return ended, err
 }
 
-// EndQueuedRun ends a queued run that has not ended, with also (when not
-// nil) in the same transaction after it; ended is false when the run had
-// ended already.
-func (s *Store) EndQueuedRun(ctx context.Context, runID string, e RunEnd, also func(*sql.Tx) error) (ended bool, err error) {
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		ended, err = endRun(ctx, tx, runID, e)
-		if err != nil || !ended || also == nil {
-			return err
-		}
-		return also(tx)
-	})
-	return ended, err
-}
-
 // endRun ends a run that is queued or running: a compare-and-set, so that
 // a run ends once.
 func endRun(ctx context.Context, tx *sql.Tx, runID string, e RunEnd) (bool, error) {
@@ -212,11 +198,3 @@ func endRun(ctx context.Context, tx *sql.Tx, runID string, e RunEnd) (bool, erro
 	return n > 0, err
 }
 
-// StartQueuedRun records that a worker started a queued run: queued
-// becomes running (a run that is running or ended is left as it is).
-func (s *Store) StartQueuedRun(ctx context.Context, runID string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE run_history SET outcome = ? WHERE id = ? AND outcome = ?`, OutcomeRunning, runID, OutcomeQueued)
-		return err
-	})
-}

@@ -72,22 +72,21 @@ func testEndPartEndsTheRunOnce(t *testing.T, be backend) {
 	}
 }
 
-// A cancelled run is not ended by its parts; EndQueuedRun ends a run
-// once, its hook in the same transaction.
-func TestEndQueuedRunOnce(t *testing.T) { eachBackend(t, testEndQueuedRunOnce) }
+// A cancelled run is not ended by its last part.
+func TestEndPartLeavesACancelledRun(t *testing.T) { eachBackend(t, testEndPartLeavesACancelledRun) }
 
-func testEndQueuedRunOnce(t *testing.T, be backend) {
+func testEndPartLeavesACancelledRun(t *testing.T, be backend) {
 	ctx := context.Background()
 	s := open(t, be.place(t))
 	if err := s.QueueRun(ctx, HistoryRun{ID: "r", Kind: "report", ConnectionID: "c1", Connection: "ads", What: "w", Options: "{}", StartedAt: time.Now()}, nil); err != nil {
 		t.Fatal(err)
 	}
 	hooked := 0
-	ended, err := s.EndQueuedRun(ctx, "r", RunEnd{Outcome: OutcomeStopped, Error: "cancelled"}, func(*sql.Tx) error { hooked++; return nil })
+	ended, err := s.EndQueuedRun(ctx, "r", OutcomeStopped, 0, "", "cancelled", func(*sql.Tx) error { hooked++; return nil })
 	if err != nil || !ended || hooked != 1 {
 		t.Fatalf("%v %v %d", ended, err, hooked)
 	}
-	ended, err = s.EndQueuedRun(ctx, "r", RunEnd{Outcome: OutcomeFailed}, func(*sql.Tx) error { hooked++; return nil })
+	ended, err = s.EndQueuedRun(ctx, "r", OutcomeFailed, 0, "", "", func(*sql.Tx) error { hooked++; return nil })
 	if err != nil || ended || hooked != 1 {
 		t.Fatalf("ended twice: %v %v %d", ended, err, hooked)
 	}

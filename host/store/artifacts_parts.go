@@ -197,4 +197,3 @@ func endRun(ctx context.Context, tx *sql.Tx, runID string, e RunEnd) (bool, erro
 	n, err := res.RowsAffected()
 	return n > 0, err
 }
-

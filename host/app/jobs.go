@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -93,9 +94,12 @@ func (m *jobNotes) Work(ctx context.Context, job *rivertype.JobRow, inner func(c
 	what := describeJob(job)
 	m.j.note("job %d started: %s (attempt %d)", job.ID, what, job.Attempt)
 	err := inner(ctx)
+	var snooze *river.JobSnoozeError
 	switch {
 	case err == nil:
 		m.j.note("job %d ended: %s", job.ID, what)
+	case errors.As(err, &snooze):
+		m.j.note("job %d waits %s: %s", job.ID, snooze.Duration, what)
 	case ctx.Err() != nil:
 		m.j.note("job %d handed back (the worker is stopping): %s", job.ID, what)
 	default:

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -20,6 +21,13 @@ import (
 // attempts (the API unreachable, a connection deleted) ends the run
 // instead of leaving it running for River's 25 attempts over days.
 const maxJobAttempts = 5
+
+// handBack is what a part's job returns when its context ended (the
+// worker stops at once, or the job's time is up: a chunk waiting for a
+// rate limit's reset, say): it runs again soon, and what it did is kept,
+// so it is not counted as a failed attempt (River's snooze), which would
+// fail a run that only waited.
+func handBack(error) error { return river.JobSnooze(time.Second) }
 
 // runEnded reports whether a run has ended (a cancelled run has): its
 // jobs do nothing more.

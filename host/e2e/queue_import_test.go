@@ -238,3 +238,39 @@ func TestQueuedImportChunkRunsAgainAfterItsWorkerIsKilled(t *testing.T) {
 		t.Errorf("no chunk ran a second attempt on the other worker:\n%s", other.stderr.String())
 	}
 }
+
+// A queued import needs the store on PostgreSQL, and keeps its results
+// and errors in the store: on SQLite, with --results or --errors, or
+// --chunk without --queue, it is refused with the flag named, and
+// nothing is sent.
+func TestQueuedImportRefusals(t *testing.T) {
+	t.Parallel()
+	sim, home := flowHome(t)
+	in := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(in, []byte(`{"account_id":"`+sim.AccountID+`","name":"never"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"import", "Prod", "-X", "POST", "accounts/{account_id}/campaigns", "--in", in}
+	for _, tt := range []struct {
+		extra []string
+		want  []string
+	}{
+		{[]string{"--queue"}, []string{"INTEGRATOR_STORE", "--store", "PostgreSQL", "nothing was done"}},
+		{[]string{"--queue", "--results", "r.jsonl"}, []string{"--results and --errors do not apply to a queued import", "runs download ID --results"}},
+		{[]string{"--chunk", "10"}, []string{"--chunk goes with --queue"}},
+		{[]string{"--detach"}, []string{"--detach goes with --queue"}},
+	} {
+		r := integrator(t, home, nil, append(args, tt.extra...)...)
+		if r.code == 0 {
+			t.Errorf("%v: exit 0", tt.extra)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", tt.extra, w, r.stderr)
+			}
+		}
+	}
+	if n := simRequests(t, home)["POST /accounts/:account_id/campaigns"]; n != 0 {
+		t.Errorf("%d creates sent", n)
+	}
+}

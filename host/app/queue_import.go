@@ -96,7 +96,7 @@ func (a *App) QueueImport(ctx context.Context, fl Flow, o ImportOptions, chunk i
 	if err != nil {
 		return QueuedRun{}, err
 	}
-	run := QueuedRun{ID: id, Kind: "import", What: fmt.Sprintf("import of %s (%s %s)", name, o.Method, o.PathTemplate)}
+	run := QueuedRun{ID: id, Kind: "import", What: fmt.Sprintf("import of %s by %s %s", name, o.Method, o.PathTemplate)}
 	err = st.QueueRun(ctx, store.HistoryRun{ID: id, Kind: "import", ConnectionID: c.ID, Connection: c.Name, What: run.What,
 		Options: string(opts), StartedAt: time.Now()}, func(tx *sql.Tx) error {
 		_, err := q.Insert(ctx, tx, queue.ImportPlanArgs{RunID: id})

@@ -82,8 +82,8 @@ func (a *App) QueueReport(ctx context.Context, fl Flow, o ReportOptions) (Queued
 	if err != nil {
 		return QueuedRun{}, err
 	}
-	run := QueuedRun{ID: newRunID(), Kind: "report", What: fmt.Sprintf("report of %s (%s) of account %s from %s to %s", plural(len(o.IDs), o.Entity+" id"),
-		strings.Join(o.Metrics, ","), o.Account, o.Start.Format(time.DateOnly), o.End.Format(time.DateOnly))}
+	run := QueuedRun{ID: newRunID(), Kind: "report", What: fmt.Sprintf("report of %s for %s of account %s from %s to %s", strings.Join(o.Metrics, ","),
+		plural(len(o.IDs), o.Entity+" id"), o.Account, o.Start.Format(time.DateOnly), o.End.Format(time.DateOnly))}
 	err = st.QueueRun(ctx, store.HistoryRun{ID: run.ID, Kind: "report", ConnectionID: c.ID, Connection: c.Name, What: run.What,
 		Options: string(opts), StartedAt: time.Now()}, func(tx *sql.Tx) error {
 		for job := range jobs {

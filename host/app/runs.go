@@ -36,7 +36,9 @@ type Flow struct {
 	OptionName func(name string) string
 	// SharedLimits makes the run take each request's unit of the API's
 	// rate limit from the store's shared rows (flows.Deps.SharedLimits):
-	// for runs beside others on other machines, as queued runs are.
+	// for runs beside others on other machines, as queued runs are. A
+	// run on a PostgreSQL store always does: workers may be spending the
+	// same budgets.
 	SharedLimits bool
 }
 
@@ -76,6 +78,6 @@ func runFlow[S any](ctx context.Context, a *App, fl Flow, deps *flows.Deps, run 
 	p := flows.NewPlugin(func(ctx context.Context) (flows.Conn, error) { return a.start(ctx, svc, c, cfg) }, 0)
 	defer p.Close()
 	*deps = flows.Deps{Plugin: p, Store: svc.Store, Progress: fl.Progress, Stdout: fl.Stdout, ConnectionID: c.ID, ConnectionName: c.Name,
-		OptionName: fl.OptionName, SharedLimits: fl.SharedLimits}
+		OptionName: fl.OptionName, SharedLimits: fl.SharedLimits || svc.Store.Backend() == "postgres"}
 	return run(ctx)
 }

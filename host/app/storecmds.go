@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/host/store/queue"
 )
 
 // Migration is what MigrateStore did.
@@ -12,6 +13,9 @@ type Migration struct {
 	Where    string // the SQLite file, or the URL without its password
 	Backend  string // "sqlite" or "postgres"
 	From, To int    // the schema version found and the one left
+	// Queue is how many of River's migrations (the queue's tables, on
+	// PostgreSQL) were applied.
+	Queue int
 }
 
 // MigrateStore creates or upgrades the store's schema (opening a store
@@ -21,7 +25,14 @@ func (a *App) MigrateStore(ctx context.Context) (Migration, error) {
 	if err != nil {
 		return Migration{}, err
 	}
-	return Migration{Where: st.Where, Backend: st.Backend(), From: st.Migrated[0], To: st.Migrated[1]}, nil
+	m := Migration{Where: st.Where, Backend: st.Backend(), From: st.Migrated[0], To: st.Migrated[1]}
+	if st.Backend() != "postgres" {
+		return m, nil
+	}
+	if m.Queue, err = queue.Migrate(ctx, st); err != nil {
+		return m, err
+	}
+	return m, a.recordMasterKey(ctx, st)
 }
 
 // StoreCopy is what CopyStore did.

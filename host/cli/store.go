@@ -41,12 +41,17 @@ upgrade so that no worker does it while others run.`,
 				return err
 			}
 			switch {
+			case m.From == m.To && m.Queue > 0:
+				fmt.Fprintf(f.IO.Out, "The %s store %s is up to date (schema version %d).\n", m.Backend, m.Where, m.To)
 			case m.From == m.To:
 				fmt.Fprintf(f.IO.Out, "The %s store %s is up to date (schema version %d); nothing was changed.\n", m.Backend, m.Where, m.To)
 			case m.From == 0:
 				fmt.Fprintf(f.IO.Out, "Created the %s store %s (schema version %d).\n", m.Backend, m.Where, m.To)
 			default:
 				fmt.Fprintf(f.IO.Out, "Upgraded the %s store %s from schema version %d to %d.\n", m.Backend, m.Where, m.From, m.To)
+			}
+			if m.Queue > 0 {
+				fmt.Fprintf(f.IO.Out, "Made the queue's tables for workers (%d of River's migrations applied).\n", m.Queue)
 			}
 			return nil
 		},

@@ -350,6 +350,11 @@ func (s *Store) Reseal(ctx context.Context, fn func(b secrets.Binding, old secre
 				ns.KeyID, ns.Nonce, ns.Ciphertext, it.b.ConnectionID, it.b.Field); err != nil {
 				return err
 			}
+			// Every secret is now sealed with this key: the store's
+			// recorded master key id (if any) follows it.
+			if err := setMasterKeyID(ctx, tx, ns.KeyID); err != nil {
+				return err
+			}
 		}
 		n = len(items)
 		return nil

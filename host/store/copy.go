@@ -19,8 +19,10 @@ var copyFirst = []string{"connections", "connection_values", "connection_secrets
 	"export_runs", "export_cursors", "report_runs", "report_jobs", "import_ledger"}
 
 // copySkip are tables not copied: a lease belongs to a live process of
-// the source, which Copy refuses anyway.
-var copySkip = map[string]bool{"run_leases": true}
+// the source, which Copy refuses anyway; store_info is the target's own
+// (store migrate or its first worker records the master key id there;
+// the copied secrets keep their key ids in connection_secrets).
+var copySkip = map[string]bool{"run_leases": true, "store_info": true}
 
 // Copied is how many rows of each table Copy copied.
 type Copied struct {

@@ -61,6 +61,13 @@ func (s *Store) ResumeHistoryRun(ctx context.Context, id, options string) error 
 
 // EndHistoryRun records how the run ended.
 func (s *Store) EndHistoryRun(ctx context.Context, id, outcome string, records int64, summary, errText string) error {
+	return s.EndHistoryRunTx(ctx, id, outcome, records, summary, errText, nil)
+}
+
+// EndHistoryRunTx is EndHistoryRun with also (when not nil) run in the
+// same transaction after it (the queue cancels the run's jobs there). It
+// may run more than once (see AddArtifacts).
+func (s *Store) EndHistoryRunTx(ctx context.Context, id, outcome string, records int64, summary, errText string, also func(*sql.Tx) error) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE run_history SET outcome = ?, records = ?, summary = ?, error = ?, ended_at = ? WHERE id = ?`,
 			outcome, records, summary, errText, time.Now().UnixNano(), id)
@@ -69,6 +76,9 @@ func (s *Store) EndHistoryRun(ctx context.Context, id, outcome string, records i
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("run %s: %w", id, ErrNoRun)
+		}
+		if also != nil {
+			return also(tx)
 		}
 		return nil
 	})
@@ -154,3 +164,22 @@ func (s *Store) RunHeld(id string) (bool, error) {
 }
 
 func historyKey(id string) string { return "history:" + id }
+
+// OutcomeQueued is the outcome of a queued run no worker has started.
+const OutcomeQueued = "queued"
+
+// QueueRun records a queued run (outcome queued), with also (when not
+// nil) run in the same transaction after it: the queue package inserts
+// the run's first job there, so a run is never queued without its job
+// nor a job without its run. also may run more than once (see
+// AddArtifacts), so it must do nothing outside tx.
+func (s *Store) QueueRun(ctx context.Context, r HistoryRun, also func(*sql.Tx) error) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO run_history (id, kind, connection_id, connection, what, options, outcome, attempts, started_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`, r.ID, r.Kind, r.ConnectionID, r.Connection, r.What, r.Options, OutcomeQueued, r.StartedAt.UnixNano())
+		if err != nil || also == nil {
+			return err
+		}
+		return also(tx)
+	})
+}

@@ -154,4 +154,18 @@ var pgMigrations = []string{
 		ended_at      BIGINT
 	);
 	CREATE INDEX run_history_started ON run_history (started_at);`,
+	// 7: queued runs' artifacts (an export's pages, an import's input,
+	// results and errors) and facts about the store (the master key id).
+	`CREATE TABLE run_artifacts (
+		run_id  TEXT NOT NULL,
+		name    TEXT NOT NULL,
+		seq     BIGINT NOT NULL,
+		data    BYTEA NOT NULL,
+		records BIGINT NOT NULL DEFAULT 0,
+		PRIMARY KEY (run_id, name, seq)
+	);
+	CREATE TABLE store_info (
+		name  TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	);`,
 }

@@ -10,8 +10,12 @@ import (
 // rebind numbers a query's ? placeholders for PostgreSQL ($1, $2, ...),
 // leaving alone a ? inside a quoted string, a quoted name or a comment.
 // The store's queries are written once, with ?, for both databases.
+//
+// A query that already holds a $<digit> placeholder is left as it is:
+// it was written for PostgreSQL (River's, through the queue package), and
+// a ? in it is PostgreSQL's JSON operator, not a placeholder.
 func rebind(query string) string {
-	if !strings.Contains(query, "?") {
+	if !strings.Contains(query, "?") || numbered(query) {
 		return query
 	}
 	var b strings.Builder
@@ -43,6 +47,22 @@ func rebind(query string) string {
 		}
 	}
 	return b.String()
+}
+
+// numbered reports whether query holds a $ followed by a digit: a
+// PostgreSQL placeholder.
+func numbered(query string) bool {
+	for i := strings.IndexByte(query, '$'); i >= 0 && i+1 < len(query); {
+		if c := query[i+1]; c >= '0' && c <= '9' {
+			return true
+		}
+		j := strings.IndexByte(query[i+1:], '$')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // pgConn is what the pgx database/sql driver's connection offers.

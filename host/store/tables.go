@@ -6,12 +6,13 @@ import (
 )
 
 // tables returns the names of the store's tables, sorted (the schema's
-// version record left out).
+// version record and River's tables, which the queue package keeps, left
+// out).
 func (s *Store) tables(ctx context.Context) ([]string, error) {
 	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
 	if s.d.name() == "postgres" {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-			AND table_type = 'BASE TABLE' AND table_name <> 'integrator_schema' ORDER BY table_name`
+			AND table_type = 'BASE TABLE' AND table_name <> 'integrator_schema' AND table_name NOT LIKE 'river\_%' ORDER BY table_name`
 	}
 	return s.strings(ctx, q)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/openintegrator/integrator/host/plugins"
 	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/host/store/queue"
 )
 
 // Options are what an App is made of: where it looks, what it reads and
@@ -47,6 +48,7 @@ type App struct {
 	mu  sync.Mutex
 	st  *store.Store
 	sup *plugins.Supervisor
+	iq  *queue.Queue // the queue to insert and cancel jobs, opened on first use
 
 	runMu  sync.Mutex
 	runDir *plugins.RunDir // this process's folder for plugin sockets
@@ -70,7 +72,7 @@ func New(o Options) *App {
 func (a *App) Close() {
 	a.mu.Lock()
 	sup, st := a.sup, a.st
-	a.sup, a.st = nil, nil
+	a.sup, a.st, a.iq = nil, nil, nil
 	a.mu.Unlock()
 	if sup != nil {
 		sup.Shutdown()

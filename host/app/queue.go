@@ -31,3 +31,23 @@ func (a *App) openQueue(ctx context.Context, what string, o queue.Options) (*sto
 	}
 	return st, q, nil
 }
+
+// insertQueue returns the queue to insert and cancel jobs with (no
+// workers), opened on first use.
+func (a *App) insertQueue(ctx context.Context, what string) (*store.Store, *queue.Queue, error) {
+	a.mu.Lock()
+	q := a.iq
+	a.mu.Unlock()
+	if q != nil {
+		st, err := a.store(ctx)
+		return st, q, err
+	}
+	st, q, err := a.openQueue(ctx, what, queue.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	a.mu.Lock()
+	a.iq = q
+	a.mu.Unlock()
+	return st, q, nil
+}

@@ -624,7 +624,8 @@ func (m *RunManager) record(ctx context.Context, st *store.Store, h store.Histor
 	m.mu.Lock()
 	r := m.live[h.ID]
 	m.mu.Unlock()
-	if rec.Outcome == OutcomeRunning {
+	// A queued run is the workers': no process of this machine holds it.
+	if rec.Outcome == OutcomeRunning && !isQueued(h) {
 		if r != nil {
 			rec.Stopping = r.stopping.Load()
 		} else if alive, err := st.RunHeld(h.ID); held || (err == nil && !alive) {

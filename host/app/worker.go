@@ -47,8 +47,8 @@ func (a *App) RunWorker(ctx context.Context, o WorkerOptions) error {
 	if o.JobTime == 0 {
 		o.JobTime = queue.DefaultJobTime
 	}
-	if o.JobTime < time.Second {
-		return &InputError{Field: "--job-time", Problem: "give at least 1s (a job's time budget, e.g. 30s)"}
+	if o.JobTime < 0 {
+		return &InputError{Field: "--job-time", Problem: "give a positive duration (a job's time budget, e.g. 30s)"}
 	}
 	note := o.Note
 	if note == nil {

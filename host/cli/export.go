@@ -23,6 +23,8 @@ type ExportOptions struct {
 	Resume     bool
 	Restart    bool
 	Progress   string
+	Queue      bool
+	Detach     bool
 }
 
 func newExportCmd(f *Factory) *cobra.Command {
@@ -92,6 +94,7 @@ that rejects invalid UTF-8.`,
 	cmd.Flags().BoolVar(&opts.Resume, "resume", false, "continue an unfinished run of the same command")
 	cmd.Flags().BoolVar(&opts.Restart, "restart", false, "forget an unfinished run of the same command and start over")
 	progressFlag(cmd, &opts.Progress)
+	queueFlags(cmd, &opts.Queue, &opts.Detach)
 	return cmd
 }
 
@@ -117,9 +120,22 @@ func exportJob(opts *ExportOptions) (*app.ExportOptions, error) {
 
 func exportRun(ctx context.Context, opts *ExportOptions) error {
 	f := opts.F
+	if err := checkQueueFlags(opts.Queue, opts.Detach); err != nil {
+		return err
+	}
+	if opts.Queue && opts.Out != "-" && opts.Out != "" {
+		return errors.New("--out with --queue: a queued export's output is kept in the store, for any machine; leave --out out, and write it with 'integrator runs download ID --out FILE' once the run is done")
+	}
 	x, err := exportJob(opts)
 	if err != nil {
 		return err
+	}
+	if opts.Queue {
+		run, err := f.App().QueueExport(ctx, opts.Name, *x)
+		if err != nil {
+			return err
+		}
+		return queued(ctx, f, run, opts.Detach, opts.Progress)
 	}
 	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, *x, (*app.App).Export)
 	if err != nil {

@@ -51,7 +51,7 @@ level). They run with GOMAXPROCS=1; INTEGRATOR_PLUGIN_GOMAXPROCS=N changes it.`,
 		"log to stderr at `LEVEL`: trace, debug, info, warn, error or off; plugin logs follow it (env INTEGRATOR_LOG_LEVEL)")
 	cmd.PersistentFlags().StringVar(&f.Store, "store", "",
 		"keep connections, checkpoints and ledgers in the PostgreSQL database at `URL` (postgres://USER@HOST/DB; env INTEGRATOR_STORE); default: SQLite in $INTEGRATOR_HOME")
-	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f), newStoreCmd(f), newConsoleCmd(f))
+	cmd.AddCommand(newConnectorsCmd(f), newPluginsCmd(f), newConnectionsCmd(f), newAPICmd(f), newKeysCmd(f), newStoreCmd(f), newConsoleCmd(f), newWorkerCmd(f), newRunsCmd(f))
 	cmd.AddCommand(flowCommands(f)...)
 	cmd.AddCommand(newVersionCmd(f))
 	cmd.InitDefaultCompletionCmd()

@@ -23,6 +23,9 @@ type Export struct {
 
 	pages       pageFetcher
 	invalidUTF8 int64 // records with invalid UTF-8 handed to save in this run
+	// between, when set, is asked after each page that has a next one
+	// whether the run goes on (a queued run's job: see RunQueued).
+	between func() pageTurn
 }
 
 // ExportOptions say what an export fetches and where it writes.
@@ -138,7 +141,7 @@ func (x *Export) toFile(ctx context.Context) (ExportSummary, error) {
 		sum.Records, sum.Pages, sum.Bytes = st.records, st.pages, st.offset
 		return sum, x.Store.FinishExportRun(ctx, st.runID)
 	}
-	err = x.pagesTo(ctx, &st, func(b []byte, next *string, records int64) error {
+	err = x.pagesTo(ctx, &st, func(b []byte, next *string, records int64, _ pageTurn) error {
 		if _, err := f.Write(b); err != nil {
 			return err
 		}
@@ -271,7 +274,7 @@ func (x *Export) begin(ctx context.Context, key, out string, f *partFile) (expor
 // what was written cannot be taken back.
 func (x *Export) toStdout(ctx context.Context) (ExportSummary, error) {
 	st := exportState{total: -1}
-	err := x.pagesTo(ctx, &st, func(b []byte, next *string, records int64) error {
+	err := x.pagesTo(ctx, &st, func(b []byte, next *string, records int64, _ pageTurn) error {
 		if _, err := x.Stdout.Write(b); err != nil {
 			return err
 		}
@@ -288,7 +291,12 @@ func (x *Export) toStdout(ctx context.Context) (ExportSummary, error) {
 // the last page or the record limit. save must advance st. A page is saved
 // (synced and checkpointed) while the next one is fetched, but only ever
 // after the previous save finished, so checkpoints stay in order.
-func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byte, next *string, records int64) error) error {
+//
+// When x.between is set, it is asked, once a page with a next one is
+// fetched, whether to go on: on handOff, that page is saved (told so) and
+// pagesTo returns nil with st.cursor the next page's; on cancelled, it is
+// saved and pagesTo returns errRunCancelled.
+func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byte, next *string, records int64, turn pageTurn) error) error {
 	defer x.Progress.Clear()
 	start, startRecords := time.Now(), st.records
 	measure(x.Progress, Measure{Task: "Exporting", Unit: "records", Done: st.records, Total: expected(st.total, x.MaxRecords), Base: startRecords})
@@ -343,10 +351,20 @@ func (x *Export) pagesTo(ctx context.Context, st *exportState, save func(b []byt
 			return x.stoppedAt(cycleError(*next, st.pages+1), st)
 		}
 		x.noteInvalidUTF8(pg, records)
+		turn := goOn
+		if next != nil && x.between != nil {
+			turn = x.between()
+		}
 		saving = make(chan error, 1)
-		go func(b []byte, next *string, n int64) { saving <- save(b, next, n) }(buf.Bytes(), next, pg.records)
-		if next == nil {
+		go func(b []byte, next *string, n int64) { saving <- save(b, next, n, turn) }(buf.Bytes(), next, pg.records)
+		if next == nil || turn == handOff {
 			return wait()
+		}
+		if turn == cancelled {
+			if err := wait(); err != nil {
+				return err
+			}
+			return errRunCancelled
 		}
 		seen.add(*next)
 		cursor, records, first = next, records+pg.records, false

@@ -94,28 +94,32 @@ func (s *Store) StartExportRun(ctx context.Context, r ExportRun) error {
 // ErrStaleCheckpoint.
 func (s *Store) CheckpointExport(ctx context.Context, id string, cursor *string, offset, records, pages, total int64, digest string, followed []byte) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, digest = ?, updated_at = ?
-			WHERE id = ? AND pages = ? AND done = 0`,
-			nullString(cursor), offset, records, pages, total, digest, time.Now().UnixNano(), id, pages-1)
-		if err != nil {
+		return checkpointExport(ctx, tx, id, cursor, offset, records, pages, total, digest, followed)
+	})
+}
+
+func checkpointExport(ctx context.Context, tx *sql.Tx, id string, cursor *string, offset, records, pages, total int64, digest string, followed []byte) error {
+	res, err := tx.ExecContext(ctx, `UPDATE export_runs SET cursor = ?, byte_offset = ?, records = ?, pages = ?, total = ?, digest = ?, updated_at = ?
+		WHERE id = ? AND pages = ? AND done = 0`,
+		nullString(cursor), offset, records, pages, total, digest, time.Now().UnixNano(), id, pages-1)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM export_runs WHERE id = ?`, id).Scan(&exists); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var exists int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM export_runs WHERE id = ?`, id).Scan(&exists); err != nil {
-				return err
-			}
-			if exists == 0 {
-				return fmt.Errorf("export run %s: %w", id, ErrNoRun)
-			}
-			return fmt.Errorf("export run %s, page %d: %w", id, pages, ErrStaleCheckpoint)
+		if exists == 0 {
+			return fmt.Errorf("export run %s: %w", id, ErrNoRun)
 		}
-		if followed == nil {
-			return nil
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO export_cursors (run_id, hash) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, followed)
-		return err
-	})
+		return fmt.Errorf("export run %s, page %d: %w", id, pages, ErrStaleCheckpoint)
+	}
+	if followed == nil {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO export_cursors (run_id, hash) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, followed)
+	return err
 }
 
 // ExportCursors returns the hashes of the cursors a run's checkpoints

@@ -47,6 +47,9 @@ func run() int {
 	err := cli.NewRootCmd(f).ExecuteContext(ctx)
 	f.Close()           // stops every plugin process this host started
 	shared.EndOrphans() // and whatever they left behind
+	if errors.Is(err, cli.ErrWorkerStopped) {
+		return 0 // a worker stopped by a signal, as asked
+	}
 	select {
 	case <-caught:
 		fmt.Fprintf(os.Stderr, "error: stopped by %v\n", got)

@@ -42,13 +42,15 @@ const DefaultJobTime = 30 * time.Second
 
 // Timeouts returns River's JobTimeout (when a job's context is cancelled)
 // and RescueStuckJobsAfter (when a job still running, as its worker died,
-// is run again) for a job time budget: a job stops at a page's end once
+// is run again) for a job time budget. A job stops at a page's end once
 // its budget is spent, and one page (its request, retries and a rate
-// limit's wait) may overrun it, so the timeout is twice the budget, and a
-// job is only taken for stuck (its worker killed) after three budgets,
-// never while a live worker may still be running it.
+// limit's wait) may overrun it: the timeout is twice the budget, and at
+// least the budget and 10 s more. A job is taken for stuck (its worker
+// killed) only once a live worker would have had it cancelled: the
+// timeout and one more budget (at least 5 s) later.
 func Timeouts(jobTime time.Duration) (jobTimeout, rescueAfter time.Duration) {
-	return 2 * jobTime, 3 * jobTime
+	jobTimeout = max(2*jobTime, jobTime+10*time.Second)
+	return jobTimeout, jobTimeout + max(jobTime, 5*time.Second)
 }
 
 // Queue is River's client over a store on PostgreSQL.

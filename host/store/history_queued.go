@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// StartQueuedRun records that a worker started the queued run id: its
+// outcome goes from queued to running (a run already running, or ended,
+// is left as it is).
+func (s *Store) StartQueuedRun(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE run_history SET outcome = ? WHERE id = ? AND outcome = ?`, OutcomeRunning, id, OutcomeQueued)
+		return err
+	})
+}
+
+// EndQueuedRun records how a queued run ended, unless it ended already
+// (the first end recorded stays: a run cancelled while its last page was
+// stored stays stopped), with also (when not nil) in the same
+// transaction, only when it recorded the end; ended says whether it did.
+// ErrNoRun when there is no such run. also may run more than once (see
+// AddArtifacts).
+func (s *Store) EndQueuedRun(ctx context.Context, id, outcome string, records int64, summary, errText string, also func(*sql.Tx) error) (ended bool, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		ended = false
+		res, err := tx.ExecContext(ctx, `UPDATE run_history SET outcome = ?, records = ?, summary = ?, error = ?, ended_at = ?
+			WHERE id = ? AND outcome IN (?, ?)`,
+			outcome, records, summary, errText, time.Now().UnixNano(), id, OutcomeQueued, OutcomeRunning)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var exists int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM run_history WHERE id = ?`, id).Scan(&exists); err != nil {
+				return err
+			}
+			if exists == 0 {
+				return fmt.Errorf("run %s: %w", id, ErrNoRun)
+			}
+			return nil
+		}
+		ended = true
+		if also != nil {
+			return also(tx)
+		}
+		return nil
+	})
+	return ended, err
+}

@@ -75,6 +75,12 @@ type ResponseHead struct {
 	Waited      time.Duration
 	RateLimit   *RateLimit
 	Diagnostics schema.Diagnostics
+	// Budgets are every budget the answer reports, in the connector's
+	// order of preference (RateLimit is the one it reports first): a
+	// request may spend several at once, as a GET under an X ads account
+	// spends the account's and the user's. A host that shares budgets
+	// among processes keeps a count of each.
+	Budgets []RateLimit
 }
 
 // CodeRateLimited is the diagnostic code of an answer that means the

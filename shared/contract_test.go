@@ -237,6 +237,8 @@ func TestDoRequestStreamsHeadThenBody(t *testing.T) {
 			Attempts: 2, Waited: 1500 * time.Millisecond,
 			RateLimit:   &RateLimit{Scope: "account", Limit: 10, Remaining: 9, Reset: time.Unix(1700000000, 0)},
 			Diagnostics: schema.Diagnostics{schema.Warningf("", "retried", "", "retried once after a 503")},
+			Budgets: []RateLimit{{Scope: "account", Limit: 10, Remaining: 9, Reset: time.Unix(1700000000, 0)},
+				{Scope: "user", Limit: 450, Remaining: -1, Reset: time.Unix(1700000060, 0)}},
 		}
 		impl := &fakeConnector{head: head, body: bytes.NewReader(body)}
 		conn := connect(t, impl)

@@ -56,10 +56,26 @@ func headToProto(h ResponseHead) *pb.ResponseHead {
 		WaitedNanos: int64(h.Waited), Diagnostics: diagnosticsToProto(h.Diagnostics),
 	}
 	if rl := h.RateLimit; rl != nil {
-		out.RateLimit = &pb.RateLimit{Scope: rl.Scope, Limit: rl.Limit, Remaining: rl.Remaining}
-		if !rl.Reset.IsZero() {
-			out.RateLimit.ResetUnix = rl.Reset.Unix()
-		}
+		out.RateLimit = rateLimitToProto(*rl)
+	}
+	for _, b := range h.Budgets {
+		out.Budgets = append(out.Budgets, rateLimitToProto(b))
+	}
+	return out
+}
+
+func rateLimitToProto(rl RateLimit) *pb.RateLimit {
+	out := &pb.RateLimit{Scope: rl.Scope, Limit: rl.Limit, Remaining: rl.Remaining}
+	if !rl.Reset.IsZero() {
+		out.ResetUnix = rl.Reset.Unix()
+	}
+	return out
+}
+
+func rateLimitFromProto(rl *pb.RateLimit) RateLimit {
+	out := RateLimit{Scope: rl.GetScope(), Limit: rl.GetLimit(), Remaining: rl.GetRemaining()}
+	if rl.GetResetUnix() != 0 {
+		out.Reset = time.Unix(rl.GetResetUnix(), 0)
 	}
 	return out
 }
@@ -70,10 +86,11 @@ func headFromProto(h *pb.ResponseHead) ResponseHead {
 		Waited: time.Duration(h.GetWaitedNanos()), Diagnostics: diagnosticsFromProto(h.GetDiagnostics()),
 	}
 	if rl := h.GetRateLimit(); rl != nil {
-		out.RateLimit = &RateLimit{Scope: rl.GetScope(), Limit: rl.GetLimit(), Remaining: rl.GetRemaining()}
-		if rl.GetResetUnix() != 0 {
-			out.RateLimit.Reset = time.Unix(rl.GetResetUnix(), 0)
-		}
+		r := rateLimitFromProto(rl)
+		out.RateLimit = &r
+	}
+	for _, b := range h.GetBudgets() {
+		out.Budgets = append(out.Budgets, rateLimitFromProto(b))
 	}
 	return out
 }

@@ -34,6 +34,10 @@ type Flow struct {
 	// front end's users know it, in the run's messages; nil: by its name,
 	// quoted.
 	OptionName func(name string) string
+	// SharedLimits makes the run take each request's unit of the API's
+	// rate limit from the store's shared rows (flows.Deps.SharedLimits):
+	// for runs beside others on other machines, as queued runs are.
+	SharedLimits bool
 }
 
 // Export runs an export through a connection: every record of a list
@@ -72,6 +76,6 @@ func runFlow[S any](ctx context.Context, a *App, fl Flow, deps *flows.Deps, run 
 	p := flows.NewPlugin(func(ctx context.Context) (flows.Conn, error) { return a.start(ctx, svc, c, cfg) }, 0)
 	defer p.Close()
 	*deps = flows.Deps{Plugin: p, Store: svc.Store, Progress: fl.Progress, Stdout: fl.Stdout, ConnectionID: c.ID, ConnectionName: c.Name,
-		OptionName: fl.OptionName}
+		OptionName: fl.OptionName, SharedLimits: fl.SharedLimits}
 	return run(ctx)
 }

@@ -20,6 +20,14 @@ type Deps struct {
 	// OptionName says how the caller's users name an option of a run
 	// ("resume": the CLI's --resume); nil: by its name, quoted.
 	OptionName func(name string) string
+	// SharedLimits makes every request of the run (export pages, import
+	// sends, report calls) take its unit of the API's rate limit from
+	// Store's rate_limits rows, which every process using the store
+	// shares, before it is sent, and record there what its answer says of
+	// the budget: workers on several machines then never send more than
+	// the API allows, together. The queued jobs set it (with Store, which
+	// it needs); a run alone in its process needs only its own limiter.
+	SharedLimits bool
 }
 
 // quietIfNil gives a run without a Progress one that hears nothing.

@@ -28,6 +28,7 @@ type Import struct {
 	retry     backoff // between them
 	rateWaits int     // waits for a rate limit per request
 	lim       *limiter
+	shared    *sharedLimits // nil: the run does not share rate limits
 	heldPoll  time.Duration // how often a record another run holds is looked at again
 	inflight  atomic.Int32
 }
@@ -126,6 +127,7 @@ func (im *Import) defaults() error {
 	if im.lim == nil {
 		im.lim = newLimiter()
 	}
+	im.shared = newSharedLimits(&im.Deps)
 	im.lim.onWait = func(until time.Time, why string) {
 		im.Progress.Note("%s: every request waits until %s (%s)", why, until.Format(time.TimeOnly), time.Until(until).Round(time.Second))
 	}

@@ -152,21 +152,33 @@ func (im *Import) sendUnit(stop, reqs context.Context, lg *ledger, u *unit, w *r
 			}
 			return held, notSent(err)
 		}
+		// The shared rate limit's unit is taken before the claim, so that
+		// records never wait for a budget while they are "sending".
+		tk, err := im.shared.take(stop, im.lim, u.req.Method, u.req.URL)
+		if err != nil {
+			if stop.Err() != nil {
+				return held, notSent(context.Cause(stop))
+			}
+			return held, err
+		}
 		if !claimed {
 			// A record is "sending" from here: its request is handed to
 			// the plugin next.
 			nu, h, err := im.claim(lg, u, w)
 			if err != nil {
-				return held, err
+				return held, errors.Join(err, tk.giveBack(stop))
 			}
 			held = append(held, h...)
 			if nu == nil {
-				return held, nil
+				return held, tk.giveBack(stop)
 			}
 			u, claimed = nu, true
 			if im.lim.holding() {
 				// A wait began while the records were claimed: they wait
 				// unclaimed, as below.
+				if err := tk.giveBack(stop); err != nil {
+					return held, err
+				}
 				if _, err := im.record(lg, u, verdict{state: store.ImportFailed, code: shared.CodeRateLimited,
 					message: "not sent yet: waiting for the rate limit", pending: true}, w); err != nil {
 					return held, err
@@ -180,6 +192,12 @@ func (im *Import) sendUnit(stop, reqs context.Context, lg *ledger, u *unit, w *r
 		im.inflight.Add(1)
 		resp, err := im.Plugin.DoRequest(reqs, req)
 		im.inflight.Add(-1)
+		if derr := tk.done(reqs, resp, err); derr != nil {
+			// The request went out: its outcome is recorded below all the
+			// same (the ledger's write says whether the store is gone).
+			// The row counts it in flight until a probe forgets it.
+			im.Progress.Warn("%v", derr)
+		}
 		if err != nil && reqs.Err() != nil {
 			return held, context.Cause(reqs) // still "sending": it may have gone out
 		}

@@ -16,8 +16,9 @@ import (
 // pageFetcher gets one page, trying again as long as that is safe and
 // useful: pages are GETs, so a page that failed is simply asked for again.
 type pageFetcher struct {
-	x   *Export
-	lim *limiter
+	x      *Export
+	lim    *limiter
+	shared *sharedLimits // nil: the run does not share rate limits
 	// transient failures (no answer, 5xx, a broken body, a dead plugin)
 	// are tried again this often, waiting retry between rounds.
 	attempts int
@@ -39,6 +40,7 @@ type pageFetcher struct {
 
 func (pf *pageFetcher) init(x *Export) {
 	pf.x = x
+	pf.shared = newSharedLimits(&x.Deps)
 	if pf.lim == nil {
 		pf.lim = newLimiter()
 		pf.lim.onWait = func(until time.Time, why string) {
@@ -102,7 +104,17 @@ func (pf *pageFetcher) fetch(ctx context.Context, cursor *string, first bool, li
 		if askTotal {
 			r.Query = append(append([]shared.Param(nil), req.Query...), *total)
 		}
+		tk, err := pf.shared.take(ctx, pf.lim, r.Method, r.URL)
+		if err != nil {
+			return page{}, err
+		}
 		resp, err := x.Plugin.DoRequest(ctx, r)
+		if derr := tk.done(ctx, resp, err); derr != nil {
+			if resp != nil {
+				resp.Body.Close()
+			}
+			return page{}, derr
+		}
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return page{}, ctx.Err()

@@ -23,6 +23,7 @@ type Report struct {
 	attempts int     // tries of a request that failed on the way
 	retry    backoff // between them, and between downloads of a result not there yet
 	lim      *limiter
+	shared   *sharedLimits // nil: the run does not share rate limits
 }
 
 // ReportOptions say what a report asks for and where it writes the rows.
@@ -82,6 +83,7 @@ func (r *Report) defaults() {
 	if r.lim == nil {
 		r.lim = newLimiter()
 	}
+	r.shared = newSharedLimits(&r.Deps)
 	r.lim.onWait = func(until time.Time, why string) {
 		r.Progress.Note("%s: waiting until %s (%s)", why, until.Format(time.TimeOnly), time.Until(until).Round(time.Second))
 	}

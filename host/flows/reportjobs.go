@@ -17,14 +17,34 @@ import (
 // failures on the way (no answer, 5xx, a rate limit, a dead plugin) are
 // tried again, a bounded number of times. A job may be created twice that
 // way; that costs one of the account's job slots, nothing else.
-func retried[T any](ctx context.Context, r *Report, what string, do func() (T, shared.ResponseHead, error)) (T, shared.ResponseHead, error) {
+//
+// method and path say which shared rate limit the call spends (see
+// limitScope); "" for a call outside the API's limits (a download).
+func retried[T any](ctx context.Context, r *Report, what, method, path string, do func() (T, shared.ResponseHead, error)) (T, shared.ResponseHead, error) {
 	var last error
 	for failures := 0; ; {
 		var none T
 		if err := r.lim.wait(ctx); err != nil {
 			return none, shared.ResponseHead{}, err
 		}
+		var tk *rateTicket
+		if path != "" {
+			var err error
+			if tk, err = r.shared.take(ctx, r.lim, method, path); err != nil {
+				return none, shared.ResponseHead{}, err
+			}
+		}
 		v, h, err := do()
+		var resp *shared.Response
+		if err == nil || h.Status != 0 {
+			resp = &shared.Response{ResponseHead: h}
+		}
+		if derr := tk.done(ctx, resp, err); derr != nil {
+			if c, ok := any(v).(io.Closer); ok && err == nil {
+				c.Close()
+			}
+			return none, h, derr
+		}
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return none, h, ctx.Err()
@@ -55,9 +75,12 @@ func retried[T any](ctx context.Context, r *Report, what string, do func() (T, s
 	}
 }
 
-// jobs makes a create or poll call until it gets an answer worth judging.
-func (r *Report) jobs(ctx context.Context, what string, do func() (shared.ReportJobs, error)) (shared.ReportJobs, error) {
-	a, _, err := retried(ctx, r, what, func() (shared.ReportJobs, shared.ResponseHead, error) {
+// jobs makes a create (POST) or poll (GET) call until it gets an answer
+// worth judging.
+func (r *Report) jobs(ctx context.Context, what, method string, do func() (shared.ReportJobs, error)) (shared.ReportJobs, error) {
+	// The calls' paths are the connector's: what counts for the shared
+	// limits is that they are the account's.
+	a, _, err := retried(ctx, r, what, method, "accounts/"+r.Account, func() (shared.ReportJobs, shared.ResponseHead, error) {
 		a, err := do()
 		return a, a.ResponseHead, err
 	})
@@ -74,7 +97,7 @@ func (r *Report) query(j *reportJob) shared.ReportQuery {
 // processing, so it must wait.
 func (r *Report) create(ctx context.Context, j *reportJob, st *reportState) (bool, error) {
 	q := r.query(j)
-	a, err := r.jobs(ctx, "creating a job", func() (shared.ReportJobs, error) { return r.Plugin.CreateReportJob(ctx, q) })
+	a, err := r.jobs(ctx, "creating a job", http.MethodPost, func() (shared.ReportJobs, error) { return r.Plugin.CreateReportJob(ctx, q) })
 	if err != nil {
 		return false, fmt.Errorf("creating a job: %w", err)
 	}
@@ -108,7 +131,7 @@ func (r *Report) poll(ctx context.Context, jobs []*reportJob, st *reportState) (
 	per := max(r.api.MaxPollIDs, 1)
 	for i := 0; i < len(ids); i += per {
 		chunk := ids[i:min(i+per, len(ids))]
-		a, err := r.jobs(ctx, "asking for the jobs' status", func() (shared.ReportJobs, error) { return r.Plugin.PollReportJobs(ctx, r.Account, chunk) })
+		a, err := r.jobs(ctx, "asking for the jobs' status", http.MethodGet, func() (shared.ReportJobs, error) { return r.Plugin.PollReportJobs(ctx, r.Account, chunk) })
 		if err != nil {
 			return changed, fmt.Errorf("asking for the jobs' status: %w", err)
 		}
@@ -170,7 +193,7 @@ func (r *Report) download(ctx context.Context, j *reportJob, spool *os.File, out
 				return 0, 0, err
 			}
 		}
-		resp, _, err := retried(ctx, r, "downloading the result of job "+j.id, func() (*shared.Response, shared.ResponseHead, error) {
+		resp, _, err := retried(ctx, r, "downloading the result of job "+j.id, "", "", func() (*shared.Response, shared.ResponseHead, error) {
 			resp, err := r.Plugin.FetchReportJob(ctx, q, job)
 			if err != nil {
 				return nil, shared.ResponseHead{}, err

@@ -21,8 +21,10 @@ var copyFirst = []string{"connections", "connection_values", "connection_secrets
 // copySkip are tables not copied: a lease belongs to a live process of
 // the source, which Copy refuses anyway; store_info is the target's own
 // (store migrate or its first worker records the master key id there;
-// the copied secrets keep their key ids in connection_secrets).
-var copySkip = map[string]bool{"run_leases": true, "store_info": true}
+// the copied secrets keep their key ids in connection_secrets);
+// rate-limit budgets are what the API told the source's processes lately,
+// which the target's learn anew.
+var copySkip = map[string]bool{"run_leases": true, "store_info": true, "rate_limits": true}
 
 // Copied is how many rows of each table Copy copied.
 type Copied struct {

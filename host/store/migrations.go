@@ -175,4 +175,18 @@ var migrations = []string{
 		name  TEXT PRIMARY KEY,
 		value TEXT NOT NULL
 	);`,
+	// 8: the rate-limit budgets the API reported, shared by every process
+	// using the store: one row per scope (a connection, or one of its ads
+	// accounts), holding what remains until the reset, the request that
+	// learns an unknown budget (its lease), and the requests in flight.
+	`CREATE TABLE rate_limits (
+		scope         TEXT PRIMARY KEY,
+		connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+		remaining     INTEGER NOT NULL,
+		reset_at      INTEGER NOT NULL,
+		probe_until   INTEGER NOT NULL DEFAULT 0,
+		inflight      INTEGER NOT NULL DEFAULT 0,
+		updated_at    INTEGER NOT NULL
+	);
+	CREATE INDEX rate_limits_connection ON rate_limits (connection_id);`,
 }

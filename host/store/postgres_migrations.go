@@ -168,4 +168,15 @@ var pgMigrations = []string{
 		name  TEXT PRIMARY KEY,
 		value TEXT NOT NULL
 	);`,
+	// 8: the shared rate-limit budgets, one row per scope.
+	`CREATE TABLE rate_limits (
+		scope         TEXT PRIMARY KEY,
+		connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+		remaining     BIGINT NOT NULL,
+		reset_at      BIGINT NOT NULL,
+		probe_until   BIGINT NOT NULL DEFAULT 0,
+		inflight      BIGINT NOT NULL DEFAULT 0,
+		updated_at    BIGINT NOT NULL
+	);
+	CREATE INDEX rate_limits_connection ON rate_limits (connection_id);`,
 }

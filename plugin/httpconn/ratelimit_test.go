@@ -100,7 +100,7 @@ func TestRateLimitsByConfiguration(t *testing.T) {
 }
 
 // TestRateLimitInTheHead: the head reports the first budget of the
-// profile's order that the answer has.
+// profile's order that the answer has, and all of them in Budgets.
 func TestRateLimitInTheHead(t *testing.T) {
 	a := newAPI(t)
 	e := newTestEngine(Options{})
@@ -110,6 +110,12 @@ func TestRateLimitInTheHead(t *testing.T) {
 	resp, _ := do(t, e, c, shared.Request{URL: "items"})
 	if rl := resp.RateLimit; rl == nil || rl.Scope != "app" || rl.Limit != 100 || rl.Remaining != 99 || rl.Reset.Unix() != 1_800_000_000 {
 		t.Errorf("app budget %+v", rl)
+	}
+	// Budgets has every one, in the profile's order: a host that shares
+	// budgets among processes counts each.
+	if b := resp.Budgets; len(b) != 2 || b[0] != *resp.RateLimit || b[1].Scope != "client" || b[1].Limit != 5 || b[1].Remaining != 4 ||
+		time.Until(b[1].Reset) < 50*time.Second {
+		t.Errorf("budgets %+v", b)
 	}
 	a.setAnswer(status(200, "X-RateLimit-Limit", "5", "X-RateLimit-Remaining", "4", "X-RateLimit-Reset", "60"))
 	resp, _ = do(t, e, c, shared.Request{URL: "items"})

@@ -124,7 +124,11 @@ func (e *Engine) answer(ctx context.Context, cancel context.CancelCauseFunc, tim
 	}
 	head.Status = resp.StatusCode
 	head.Header = flatten(resp.Header)
-	head.RateLimit = o.rules.RateLimits.State(resp.Header, e.now())
+	head.Budgets = o.rules.RateLimits.All(resp.Header, e.now())
+	if len(head.Budgets) > 0 {
+		first := head.Budgets[0]
+		head.RateLimit = &first
+	}
 	head.Diagnostics = append(apiDiags, extra...)
 	if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
 		head.Diagnostics = append(head.Diagnostics, schema.Warningf("", CodeRedirect,

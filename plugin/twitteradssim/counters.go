@@ -22,6 +22,15 @@ type Counts struct {
 	Faults map[string]int `json:"faults"`
 	// Downloads counts download attempts answered with the file.
 	Downloads int `json:"downloads"`
+	// RateLimited counts the 429s the rate limits answered (injected 429
+	// faults are in Faults). Overspent counts those of them that were not
+	// the first of their window: each 429 for a rate-limit window (class,
+	// user or account) beyond the first before its reset. A client that
+	// waits for the reset it is told, and clients that share what they
+	// learn, cause at most one per window: more means the budget was
+	// overspent.
+	RateLimited int `json:"rate_limited"`
+	Overspent   int `json:"overspent"`
 }
 
 // countsNow serves GET /<v>/sim/counts: the counters as data, for a test
@@ -57,6 +66,9 @@ func (cs *counters) snapshot() Counts {
 		Deleted:   maps.Clone(cs.c.Deleted),
 		Faults:    maps.Clone(cs.c.Faults),
 		Downloads: cs.c.Downloads,
+
+		RateLimited: cs.c.RateLimited,
+		Overspent:   cs.c.Overspent,
 	}
 }
 
@@ -78,3 +90,11 @@ func (cs *counters) deleted(what string, n int) {
 	cs.add(func(c *Counts) { c.Deleted[what] += n })
 }
 func (cs *counters) download() { cs.add(func(c *Counts) { c.Downloads++ }) }
+func (cs *counters) rateLimited(overspent bool) {
+	cs.add(func(c *Counts) {
+		c.RateLimited++
+		if overspent {
+			c.Overspent++
+		}
+	})
+}

@@ -92,7 +92,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, version string, 
 	if r.Method == http.MethodGet {
 		limitAcct = c.account
 	}
-	if herr := s.limiter.take(w.Header(), rt.class, who.creds.AccessToken, limitAcct); herr != nil {
+	if herr, overspent := s.limiter.take(w.Header(), rt.class, who.creds.AccessToken, limitAcct); herr != nil {
+		s.counts.rateLimited(overspent)
 		writeError(w, herr, c.echo())
 		return
 	}

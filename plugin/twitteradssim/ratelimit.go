@@ -88,6 +88,7 @@ type windowKey struct {
 type window struct {
 	remaining int
 	reset     time.Time
+	refused   int // 429s this window caused
 }
 
 const unlimitedHeader = 1_000_000
@@ -125,7 +126,10 @@ func (l *limiter) current(k windowKey, b Budget, now time.Time) *window {
 
 // take spends one request of class c for user (and account, when >= 0),
 // sets the rate-limit headers, and returns a 429 when a budget is spent.
-func (l *limiter) take(h http.Header, c limitClass, user string, account int) *httpError {
+// overspent says that the 429 is not the first of a spent window: the
+// client came back before the reset although it had been told to wait
+// (or several clients share a budget without sharing what they learn).
+func (l *limiter) take(h http.Header, c limitClass, user string, account int) (herr *httpError, overspent bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.limits.budget(c)
@@ -135,7 +139,7 @@ func (l *limiter) take(h http.Header, c limitClass, user string, account int) *h
 		if account >= 0 {
 			setLimitHeaders(h, "x-account-rate-limit-", unlimitedHeader, unlimitedHeader, now.Add(b.Window))
 		}
-		return nil
+		return nil, false
 	}
 	uw := l.current(windowKey{c, user, -1}, b, now)
 	var aw *window
@@ -154,9 +158,16 @@ func (l *limiter) take(h http.Header, c limitClass, user string, account int) *h
 		setLimitHeaders(h, "x-account-rate-limit-", b.Limit, aw.remaining, aw.reset)
 	}
 	if !allowed {
-		return newError(http.StatusTooManyRequests, CodeTooManyRequests, "Rate limit exceeded")
+		for _, w := range []*window{uw, aw} {
+			if w != nil && w.remaining <= 0 {
+				if w.refused++; w.refused > 1 {
+					overspent = true
+				}
+			}
+		}
+		return newError(http.StatusTooManyRequests, CodeTooManyRequests, "Rate limit exceeded"), overspent
 	}
-	return nil
+	return nil, false
 }
 
 func setLimitHeaders(h http.Header, prefix string, limit, remaining int, reset time.Time) {

@@ -1853,7 +1853,13 @@ type ResponseHead struct {
 	BodyStart []byte `protobuf:"bytes,7,opt,name=body_start,json=bodyStart,proto3" json:"body_start,omitempty"`
 	// The body ends with body_start: no chunk follows. A small answer thus
 	// takes one message instead of a head, a chunk and an end.
-	BodyComplete  bool `protobuf:"varint,8,opt,name=body_complete,json=bodyComplete,proto3" json:"body_complete,omitempty"`
+	BodyComplete bool `protobuf:"varint,8,opt,name=body_complete,json=bodyComplete,proto3" json:"body_complete,omitempty"`
+	// Every budget the answer reports, in the connector's order of
+	// preference (rate_limit is the one it reports first): a request may
+	// spend several at once, as a GET under an X ads account spends the
+	// account's and the user's, and hosts that share budgets among several
+	// processes keep a count of each.
+	Budgets       []*RateLimit `protobuf:"bytes,9,rep,name=budgets,proto3" json:"budgets,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1942,6 +1948,13 @@ func (x *ResponseHead) GetBodyComplete() bool {
 		return x.BodyComplete
 	}
 	return false
+}
+
+func (x *ResponseHead) GetBudgets() []*RateLimit {
+	if x != nil {
+		return x.Budgets
+	}
+	return nil
 }
 
 type DoRequestResponse struct {
@@ -2885,7 +2898,7 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\x05limit\x18\x02 \x01(\x03R\x05limit\x12\x1c\n" +
 	"\tremaining\x18\x03 \x01(\x03R\tremaining\x12\x1d\n" +
 	"\n" +
-	"reset_unix\x18\x04 \x01(\x03R\tresetUnix\"\xee\x02\n" +
+	"reset_unix\x18\x04 \x01(\x03R\tresetUnix\"\xac\x03\n" +
 	"\fResponseHead\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x129\n" +
 	"\aheaders\x18\x02 \x03(\v2\x1f.integrator.connector.v1.HeaderR\aheaders\x12\x1a\n" +
@@ -2896,7 +2909,8 @@ const file_shared_proto_connectorv1_connector_proto_rawDesc = "" +
 	"\vdiagnostics\x18\x06 \x03(\v2#.integrator.connector.v1.DiagnosticR\vdiagnostics\x12\x1d\n" +
 	"\n" +
 	"body_start\x18\a \x01(\fR\tbodyStart\x12#\n" +
-	"\rbody_complete\x18\b \x01(\bR\fbodyComplete\"p\n" +
+	"\rbody_complete\x18\b \x01(\bR\fbodyComplete\x12<\n" +
+	"\abudgets\x18\t \x03(\v2\".integrator.connector.v1.RateLimitR\abudgets\"p\n" +
 	"\x11DoRequestResponse\x12;\n" +
 	"\x04head\x18\x01 \x01(\v2%.integrator.connector.v1.ResponseHeadH\x00R\x04head\x12\x16\n" +
 	"\x05chunk\x18\x02 \x01(\fH\x00R\x05chunkB\x06\n" +
@@ -3085,44 +3099,45 @@ var file_shared_proto_connectorv1_connector_proto_depIdxs = []int32{
 	23, // 21: integrator.connector.v1.ResponseHead.headers:type_name -> integrator.connector.v1.Header
 	27, // 22: integrator.connector.v1.ResponseHead.rate_limit:type_name -> integrator.connector.v1.RateLimit
 	15, // 23: integrator.connector.v1.ResponseHead.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	28, // 24: integrator.connector.v1.DoRequestResponse.head:type_name -> integrator.connector.v1.ResponseHead
-	14, // 25: integrator.connector.v1.DescribeRequest.config:type_name -> integrator.connector.v1.Config
-	32, // 26: integrator.connector.v1.DescribeResponse.paging:type_name -> integrator.connector.v1.Paging
-	33, // 27: integrator.connector.v1.DescribeResponse.reports:type_name -> integrator.connector.v1.Reports
-	15, // 28: integrator.connector.v1.DescribeResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
-	3,  // 29: integrator.connector.v1.Paging.style:type_name -> integrator.connector.v1.PagingStyle
-	24, // 30: integrator.connector.v1.Paging.total_param:type_name -> integrator.connector.v1.QueryParam
-	4,  // 31: integrator.connector.v1.ReportJob.state:type_name -> integrator.connector.v1.JobState
-	14, // 32: integrator.connector.v1.CreateReportJobRequest.config:type_name -> integrator.connector.v1.Config
-	34, // 33: integrator.connector.v1.CreateReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
-	14, // 34: integrator.connector.v1.PollReportJobsRequest.config:type_name -> integrator.connector.v1.Config
-	28, // 35: integrator.connector.v1.ReportJobsResponse.head:type_name -> integrator.connector.v1.ResponseHead
-	35, // 36: integrator.connector.v1.ReportJobsResponse.jobs:type_name -> integrator.connector.v1.ReportJob
-	14, // 37: integrator.connector.v1.FetchReportJobRequest.config:type_name -> integrator.connector.v1.Config
-	34, // 38: integrator.connector.v1.FetchReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
-	35, // 39: integrator.connector.v1.FetchReportJobRequest.job:type_name -> integrator.connector.v1.ReportJob
-	13, // 40: integrator.connector.v1.Config.ValuesEntry.value:type_name -> integrator.connector.v1.Value
-	16, // 41: integrator.connector.v1.Connector.GetSchema:input_type -> integrator.connector.v1.GetSchemaRequest
-	18, // 42: integrator.connector.v1.Connector.Validate:input_type -> integrator.connector.v1.ValidateRequest
-	20, // 43: integrator.connector.v1.Connector.Ping:input_type -> integrator.connector.v1.PingRequest
-	26, // 44: integrator.connector.v1.Connector.DoRequest:input_type -> integrator.connector.v1.DoRequestRequest
-	30, // 45: integrator.connector.v1.Connector.Describe:input_type -> integrator.connector.v1.DescribeRequest
-	36, // 46: integrator.connector.v1.Connector.CreateReportJob:input_type -> integrator.connector.v1.CreateReportJobRequest
-	37, // 47: integrator.connector.v1.Connector.PollReportJobs:input_type -> integrator.connector.v1.PollReportJobsRequest
-	39, // 48: integrator.connector.v1.Connector.FetchReportJob:input_type -> integrator.connector.v1.FetchReportJobRequest
-	17, // 49: integrator.connector.v1.Connector.GetSchema:output_type -> integrator.connector.v1.GetSchemaResponse
-	19, // 50: integrator.connector.v1.Connector.Validate:output_type -> integrator.connector.v1.ValidateResponse
-	22, // 51: integrator.connector.v1.Connector.Ping:output_type -> integrator.connector.v1.PingResponse
-	29, // 52: integrator.connector.v1.Connector.DoRequest:output_type -> integrator.connector.v1.DoRequestResponse
-	31, // 53: integrator.connector.v1.Connector.Describe:output_type -> integrator.connector.v1.DescribeResponse
-	38, // 54: integrator.connector.v1.Connector.CreateReportJob:output_type -> integrator.connector.v1.ReportJobsResponse
-	38, // 55: integrator.connector.v1.Connector.PollReportJobs:output_type -> integrator.connector.v1.ReportJobsResponse
-	29, // 56: integrator.connector.v1.Connector.FetchReportJob:output_type -> integrator.connector.v1.DoRequestResponse
-	49, // [49:57] is the sub-list for method output_type
-	41, // [41:49] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	27, // 24: integrator.connector.v1.ResponseHead.budgets:type_name -> integrator.connector.v1.RateLimit
+	28, // 25: integrator.connector.v1.DoRequestResponse.head:type_name -> integrator.connector.v1.ResponseHead
+	14, // 26: integrator.connector.v1.DescribeRequest.config:type_name -> integrator.connector.v1.Config
+	32, // 27: integrator.connector.v1.DescribeResponse.paging:type_name -> integrator.connector.v1.Paging
+	33, // 28: integrator.connector.v1.DescribeResponse.reports:type_name -> integrator.connector.v1.Reports
+	15, // 29: integrator.connector.v1.DescribeResponse.diagnostics:type_name -> integrator.connector.v1.Diagnostic
+	3,  // 30: integrator.connector.v1.Paging.style:type_name -> integrator.connector.v1.PagingStyle
+	24, // 31: integrator.connector.v1.Paging.total_param:type_name -> integrator.connector.v1.QueryParam
+	4,  // 32: integrator.connector.v1.ReportJob.state:type_name -> integrator.connector.v1.JobState
+	14, // 33: integrator.connector.v1.CreateReportJobRequest.config:type_name -> integrator.connector.v1.Config
+	34, // 34: integrator.connector.v1.CreateReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
+	14, // 35: integrator.connector.v1.PollReportJobsRequest.config:type_name -> integrator.connector.v1.Config
+	28, // 36: integrator.connector.v1.ReportJobsResponse.head:type_name -> integrator.connector.v1.ResponseHead
+	35, // 37: integrator.connector.v1.ReportJobsResponse.jobs:type_name -> integrator.connector.v1.ReportJob
+	14, // 38: integrator.connector.v1.FetchReportJobRequest.config:type_name -> integrator.connector.v1.Config
+	34, // 39: integrator.connector.v1.FetchReportJobRequest.query:type_name -> integrator.connector.v1.ReportQuery
+	35, // 40: integrator.connector.v1.FetchReportJobRequest.job:type_name -> integrator.connector.v1.ReportJob
+	13, // 41: integrator.connector.v1.Config.ValuesEntry.value:type_name -> integrator.connector.v1.Value
+	16, // 42: integrator.connector.v1.Connector.GetSchema:input_type -> integrator.connector.v1.GetSchemaRequest
+	18, // 43: integrator.connector.v1.Connector.Validate:input_type -> integrator.connector.v1.ValidateRequest
+	20, // 44: integrator.connector.v1.Connector.Ping:input_type -> integrator.connector.v1.PingRequest
+	26, // 45: integrator.connector.v1.Connector.DoRequest:input_type -> integrator.connector.v1.DoRequestRequest
+	30, // 46: integrator.connector.v1.Connector.Describe:input_type -> integrator.connector.v1.DescribeRequest
+	36, // 47: integrator.connector.v1.Connector.CreateReportJob:input_type -> integrator.connector.v1.CreateReportJobRequest
+	37, // 48: integrator.connector.v1.Connector.PollReportJobs:input_type -> integrator.connector.v1.PollReportJobsRequest
+	39, // 49: integrator.connector.v1.Connector.FetchReportJob:input_type -> integrator.connector.v1.FetchReportJobRequest
+	17, // 50: integrator.connector.v1.Connector.GetSchema:output_type -> integrator.connector.v1.GetSchemaResponse
+	19, // 51: integrator.connector.v1.Connector.Validate:output_type -> integrator.connector.v1.ValidateResponse
+	22, // 52: integrator.connector.v1.Connector.Ping:output_type -> integrator.connector.v1.PingResponse
+	29, // 53: integrator.connector.v1.Connector.DoRequest:output_type -> integrator.connector.v1.DoRequestResponse
+	31, // 54: integrator.connector.v1.Connector.Describe:output_type -> integrator.connector.v1.DescribeResponse
+	38, // 55: integrator.connector.v1.Connector.CreateReportJob:output_type -> integrator.connector.v1.ReportJobsResponse
+	38, // 56: integrator.connector.v1.Connector.PollReportJobs:output_type -> integrator.connector.v1.ReportJobsResponse
+	29, // 57: integrator.connector.v1.Connector.FetchReportJob:output_type -> integrator.connector.v1.DoRequestResponse
+	50, // [50:58] is the sub-list for method output_type
+	42, // [42:50] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_shared_proto_connectorv1_connector_proto_init() }

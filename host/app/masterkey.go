@@ -31,36 +31,40 @@ func (a *App) checkMasterKey(ctx context.Context, st *store.Store) (string, erro
 		return "", err
 	}
 	mine := keys.Primary.ID
-	recorded, err := st.RecordMasterKeyID(ctx, mine)
+	refuse := func(other string) error {
+		return fmt.Errorf("%w: this machine's master key is %s but the store's secrets are sealed with %s; give this worker the same key as the others (%s, or %s in %s); nothing was run",
+			ErrOtherMasterKey, mine, other, KeyEnv, secrets.KeyFileName, h)
+	}
+	// The secrets first: a key is recorded only once it opens them all.
+	ids, err := st.KeyIDs(ctx, "")
 	if err != nil {
 		return "", err
 	}
-	other := ""
-	if recorded != mine && !keys.Has(recorded) {
-		other = recorded
+	for _, id := range ids {
+		if !keys.Has(id) {
+			return "", refuse(id)
+		}
 	}
-	if other == "" {
-		ids, err := st.KeyIDs(ctx, "")
-		if err != nil {
+	recorded, err := st.MasterKeyID(ctx)
+	if err != nil {
+		return "", err
+	}
+	if recorded == "" {
+		// Two workers starting at once: the first recorded wins.
+		if recorded, err = st.RecordMasterKeyID(ctx, mine); err != nil {
 			return "", err
 		}
-		for _, id := range ids {
-			if !keys.Has(id) {
-				other = id
-				break
-			}
-		}
 	}
-	if other != "" {
-		return "", fmt.Errorf("%w: this machine's master key is %s but the store's secrets are sealed with %s; give this worker the same key as the others (%s, or %s in %s); nothing was run",
-			ErrOtherMasterKey, mine, other, KeyEnv, secrets.KeyFileName, h)
+	if recorded != mine && !keys.Has(recorded) {
+		return "", refuse(recorded)
 	}
 	return mine, nil
 }
 
 // recordMasterKey records this machine's master key id in a store on
-// PostgreSQL that records none, when this machine has a key (store
-// migrate does it; a machine without a key makes none here).
+// PostgreSQL that records none, when this machine has a key that opens
+// every stored secret (store migrate does it; a machine without a key
+// makes none here).
 func (a *App) recordMasterKey(ctx context.Context, st *store.Store) error {
 	h, err := a.HomeDir()
 	if err != nil {
@@ -74,6 +78,15 @@ func (a *App) recordMasterKey(ctx context.Context, st *store.Store) error {
 	keys, err := secrets.Load(a.opts.Getenv, h)
 	if err != nil {
 		return err
+	}
+	ids, err := st.KeyIDs(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !keys.Has(id) {
+			return nil // another machine's key: a worker here will say so
+		}
 	}
 	_, err = st.RecordMasterKeyID(ctx, keys.Primary.ID)
 	return err

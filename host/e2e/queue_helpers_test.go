@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"database/sql"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -17,14 +18,22 @@ import (
 // home; env names the store (INTEGRATOR_STORE), for every command.
 func qSetup(t *testing.T, simArgs ...string) (sim simInfo, home string, env []string) {
 	t.Helper()
-	pgURL, _ := pgSchemaURL(t, "queue-Passw0rd-never-shown")
+	sim, home, env, _ = qSetupDB(t, simArgs...)
+	return sim, home, env
+}
+
+// qSetupDB is qSetup, with the store's database (its schema the search
+// path) for the test to read.
+func qSetupDB(t *testing.T, simArgs ...string) (sim simInfo, home string, env []string, db *sql.DB) {
+	t.Helper()
+	pgURL, db := pgSchemaURL(t, "queue-Passw0rd-never-shown")
 	sim = launchSimulator(t, simArgs...)
 	home = t.TempDir()
 	env = []string{"INTEGRATOR_STORE=" + pgURL}
 	mustRun(t, home, env, "store", "migrate")
 	senv, _ := secretEnv(sim)
 	mustRun(t, home, append(senv, env...), createArgs(sim, "Prod", "--no-test")...)
-	return sim, home, env
+	return sim, home, env, db
 }
 
 // qProc is an integrator process (a worker, a followed run) that the test

@@ -1,231 +1,124 @@
 package e2e
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
-// The queue's proof, end to end: real `integrator worker` processes, each
-// in a home of its own (a machine of its own), sharing only a store on
-// PostgreSQL and the master key; the real plugin; the simulator as a
-// separate process with rate limits of a second's window, so that the
-// workers run into them; workers SIGKILLed in the middle of a job, and
-// started again. Job times are short (--job-time 2s), so that River runs
-// a dead worker's job again within the test (after three job times).
-
-// qwWorkerFlags are the flags of every worker of these tests.
-var qwWorkerFlags = []string{"--concurrency", "2", "--job-time", "2s"}
-
-// An export of 100,000 campaigns across two accounts (two queued runs,
-// one per account), by three workers, one SIGKILLed in the middle of a
-// job and started again: `runs download` gives every campaign of each
-// account once, the sorted ids equal the simulator's (as the one-process
-// CLI export lists them), and the accounts' read limits were never
-// overspent: the simulator saw no 429 beyond the first of a window.
-func TestQueuedExportOfTwoAccountsSurvivesAWorkerKill(t *testing.T) {
-	t.Parallel()
-	const perAccount = 50000
-	c := qwNewCluster(t, "--accounts", "2", "--campaigns", fmt.Sprint(perAccount),
-		"--read-limit", "4", "--read-window", "1s", "--no-account-limit", "-1")
-	accounts := c.accounts()
-	if len(accounts) != 2 {
-		t.Fatalf("the simulator has accounts %v, want 2", accounts)
+// runs cancel of an export that a worker is running stops it between two
+// pages: the run is stopped (runs wait exits 1 saying so), its job ends
+// well before the last page (the whole run is one job here: a 10-minute
+// job time), and what it stored stays downloadable, every record once.
+func TestRunsCancelStopsARunningExport(t *testing.T) {
+	sim, home, env := qSetup(t, "--campaigns", "3000")
+	w := qWorker(t, home, env, "--job-time", "10m")
+	id := qRunID(t, mustRun(t, home, env, qExportArgs(sim, "1", "--queue", "--detach")...).stdout)
+	waitFor(t, 60*time.Second, "the export to store pages", func() bool {
+		r := qShow(t, home, env, id)
+		return r.running() && r.Pages >= 5
+	})
+	c := mustRun(t, home, env, "runs", "cancel", id)
+	if !strings.Contains(c.stdout, "Cancelled run "+id) {
+		t.Errorf("runs cancel:\n%s", c.stdout)
 	}
-	for i := 1; i <= 3; i++ {
-		c.startWorker(fmt.Sprintf("worker%d", i), qwWorkerFlags...)
+	wait := integrator(t, home, env, "runs", "wait", id)
+	if wait.code != 1 || !strings.Contains(wait.stderr, "stopped") || !strings.Contains(wait.stderr, "cancelled") {
+		t.Errorf("runs wait of a cancelled run: exit %d\n%s", wait.code, wait.stderr)
 	}
-	exportArgs := func(acct string) []string {
-		return []string{"export", "Prod", "accounts/" + acct + "/campaigns", "-F", "count=1000", "-F", "with_deleted=true"}
+	var run qRun
+	waitFor(t, 60*time.Second, "the running job to notice", func() bool {
+		run = qShow(t, home, env, id)
+		return !run.running()
+	})
+	if run.Outcome != "stopped" || run.Pages >= 3000 {
+		t.Fatalf("after cancel the run is %s with %d pages stored, want stopped before its 3000th", run.Outcome, run.Pages)
 	}
-	var runs []string
-	for _, a := range accounts {
-		runs = append(runs, c.queue(exportArgs(a)...))
-	}
-	pages := func() int { return c.counts().Requests["GET /accounts/:account_id/campaigns"] }
-	victim, _ := c.killBusy("the pages served", 3*time.Minute, pages, 25)
-	c.restart(victim)
-
-	var outputs []string
-	for _, id := range runs {
-		outcome, r := c.wait(id, 5*time.Minute)
-		outputs = append(outputs, r.stdout, r.stderr)
-		if outcome != "ok" || r.code != 0 {
-			t.Fatalf("run %s ended %q (runs wait: exit %d)\n%s%s", id, outcome, r.code, r.stdout, r.stderr)
-		}
-	}
-	if again := c.rerun(); len(again) == 0 {
-		t.Errorf("no job was run again after the kill: the kill hit no job that mattered")
-	} else {
-		t.Logf("jobs run again after the kill: %v", again)
-	}
-
-	for i, a := range accounts {
-		got := qwIDs(t, c.download(runs[i]), a)
-		if len(got) != perAccount {
-			t.Errorf("account %s: %d campaigns downloaded, want %d", a, len(got), perAccount)
-		}
-		ref := filepath.Join(t.TempDir(), "cli.jsonl")
-		c.must(append(exportArgs(a), "--out", ref)...)
-		want := qwIDs(t, ref, a)
-		if !slices.Equal(got, want) {
-			t.Errorf("account %s: the downloaded ids (%d) differ from the simulator's (%d)", a, len(got), len(want))
-		}
-	}
-	n := c.counts()
-	if n.Overspent == nil {
-		t.Errorf("the simulator does not count overspent 429s (i15-limits' counter is not in this build): the rate limits are unproven")
-	} else if *n.Overspent != 0 {
-		t.Errorf("the workers overspent the read limit: %d 429s beyond the first of their window (%d 429s in all)", *n.Overspent, n.RateLimited)
-	}
-	t.Logf("simulator: %d campaign pages served, %d 429s from the rate limits, overspent %v", n.Requests["GET /accounts/:account_id/campaigns"], n.RateLimited, derefOr(n.Overspent, -1))
-	c.stopAll()
-	if shown := c.secretsShown(outputs...); len(shown) > 0 {
-		t.Errorf("a secret, the master key or the store's password shows in %v", shown)
-	}
-}
-
-// qwIDs reads an export's JSON Lines, checks that every record is of the
-// account and that no id is there twice, and returns the ids sorted.
-func qwIDs(t *testing.T, path, account string) []string {
-	t.Helper()
+	out := mustRun(t, home, env, "runs", "download", id).stdout
+	ids := regexp.MustCompile(`"id":"([^"]+)"`).FindAllStringSubmatch(out, -1)
 	seen := map[string]bool{}
-	var ids []string
-	for i, rec := range jsonLines(t, path) {
-		id, _ := rec["id"].(string)
-		if id == "" || rec["account_id"] != account {
-			t.Fatalf("%s line %d: id %q of account %v, want account %s", path, i+1, id, rec["account_id"], account)
+	for _, m := range ids {
+		if seen[m[1]] {
+			t.Fatalf("record %s stored twice", m[1])
 		}
-		if seen[id] {
-			t.Errorf("%s: campaign %s is there twice (line %d)", path, id, i+1)
-		}
-		seen[id] = true
-		ids = append(ids, id)
+		seen[m[1]] = true
 	}
-	slices.Sort(ids)
-	return ids
+	if int64(len(seen)) != run.Pages || int64(strings.Count(out, "\n")) != run.Pages {
+		t.Errorf("%d records downloaded (%d lines), the run says %d pages of 1", len(seen), strings.Count(out, "\n"), run.Pages)
+	}
+	if !strings.Contains(w.stderr.String(), "run "+id+": cancelled") {
+		t.Errorf("the worker's log does not say the run was cancelled:\n%s", w.stderr.String())
+	}
+	again := integrator(t, home, env, "runs", "cancel", id)
+	if again.code != 1 || !strings.Contains(again.stderr, "not in progress") {
+		t.Errorf("cancelling an ended run: exit %d\n%s", again.code, again.stderr)
+	}
 }
 
-func derefOr(p *int, or int) int {
-	if p == nil {
-		return or
-	}
-	return *p
-}
-
-// An import of 3000 campaign creates, queued, by three workers, one of
-// them SIGKILLed twice in the middle of a chunk (and started again each
-// time): no campaign is created twice (the simulator's list has each
-// record's unique name at most once), every record has a result, a
-// record is missing only when its result says unknown, and the write
-// limit was never overspent.
-func TestQueuedImportSurvivesTwoWorkerKills(t *testing.T) {
-	t.Parallel()
-	const n = 3000
-	c := qwNewCluster(t, "--write-limit", "150", "--write-window", "1s", "--no-account-limit", "-1")
-	fi := c.fundingInstrument()
-	var in strings.Builder
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&in, `{"account_id":%q,"name":"qw import %04d","funding_instrument_id":%q,"daily_budget_amount_local_micro":1000000,"entity_status":"PAUSED"}`+"\n",
-			c.sim.AccountID, i, fi)
-	}
-	file := filepath.Join(t.TempDir(), "campaigns.jsonl")
-	if err := os.WriteFile(file, []byte(in.String()), 0o600); err != nil {
+// A worker whose master key is not the one the store's secrets are
+// sealed with refuses to start, naming both key ids, and records nothing:
+// a worker with the right key then starts.
+func TestWorkerWithAnotherMasterKeyRefuses(t *testing.T) {
+	_, home, env, db := qSetupDB(t)
+	var sealed string
+	if err := db.QueryRow(`SELECT DISTINCT key_id FROM connection_secrets`).Scan(&sealed); err != nil {
 		t.Fatal(err)
 	}
-	for i := 1; i <= 3; i++ {
-		c.startWorker(fmt.Sprintf("worker%d", i), qwWorkerFlags...)
+	var key [32]byte
+	rand.Read(key[:])
+	r := integrator(t, t.TempDir(), append([]string{"INTEGRATOR_MASTER_KEY=" + base64.StdEncoding.EncodeToString(key[:])}, env...), "worker")
+	m := regexp.MustCompile(`error: another master key: this machine's master key is (\S+) but the store's secrets are sealed with (\S+);`).FindStringSubmatch(r.stderr)
+	if r.code != 1 || m == nil || m[2] != sealed || m[1] == sealed {
+		t.Fatalf("a worker with another key: exit %d, want 1 naming its key and %s\n%s", r.code, sealed, r.stderr)
 	}
-	id := c.queue("import", "Prod", "-X", "POST", "accounts/{account_id}/campaigns", "--in", file)
-	created := func() int { return c.counts().Created["campaign"] }
-	for _, at := range []int{n / 5, n / 2} {
-		victim, _ := c.killBusy("the campaigns created", 3*time.Minute, created, at)
-		c.restart(victim)
+	if strings.Contains(r.stderr, "worker started") {
+		t.Error("the worker started")
 	}
-	outcome, r := c.wait(id, 5*time.Minute)
-	if outcome != "ok" && outcome != "failed" {
-		t.Fatalf("run %s ended %q (runs wait: exit %d)\n%s%s", id, outcome, r.code, r.stdout, r.stderr)
+	w := qWorker(t, home, env)
+	if !strings.Contains(w.stderr.String(), "master key "+sealed) {
+		t.Errorf("the worker with the store's key:\n%s", w.stderr.String())
 	}
-	if again := c.rerun(); len(again) == 0 {
-		t.Errorf("no job was run again after the kills: they hit no job that mattered")
-	} else {
-		t.Logf("jobs run again after the kills: %v", again)
-	}
-
-	results := jsonLines(t, c.download(id, "--results"))
-	if len(results) != n {
-		t.Fatalf("%d result lines, want %d (every record has one)", len(results), n)
-	}
-	reported := map[string]string{} // name -> result
-	for _, x := range results {
-		line, _ := x["line"].(float64)
-		if line < 1 || line > n {
-			t.Fatalf("a result of line %v: %v", x["line"], x)
-		}
-		reported[fmt.Sprintf("qw import %04d", int(line)-1)], _ = x["result"].(string)
-	}
-	names := c.campaignNames()
-	unknown, missing := 0, 0
-	for i := 0; i < n; i++ {
-		name := fmt.Sprintf("qw import %04d", i)
-		res := reported[name]
-		if res == "unknown" {
-			unknown++
-		}
-		switch {
-		case names[name] > 1:
-			t.Errorf("%q was created %d times", name, names[name])
-		case names[name] == 0 && res != "unknown":
-			missing++
-			t.Errorf("%q was not created, yet its result is %q (only an unknown result may be missing)", name, res)
-		case names[name] == 1 && res != "ok" && res != "unknown":
-			t.Errorf("%q was created, yet its result is %q", name, res)
-		}
-	}
-	errs := jsonLines(t, c.download(id, "--errors"))
-	total := c.counts()
-	t.Logf("%d created, %d unknown, %d error lines; the simulator created %d campaigns, 429s %d, overspent %v",
-		len(names), unknown, len(errs), total.Created["campaign"], total.RateLimited, derefOr(total.Overspent, -1))
-	if got := total.Created["campaign"]; got > n {
-		t.Errorf("the simulator created %d campaigns for %d records", got, n)
-	}
-	if total.Overspent == nil {
-		t.Errorf("the simulator does not count overspent 429s (i15-limits' counter is not in this build): the rate limits are unproven")
-	} else if *total.Overspent != 0 {
-		t.Errorf("the workers overspent the write limit: %d 429s beyond the first of their window (%d 429s in all)", *total.Overspent, total.RateLimited)
-	}
-	c.stopAll()
-	if shown := c.secretsShown(r.stdout, r.stderr); len(shown) > 0 {
-		t.Errorf("a secret, the master key or the store's password shows in %v", shown)
+	var recorded string
+	if err := db.QueryRow(`SELECT value FROM store_info WHERE name = 'master_key_id'`).Scan(&recorded); err != nil || recorded != sealed {
+		t.Errorf("the store records master key %q (%v), want %s", recorded, err, sealed)
 	}
 }
 
-// fundingInstrument is the first account's first funding instrument.
-func (c *qwCluster) fundingInstrument() string {
-	c.t.Helper()
-	r := c.must("api", "Prod", "accounts/"+c.sim.AccountID+"/funding_instruments")
-	ids := qwDataIDs(c.t, r.stdout)
-	if len(ids) == 0 {
-		c.t.Fatalf("no funding instrument: %s", r.stdout)
+// SIGTERM stops a worker cleanly: its running job ends at its next page
+// with the rest of the run queued, and the worker exits 0; another worker
+// then finishes the run, whose output equals the CLI export byte for byte.
+func TestSIGTERMHandsTheJobBack(t *testing.T) {
+	sim, home, env := qSetup(t, "--campaigns", "1500")
+	want := qCLIExport(t, home, env, sim, "1")
+	w1 := qWorker(t, home, env, "--job-time", "10m")
+	id := qRunID(t, mustRun(t, home, env, qExportArgs(sim, "1", "--queue", "--detach")...).stdout)
+	waitFor(t, 60*time.Second, "the export to store pages", func() bool {
+		r := qShow(t, home, env, id)
+		return r.running() && r.Pages >= 5
+	})
+	w1.signal(t, syscall.SIGTERM)
+	if code := w1.wait(t, 60*time.Second); code != 0 {
+		t.Fatalf("the worker stopped by SIGTERM exited %d\n%s", code, w1.stderr.String())
 	}
-	return ids[0]
-}
-
-// campaignNames counts the first account's campaigns by name, as the
-// one-process CLI export lists them.
-func (c *qwCluster) campaignNames() map[string]int {
-	c.t.Helper()
-	out := filepath.Join(c.t.TempDir(), "campaigns.jsonl")
-	c.must("export", "Prod", "accounts/"+c.sim.AccountID+"/campaigns", "-F", "count=1000", "--out", out)
-	names := map[string]int{}
-	for _, rec := range jsonLines(c.t, out) {
-		if name, _ := rec["name"].(string); strings.HasPrefix(name, "qw import ") {
-			names[name]++
-		}
+	log1 := w1.stderr.String()
+	if !strings.Contains(log1, "stopping") || !strings.Contains(log1, "the rest is queued") || !strings.Contains(log1, "worker stopped") {
+		t.Errorf("the stopped worker's log:\n%s", log1)
 	}
-	return names
+	run := qShow(t, home, env, id)
+	if run.Outcome != "running" || run.Pages >= 1500 || run.running() {
+		t.Fatalf("after the worker stopped the run is %+v; want it running, unfinished, no job running", run)
+	}
+	w2 := qWorker(t, home, env, "--job-time", "10m")
+	mustRun(t, home, env, "runs", "wait", id)
+	if got := mustRun(t, home, env, "runs", "download", id).stdout; !bytes.Equal([]byte(got), want) {
+		t.Fatalf("the run's %d bytes differ from the CLI export's %d", len(got), len(want))
+	}
+	if !regexp.MustCompile(`started: export of run ` + id + `, page [0-9]+`).MatchString(w2.stderr.String()) {
+		t.Errorf("the second worker did not take the run over:\n%s", w2.stderr.String())
+	}
 }

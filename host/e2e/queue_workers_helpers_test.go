@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// The harness of the queue's end-to-end proof (queue_workers_test.go):
+// The harness of the queue's end-to-end proof (queue_workers_proof_test.go):
 // a PostgreSQL store of the test's own, one master key shared by every
 // process, an operator's home that queues runs and reads them, and
 // `integrator worker` processes, each in a home of its own as on a

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -33,7 +34,7 @@ func main() {
 type options struct {
 	accounts, campaigns, count, concurrency, rounds int
 	latency                                         time.Duration
-	workers                                         []int
+	workers                                         []workerSet
 	store                                           string
 	cliParallel                                     bool
 }
@@ -44,18 +45,24 @@ func run() error {
 	flag.IntVar(&o.campaigns, "campaigns", 5000, "campaigns per account (all are exported, deleted ones too)")
 	flag.IntVar(&o.count, "count", 200, "records per page")
 	flag.DurationVar(&o.latency, "latency", 100*time.Millisecond, "the simulator's latency per request")
-	workers := flag.String("workers", "1,2,4", "numbers of workers to measure, comma-separated")
-	flag.IntVar(&o.concurrency, "concurrency", 1, "each worker's --concurrency (jobs at once)")
+	workers := flag.String("workers", "1,2,4", "worker sets to measure, comma-separated: N workers, or NxC for N workers at --concurrency C")
+	flag.IntVar(&o.concurrency, "concurrency", 1, "each worker's --concurrency (jobs at once) where --workers does not say")
 	flag.IntVar(&o.rounds, "rounds", 2, "rounds; each runs every variant once, in turn")
 	flag.StringVar(&o.store, "store", os.Getenv("INTEGRATOR_TEST_POSTGRES"), "a PostgreSQL server's URL (the bench makes a schema of its own there and drops it)")
 	flag.BoolVar(&o.cliParallel, "cli-parallel", true, "also measure the CLI as one process per account, all at once")
 	flag.Parse()
 	for _, w := range strings.Split(*workers, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(w))
-		if err != nil || n < 1 {
-			return fmt.Errorf("--workers: %q is not a number of workers", w)
+		n, c, hasC := strings.Cut(strings.TrimSpace(w), "x")
+		ws := workerSet{concurrency: o.concurrency}
+		var err error
+		ws.n, err = strconv.Atoi(n)
+		if err == nil && hasC {
+			ws.concurrency, err = strconv.Atoi(c)
 		}
-		o.workers = append(o.workers, n)
+		if err != nil || ws.n < 1 || ws.concurrency < 1 {
+			return fmt.Errorf("--workers: %q is not N or NxC (N workers at --concurrency C)", w)
+		}
+		o.workers = append(o.workers, ws)
 	}
 	if o.store == "" {
 		return fmt.Errorf("no PostgreSQL server: give --store URL or run under .ci/with-postgres (INTEGRATOR_TEST_POSTGRES)")
@@ -84,7 +91,7 @@ func run() error {
 	}
 	defer simCmd.Process.Kill()
 
-	storeURL, dropSchema, err := benchSchema(o.store)
+	storeURL, db, dropSchema, err := benchSchema(o.store)
 	if err != nil {
 		return err
 	}
@@ -120,22 +127,23 @@ func run() error {
 			"-F", "with_deleted=true", "--progress", "none"}
 	}
 	b := &bench{o: o, tmp: tmp, ibin: ibin, shared: shared, op: op, cli: cli, accounts: accounts,
-		exportArgs: exportArgs, simPid: simCmd.Process.Pid, pg: pg}
+		exportArgs: exportArgs, simPid: simCmd.Process.Pid, pg: pg, db: db}
 
-	fmt.Fprintf(os.Stderr, "queue bench: %d accounts of %d campaigns, pages of %d, latency %s, %d CPUs, workers %v at --concurrency %d, %d rounds\n",
-		o.accounts, o.campaigns, o.count, o.latency, runtime.NumCPU(), o.workers, o.concurrency, o.rounds)
 	variants := []string{"cli-loop"}
 	if o.cliParallel {
 		variants = append(variants, "cli-parallel")
 	}
 	for _, w := range o.workers {
-		variants = append(variants, fmt.Sprintf("workers-%d", w))
+		variants = append(variants, fmt.Sprintf("workers-%dx%d", w.n, w.concurrency))
 	}
+	fmt.Fprintf(os.Stderr, "queue bench: %d accounts of %d campaigns, pages of %d, latency %s, %d CPUs, variants %v, %d rounds\n",
+		o.accounts, o.campaigns, o.count, o.latency, runtime.NumCPU(), variants, o.rounds)
 	results := map[string][]measure{}
 	for round := 1; round <= o.rounds; round++ {
 		for _, v := range variants {
 			m, err := b.measure(v)
 			if err != nil {
+				b.report(variants, results) // what was measured, then the failure
 				return fmt.Errorf("round %d, %s: %w", round, v, err)
 			}
 			results[v] = append(results[v], m)
@@ -150,8 +158,9 @@ func run() error {
 // measure is one variant's figures in one round.
 type measure struct {
 	wall                   time.Duration
-	span                   time.Duration // the whole measurement, workers' start and stop included: the CPU figures' interval
-	cpuHost, cpuSim, cpuPG float64       // CPU seconds
+	span                   time.Duration    // the whole measurement, workers' start and stop included: the CPU figures' interval
+	cpuHost, cpuSim, cpuPG float64          // CPU seconds
+	writes                 map[string]int64 // rows inserted, updated and deleted in the store, by table
 }
 
 type bench struct {
@@ -163,11 +172,12 @@ type bench struct {
 	exportArgs func(acct string) []string
 	simPid     int
 	pg         *pgServer
+	db         *sql.DB  // the bench's own connection to the store's schema
 	reference  [][]byte // the CLI's export of each account, from the first loop
 }
 
 func (b *bench) measure(v string) (measure, error) {
-	sim0, pg0, t0 := procCPU(b.simPid), b.pg.cpu(), time.Now()
+	sim0, pg0, t0, w0 := procCPU(b.simPid), b.pg.cpu(), time.Now(), b.tableWrites()
 	var m measure
 	var err error
 	switch {
@@ -176,10 +186,15 @@ func (b *bench) measure(v string) (measure, error) {
 	case v == "cli-parallel":
 		m, err = b.cliParallel()
 	default:
-		n, _ := strconv.Atoi(strings.TrimPrefix(v, "workers-"))
-		m, err = b.queued(n)
+		var ws workerSet
+		fmt.Sscanf(v, "workers-%dx%d", &ws.n, &ws.concurrency)
+		m, err = b.queued(ws)
 	}
 	m.cpuSim, m.cpuPG, m.span = procCPU(b.simPid)-sim0, b.pg.cpu()-pg0, time.Since(t0)
+	m.writes = b.tableWrites()
+	for t, n := range w0 {
+		m.writes[t] -= n
+	}
 	return m, err
 }
 
@@ -238,7 +253,8 @@ func (b *bench) cliParallel() (measure, error) {
 // waits for every run's end and stops the workers. The wall time runs
 // from the first --queue command to the last run's end as the store
 // records it.
-func (b *bench) queued(n int) (measure, error) {
+func (b *bench) queued(ws workerSet) (measure, error) {
+	n := ws.n
 	var m measure
 	var workers []*proc
 	defer func() {
@@ -248,7 +264,7 @@ func (b *bench) queued(n int) (measure, error) {
 	}()
 	for i := 0; i < n; i++ {
 		w := newHost(b.ibin, filepath.Join(b.tmp, fmt.Sprintf("worker-%d", i)), b.shared)
-		p, err := w.startWorker("--concurrency", strconv.Itoa(b.o.concurrency))
+		p, err := w.startWorker("--concurrency", strconv.Itoa(ws.concurrency))
 		if err != nil {
 			return m, err
 		}
@@ -311,7 +327,7 @@ func (b *bench) queued(n int) (measure, error) {
 			return m, err
 		}
 	}
-	return m, b.check(fmt.Sprintf("%d workers", n), outs)
+	return m, b.check(fmt.Sprintf("%d workers at --concurrency %d", n, ws.concurrency), outs)
 }
 
 // check compares each account's export with the first loop's.
@@ -338,8 +354,8 @@ func (b *bench) check(what string, outs []string) error {
 func (b *bench) report(variants []string, results map[string][]measure) {
 	o := b.o
 	pages := o.accounts * ((o.campaigns + o.count - 1) / o.count)
-	fmt.Printf("Exports of %d accounts x %d campaigns (pages of %d: %d requests) at %s per request; %d CPUs; %d rounds; workers at --concurrency %d.\n\n",
-		o.accounts, o.campaigns, o.count, pages, o.latency, runtime.NumCPU(), o.rounds, o.concurrency)
+	fmt.Printf("Exports of %d accounts x %d campaigns (pages of %d: %d requests) at %s per request; %d CPUs; %d rounds.\n\n",
+		o.accounts, o.campaigns, o.count, pages, o.latency, runtime.NumCPU(), o.rounds)
 	fmt.Println("| variant | wall time per round | speed-up over the CLI's loop, per round | pages/s (median) | CPU s: integrator + plugins / simulator / PostgreSQL (median) | CPUs busy, workers' start and stop included (median) |")
 	fmt.Println("|---|---|---|---:|---|---:|")
 	loop := results["cli-loop"]
@@ -354,24 +370,29 @@ func (b *bench) report(variants []string, results map[string][]measure) {
 			hostN, simN, pgN = append(hostN, m.cpuHost), append(simN, m.cpuSim), append(pgN, m.cpuPG)
 			busyN = append(busyN, (m.cpuHost+m.cpuSim+m.cpuPG)/m.span.Seconds())
 		}
-		fmt.Printf("| %s | %s | %s | %.1f | %.1f / %.1f / %.1f | %.2f |\n", label(v, o.concurrency), strings.Join(walls, ", "),
+		if len(ms) == 0 {
+			continue
+		}
+		fmt.Printf("| %s | %s | %s | %.1f | %.1f / %.1f / %.1f | %.2f |\n", label(v), strings.Join(walls, ", "),
 			strings.Join(ratios, ", "), median(rateN), median(hostN), median(simN), median(pgN), median(busyN))
 	}
+	b.reportWrites(variants, results, pages)
 }
 
-func label(v string, concurrency int) string {
+func label(v string) string {
 	switch v {
 	case "cli-loop":
 		return "CLI, one account after the other"
 	case "cli-parallel":
 		return "CLI, one process per account at once"
 	}
-	n := strings.TrimPrefix(v, "workers-")
-	if n == "1" {
-		return fmt.Sprintf("1 worker (--concurrency %d)", concurrency)
-	}
-	return fmt.Sprintf("%s workers (--concurrency %d)", n, concurrency)
+	var n, c int
+	fmt.Sscanf(v, "workers-%dx%d", &n, &c)
+	return fmt.Sprintf("%d worker%s at --concurrency %d", n, map[bool]string{true: "", false: "s"}[n == 1], c)
 }
+
+// workerSet is a number of workers and their --concurrency.
+type workerSet struct{ n, concurrency int }
 
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
@@ -384,27 +405,77 @@ func median(xs []float64) float64 {
 
 // benchSchema makes a schema of the bench's own on the server and returns
 // a store URL naming it, and a function that drops it.
-func benchSchema(server string) (string, func(), error) {
+func benchSchema(server string) (string, *sql.DB, func(), error) {
 	var r [6]byte
 	rand.Read(r[:])
 	schema := "queue_bench_" + hex.EncodeToString(r[:])
 	u, err := url.Parse(server)
 	if err != nil {
-		return "", nil, fmt.Errorf("--store: %w", err)
+		return "", nil, nil, fmt.Errorf("--store: %w", err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	db, err := sql.Open("pgx", u.String())
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if _, err := db.Exec(`CREATE SCHEMA ` + schema); err != nil {
 		db.Close()
-		return "", nil, fmt.Errorf("making the bench's schema: %w", err)
+		return "", nil, nil, fmt.Errorf("making the bench's schema: %w", err)
 	}
-	return u.String(), func() {
+	return u.String(), db, func() {
 		db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
 		db.Close()
 	}, nil
+}
+
+// tableWrites reads, from PostgreSQL's statistics, how many rows each
+// table of the store has had inserted, updated and deleted.
+func (b *bench) tableWrites() map[string]int64 {
+	out := map[string]int64{}
+	rows, err := b.db.Query(`SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE schemaname = current_schema()`)
+	if err != nil {
+		return out
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int64
+		if rows.Scan(&t, &n) == nil {
+			out[t] = n
+		}
+	}
+	return out
+}
+
+// reportWrites prints the store's rows written per page, by table, for
+// each queued variant's last round.
+func (b *bench) reportWrites(variants []string, results map[string][]measure, pages int) {
+	tables := map[string]bool{}
+	for _, v := range variants {
+		if ms := results[v]; len(ms) > 0 && strings.HasPrefix(v, "workers-") {
+			for t, n := range ms[len(ms)-1].writes {
+				if n > 0 {
+					tables[t] = true
+				}
+			}
+		}
+	}
+	if len(tables) == 0 {
+		return
+	}
+	names := slices.Sorted(maps.Keys(tables))
+	fmt.Printf("\nRows written in the store (PostgreSQL) per page exported, last round:\n\n| variant | %s |\n|---|%s\n", strings.Join(names, " | "), strings.Repeat("---:|", len(names)))
+	for _, v := range variants {
+		ms := results[v]
+		if len(ms) == 0 || !strings.HasPrefix(v, "workers-") {
+			continue
+		}
+		var cells []string
+		for _, t := range names {
+			cells = append(cells, fmt.Sprintf("%.1f", float64(ms[len(ms)-1].writes[t])/float64(pages)))
+		}
+		fmt.Printf("| %s | %s |\n", label(v), strings.Join(cells, " | "))
+	}
 }

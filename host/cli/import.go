@@ -28,6 +28,9 @@ type ImportOptions struct {
 	Again        bool
 	Wait         bool
 	MaxRecord    int64
+	Queue        bool
+	Detach       bool
+	Chunk        int
 }
 
 func newImportCmd(f *Factory) *cobra.Command {
@@ -91,7 +94,17 @@ new records and waits up to 30 seconds for the requests in flight, so that
 their outcome is known; a second Ctrl-C stops at once.
 
 The exit status is 1 when any record failed or has an unknown outcome
-(earlier unknown ones included).`,
+(earlier unknown ones included).
+
+With --queue (a store on PostgreSQL) the import runs on 'integrator
+worker's: the input is uploaded to the store (in pieces of at most 4 MiB),
+cut into chunks of --chunk records (default 100) that workers import side by
+side through the same ledger, and the command follows the run to its end
+(--detach returns at once). The results and error lines are kept in the
+store: 'integrator runs download ID --results' (or --errors) writes them,
+in input order. A chunk whose worker dies is run again by another: what it
+did is skipped, and a create it had in flight is reported unknown, never
+sent again.`,
 		Example: `  integrator import prod -X POST 'accounts/{account_id}/campaigns' --in campaigns.jsonl --errors failed.jsonl > results.jsonl
   integrator import prod -X PUT 'accounts/{account_id}/campaigns/{id}' --in changes.jsonl --concurrency 8
   integrator import prod -X POST 'accounts/{account_id}/line_items' --in items.jsonl \
@@ -115,6 +128,8 @@ The exit status is 1 when any record failed or has an unknown outcome
 	opts.MaxRecord = app.DefaultMaxRecordBytes
 	cmd.Flags().Var(sizeValue{&opts.MaxRecord}, "max-record-size", "fail input lines longer than this (bytes, or with a unit: 512KiB, 2MiB), without reading them; at most 32MiB")
 	progressFlag(cmd, &opts.Progress)
+	queueFlags(cmd, &opts.Queue, &opts.Detach)
+	cmd.Flags().IntVar(&opts.Chunk, "chunk", 0, "with --queue: `N` records per worker job (default 100)")
 	_ = cmd.MarkFlagRequired("method")
 	_ = cmd.MarkFlagRequired("in")
 	return cmd
@@ -141,9 +156,22 @@ func importJob(opts *ImportOptions, batchSet bool) (*app.ImportOptions, error) {
 
 func importRun(ctx context.Context, opts *ImportOptions) error {
 	f := opts.F
+	if err := checkQueueFlags(opts.Queue, opts.Detach); err != nil {
+		return err
+	}
+	if opts.Chunk != 0 && !opts.Queue {
+		return errors.New("--chunk goes with --queue: it cuts a queued import's input for the workers; add --queue, or leave --chunk out")
+	}
 	im, err := importJob(opts, opts.BatchPath == "" && opts.Batch != 40)
 	if err != nil {
 		return err
+	}
+	if opts.Queue {
+		run, err := f.App().QueueImport(ctx, app.Flow{Connection: opts.Name, OptionName: flagName}, *im, opts.Chunk)
+		if err != nil {
+			return err
+		}
+		return queued(ctx, f, run, opts.Detach, opts.Progress)
 	}
 	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, *im, (*app.App).Import)
 	if err != nil {

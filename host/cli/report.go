@@ -28,6 +28,8 @@ type ReportOptions struct {
 	Progress     string
 	Resume       bool
 	Restart      bool
+	Queue        bool
+	Detach       bool
 }
 
 func newReportCmd(f *Factory) *cobra.Command {
@@ -60,7 +62,14 @@ counts against the account's 100 processing jobs), and writes no row twice.
 resumed. As with export, FILE.part is created 0600 and never through a
 symbolic link, --resume refuses a part file that no longer holds the bytes
 its checkpoint vouches for (and says so when there is nothing to resume),
-and a part file another unfinished command owns is refused, naming it.`,
+and a part file another unfinished command owns is refused, naming it.
+
+With --queue (a store on PostgreSQL) each job of the report is a job for
+'integrator worker's: it creates its stats job once (its id is kept in the
+store), then polls it, waiting between polls without holding a worker, and
+stores its rows. The command follows the run to its end (--detach returns at
+once); 'integrator runs download ID' writes the rows, in the same order and
+format as a report to a file.`,
 		Example: `  integrator report prod --account 18ce54d4x5t --entity LINE_ITEM --ids 8u94t,8v7jo \
     --start 2026-01-01 --end 2026-05-01 --granularity DAY --metrics ENGAGEMENT,BILLING --out stats.jsonl`,
 		Args: exactArgs("NAME"),
@@ -84,6 +93,7 @@ and a part file another unfinished command owns is refused, naming it.`,
 	cmd.Flags().BoolVar(&opts.Resume, "resume", false, "continue an unfinished run of the same command")
 	cmd.Flags().BoolVar(&opts.Restart, "restart", false, "forget an unfinished run of the same command and start over")
 	progressFlag(cmd, &opts.Progress)
+	queueFlags(cmd, &opts.Queue, &opts.Detach)
 	return cmd
 }
 
@@ -118,9 +128,19 @@ func reportJob(opts *ReportOptions) (*app.ReportOptions, error) {
 
 func reportRun(ctx context.Context, opts *ReportOptions) error {
 	f := opts.F
+	if err := checkQueueFlags(opts.Queue, opts.Detach); err != nil {
+		return err
+	}
 	r, err := reportJob(opts)
 	if err != nil {
 		return err
+	}
+	if opts.Queue {
+		run, err := f.App().QueueReport(ctx, app.Flow{Connection: opts.Name, OptionName: flagName}, *r)
+		if err != nil {
+			return err
+		}
+		return queued(ctx, f, run, opts.Detach, opts.Progress)
 	}
 	sum, pr, err := runFlow(ctx, f, opts.Name, opts.Progress, *r, (*app.App).Report)
 	if err != nil {

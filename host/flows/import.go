@@ -148,29 +148,16 @@ func (im *Import) Run(ctx context.Context) (ImportSummary, error) {
 func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 	start := time.Now()
 	var sum ImportSummary
-	if err := im.defaults(); err != nil {
-		return sum, err
-	}
-	path, err := parseTemplate(im.PathTemplate)
+	tpl, err := im.prepare()
 	if err != nil {
 		return sum, err
 	}
-	var bpath *template
-	if im.BatchPath != "" {
-		t, err := parseTemplate(im.BatchPath)
-		if err != nil {
-			return sum, err
-		}
-		bpath = &t
-	}
-	noteRestarts(im.Plugin, im.Progress)
 	hash, total, err := hashInput(im.In)
 	if err != nil {
 		return sum, err
 	}
-	scope := runKey("import", im.ConnectionID, im.Method, im.PathTemplate, im.BatchPath, im.As)
 	runID := newID()
-	lease, err := im.lease(ctx, scope, hash, runID)
+	lease, err := im.lease(ctx, im.scope(), hash, runID)
 	if err != nil {
 		return sum, err
 	}
@@ -185,9 +172,69 @@ func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 		return sum, err
 	}
 	defer outs.abandon()
+	sum, err = im.pass(ctx, tpl, pass{in: in, results: outs.results, errs: outs.errs, runID: runID, total: total})
+	sum.Elapsed = time.Since(start)
+	if err != nil {
+		return sum, err
+	}
+	return sum, outs.commit()
+}
 
-	w := newResultWriter(outs.results, outs.errs, (im.Concurrency+2)*im.Batch+64)
+// templates are an import's parsed path templates.
+type templates struct {
+	path  template
+	batch *template // nil: records go one by one
+}
+
+// prepare completes the options and parses the templates.
+func (im *Import) prepare() (templates, error) {
+	var tpl templates
+	if err := im.defaults(); err != nil {
+		return tpl, err
+	}
+	path, err := parseTemplate(im.PathTemplate)
+	if err != nil {
+		return tpl, err
+	}
+	tpl.path = path
+	if im.BatchPath != "" {
+		t, err := parseTemplate(im.BatchPath)
+		if err != nil {
+			return tpl, err
+		}
+		tpl.batch = &t
+	}
+	noteRestarts(im.Plugin, im.Progress)
+	return tpl, nil
+}
+
+// scope names the import's ledger: what is sent, how and where.
+func (im *Import) scope() string {
+	return runKey("import", im.ConnectionID, im.Method, im.PathTemplate, im.BatchPath, im.As)
+}
+
+// pass is one pass of an import over input lines: the whole input of a
+// run in one process, or one chunk of a queued run's input.
+type pass struct {
+	in            *os.File  // the lines
+	results, errs io.Writer // errs may be nil
+	runID         string    // the run that claims the records in the ledger
+	total         int64     // the records in
+	line          int64     // the input's lines before in (0: in is the whole input)
+	prior         occurrences
+	// attempts starts the ledger owner of every attempt of a queued run
+	// (see store.ClaimPolicy.Attempts); "" for a run in one process.
+	attempts string
+}
+
+// pass sends the records of p.in and writes their results, in order.
+// Records that failed or whose outcome is unknown are counted in the
+// summary, not returned as an error.
+func (im *Import) pass(ctx context.Context, tpl templates, p pass) (ImportSummary, error) {
+	var sum ImportSummary
+	w := newResultWriter(p.results, p.errs, (im.Concurrency+2)*im.Batch+64)
 	w.words = im.words
+	total := p.total
 	w.onWrite = func() {
 		t := w.tally()
 		s := fmt.Sprintf("Importing: %s of %s: %s ok, %s failed, %s unknown", count(t.Records), plural64(total, "record"), count(t.OK), count(t.Failed), count(t.Unknown))
@@ -206,8 +253,8 @@ func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 	defer halt(nil)
 	reqs, abort := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer abort(nil)
-	lg := newLedger(im.Store, store.Ledger{ConnectionID: im.ConnectionID, Scope: scope},
-		store.ClaimPolicy{RunID: runID, Again: im.Again, ResendInFlight: im.Method != http.MethodPost})
+	lg := newLedger(im.Store, store.Ledger{ConnectionID: im.ConnectionID, Scope: im.scope()},
+		store.ClaimPolicy{RunID: p.runID, Again: im.Again, ResendInFlight: im.Method != http.MethodPost, Attempts: p.attempts})
 	measure(im.Progress, Measure{Task: "Importing", Unit: "records", Total: total})
 	work := make(chan *unit)
 	var wg sync.WaitGroup
@@ -227,14 +274,14 @@ func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 	}
 	graceDone := make(chan struct{})
 	go im.grace(stop, abort, graceDone)
-	perr := im.produce(stop, in, lg, path, bpath, w, work)
+	perr := im.produce(stop, p, lg, tpl, w, work)
 	close(work)
 	wg.Wait()
 	close(graceDone)
 	im.Progress.Clear()
 	werr := w.flush()
 	sum = w.tally()
-	sum.Restarts, sum.Elapsed = im.Plugin.Restarts(), time.Since(start)
+	sum.Restarts = im.Plugin.Restarts()
 	if stop.Err() != nil {
 		cause := context.Cause(stop)
 		if errors.Is(cause, context.Canceled) {
@@ -247,10 +294,7 @@ func (im *Import) run(ctx context.Context) (ImportSummary, error) {
 		}
 		return sum, &StoppedError{Err: cause, Kept: kept}
 	}
-	if err := errors.Join(perr, werr); err != nil {
-		return sum, err
-	}
-	return sum, outs.commit()
+	return sum, errors.Join(perr, werr)
 }
 
 // lease takes the import of this input for the run, so that two runs of
@@ -310,7 +354,8 @@ func (im *Import) grace(stop context.Context, abort context.CancelCauseFunc, don
 }
 
 // produce reads the input and hands out the records to send.
-func (im *Import) produce(ctx context.Context, in *os.File, lg *ledger, path template, bpath *template, w *resultWriter, work chan<- *unit) error {
+func (im *Import) produce(ctx context.Context, p pass, lg *ledger, tpl templates, w *resultWriter, work chan<- *unit) error {
+	in, path, bpath := p.in, tpl.path, tpl.batch
 	put := func(u *unit) error {
 		select {
 		case work <- u:
@@ -336,8 +381,12 @@ func (im *Import) produce(ctx context.Context, in *os.File, lg *ledger, path tem
 		return put(u)
 	}
 	lr := newLineReader(in, im.MaxRecordBytes)
-	occ := occurrences{}
-	var seq, lineNo int64
+	occ := p.prior
+	if occ == nil {
+		occ = occurrences{}
+	}
+	var seq int64
+	lineNo := p.line
 	for {
 		ln, err := lr.next()
 		if err == io.EOF {
@@ -369,8 +418,8 @@ func (im *Import) produce(ctx context.Context, in *os.File, lg *ledger, path tem
 		it.key = occ.key(canon)
 		if prior, ok, err := im.Store.ImportOutcome(ctx, lg.id, it.key); err != nil {
 			return err
-		} else if ok && !im.Again && (prior.State == store.ImportOK || prior.State == store.ImportUnknown) {
-			it.res = resultOf(it.line, prior, true)
+		} else if ok && (!im.Again || lg.ours(prior.Owner)) && (prior.State == store.ImportOK || prior.State == store.ImportUnknown) {
+			it.res = resultOf(it.line, prior, !lg.ours(prior.Owner))
 			w.done(it)
 			continue
 		}

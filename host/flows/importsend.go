@@ -102,7 +102,7 @@ func (im *Import) claim(lg *ledger, u *unit, w *resultWriter) (*unit, []heldItem
 		case c.Held.State == store.ImportSending:
 			held = append(held, heldItem{it, c.Held.Owner})
 		default:
-			it.res = resultOf(it.line, c.Held, true)
+			it.res = resultOf(it.line, c.Held, !lg.ours(c.Held.Owner))
 			w.done(it)
 		}
 	}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/openintegrator/integrator/host/store"
@@ -22,6 +23,7 @@ type ledger struct {
 	waiters []chan error
 	busy    bool
 	lost    int64 // outcomes that could not be written
+
 }
 
 func newLedger(s *store.Store, id store.Ledger, policy store.ClaimPolicy) *ledger {
@@ -36,6 +38,14 @@ func (l *ledger) claim(keys []store.RecordKey) ([]store.Claim, error) {
 		return nil, err
 	}
 	return op.Claims, nil
+}
+
+// ours reports whether owner, of a ledger entry, is an attempt of this
+// queued run (policy.Attempts): what it did is this run's outcome, not
+// one done before. A run in one process claims each record once, and
+// nothing is ours.
+func (l *ledger) ours(owner string) bool {
+	return l.policy.Attempts != "" && strings.HasPrefix(owner, l.policy.Attempts)
 }
 
 // write stores outcomes of records this run owns. It is not cancelled

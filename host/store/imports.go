@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -62,6 +63,16 @@ type ClaimPolicy struct {
 	// "sending" (its request is idempotent); without it such a record
 	// becomes "unknown" and is not taken.
 	ResendInFlight bool
+	// Attempts, when not "", starts the RunID of every attempt of one
+	// queued run (a chunk run again after its worker died claims as
+	// another attempt): a record an attempt of it did is never taken
+	// again because of Again, which is about records done before the run.
+	Attempts string
+}
+
+// ours reports whether owner is an attempt of the policy's queued run.
+func (p ClaimPolicy) ours(owner string) bool {
+	return p.Attempts != "" && strings.HasPrefix(owner, p.Attempts)
 }
 
 // Claim is the result of claiming one record. A record not taken is done
@@ -141,6 +152,7 @@ func claim(ctx context.Context, tx *sql.Tx, l Ledger, k RecordKey, p ClaimPolicy
 		return c, err
 	}
 	take := false
+	again := p.Again && !p.ours(held.Owner)
 	switch {
 	case held.Owner == p.RunID || held.State == ImportFailed:
 		take = true
@@ -153,7 +165,7 @@ func claim(ctx context.Context, tx *sql.Tx, l Ledger, k RecordKey, p ClaimPolicy
 		switch {
 		case alive > 0:
 			// Another run has it: it is not ours to send.
-		case p.Again || p.ResendInFlight:
+		case again || p.ResendInFlight:
 			take = true
 		default:
 			held.State, held.Code, held.Message = ImportUnknown, CodeOutcomeUnknown, MessageStoppedWhileSending
@@ -163,7 +175,7 @@ func claim(ctx context.Context, tx *sql.Tx, l Ledger, k RecordKey, p ClaimPolicy
 			}
 		}
 	default: // ok or unknown
-		take = p.Again
+		take = again
 	}
 	if !take {
 		c.Held = held

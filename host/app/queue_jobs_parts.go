@@ -54,7 +54,10 @@ func (j *Jobs) withPlugin(ctx context.Context, run store.HistoryRun, fn func(flo
 	}
 	p := flows.NewPlugin(func(ctx context.Context) (flows.Conn, error) { return j.app.start(ctx, svc, c, cfg) }, 0)
 	defer p.Close()
-	return fn(flows.Deps{Plugin: p, Store: svc.Store, ConnectionID: c.ID, ConnectionName: c.Name, OptionName: cliWords})
+	// Workers on many machines send at once: each request takes its unit
+	// of the API's rate limit from the store's shared rows.
+	return fn(flows.Deps{Plugin: p, Store: svc.Store, ConnectionID: c.ID, ConnectionName: c.Name, OptionName: cliWords,
+		SharedLimits: true})
 }
 
 // cliWords names an option as the CLI does, in what a queued run's jobs

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -96,8 +97,10 @@ func (m *jobNotes) Work(ctx context.Context, job *rivertype.JobRow, inner func(c
 	switch {
 	case err == nil:
 		m.j.note("job %d ended: %s", job.ID, what)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		m.j.note("job %d ran out of time (%s): %s; it runs again, from what it stored", job.ID, err, what)
 	case ctx.Err() != nil:
-		m.j.note("job %d handed back (the worker is stopping): %s", job.ID, what)
+		m.j.note("job %d handed back (the worker is stopping, or the run was cancelled): %s", job.ID, what)
 	default:
 		m.j.note("job %d failed: %s: %v", job.ID, what, err)
 	}

@@ -50,7 +50,7 @@ func describeQueuedExport(o queuedExportOptions) string {
 		for _, p := range o.Params {
 			ps = append(ps, p.Key+"="+p.Value)
 		}
-		s += " (" + strings.Join(ps, " ") + ")"
+		s += " with " + strings.Join(ps, " ")
 	}
 	return s
 }
@@ -111,6 +111,13 @@ func (w *exportWorker) Work(ctx context.Context, job *river.Job[queue.ExportArgs
 			return err
 		},
 	})
+	if err != nil && ctx.Err() != nil {
+		if h, herr := st.HistoryRun(context.WithoutCancel(ctx), id); herr == nil && h.Outcome == store.OutcomeStopped {
+			// River cancelled the job as the run was cancelled, before
+			// the job noticed between two pages.
+			sum.End, err = flows.QueuedCancelled, nil
+		}
+	}
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// The worker is stopping at once, or the job ran out of time:

@@ -114,6 +114,14 @@ func (a *App) runStatus(ctx context.Context, st *store.Store, h store.HistoryRun
 		r.EndedAt = &t
 	}
 	if !r.Queued {
+		// A console run the history holds as running that no live
+		// process holds ended with its process (as the console says).
+		if r.Outcome == OutcomeRunning {
+			if alive, err := st.RunHeld(h.ID); err == nil && !alive {
+				r.Outcome = OutcomeStopped
+				r.Error = "the integrator process that ran it ended before the run did"
+			}
+		}
 		return r, nil
 	}
 	for _, x := range []struct {

@@ -33,5 +33,13 @@ func queued(ctx context.Context, f *Factory, run app.QueuedRun, detach bool, pro
 		fmt.Fprintf(f.IO.ErrOut, "Follow it with 'integrator runs wait %s'; get its output with 'integrator runs download %s'.\n", run.ID, run.ID)
 		return nil
 	}
-	return followRun(ctx, f, run.ID, progressMode)
+	if err := followRun(ctx, f, run.ID, progressMode); err != nil {
+		return err
+	}
+	if run.Kind == "import" {
+		fmt.Fprintf(f.IO.ErrOut, "Write its results with 'integrator runs download %s --results --out FILE' (--errors for its errors).\n", run.ID)
+	} else {
+		fmt.Fprintf(f.IO.ErrOut, "Write its output with 'integrator runs download %s --out FILE'.\n", run.ID)
+	}
+	return nil
 }

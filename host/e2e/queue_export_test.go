@@ -108,3 +108,23 @@ func TestQueueNeedsPostgresStore(t *testing.T) {
 		t.Errorf("--detach alone: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// A queued export the API refuses fails: its run says why, runs wait
+// exits 1 with the API's message, and the job is not tried again.
+func TestQueuedExportThatFails(t *testing.T) {
+	_, home, env := qSetup(t)
+	qWorker(t, home, env)
+	r := integrator(t, home, env, "export", "Prod", "accounts/nope/campaigns", "--queue")
+	id := qRunID(t, r.stdout)
+	if r.code != 1 || !strings.Contains(r.stderr, "error: run "+id+" failed") {
+		t.Fatalf("export --queue of a refused path: exit %d\n%s", r.code, r.stderr)
+	}
+	wait := integrator(t, home, env, "runs", "wait", id)
+	run := qShow(t, home, env, id)
+	if wait.code != 1 || run.Outcome != "failed" || run.Error == "" || !strings.Contains(wait.stderr, run.Error) {
+		t.Errorf("runs wait: exit %d\n%s\nrun %+v", wait.code, wait.stderr, run)
+	}
+	if len(run.Jobs) != 1 || run.Jobs[0].State != "cancelled" {
+		t.Errorf("the failed run's jobs: %+v, want one, cancelled (not retried)", run.Jobs)
+	}
+}

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/openintegrator/integrator/host/store"
+)
+
+// runs show and wait see a console run that the history holds as running
+// but that no process holds (its process died) as stopped, as the
+// console does: wait returns instead of waiting for ever. A queued run
+// (no process holds it: the workers run it) stays as it is.
+func TestRunStatusOfADeadConsoleRun(t *testing.T) {
+	a, _, _ := testApp(t)
+	ctx := testCtx(t)
+	st, err := a.store(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddHistoryRun(ctx, store.HistoryRun{ID: "0123456789abcdef", Kind: "export", ConnectionID: "c", Connection: "c",
+		What: "w", Options: "{}", StartedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := a.WaitRun(ctx, "0123456789abcdef", time.Millisecond, nil)
+	if err != nil || r.Outcome != OutcomeStopped || r.Error == "" {
+		t.Fatalf("%+v %v; want stopped, saying why", r, err)
+	}
+	if err := st.QueueRun(ctx, store.HistoryRun{ID: "fedcba9876543210", Kind: "export", ConnectionID: "c", Connection: "c",
+		What: "w", Options: `{"queued":true}`, StartedAt: time.Now()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.StartQueuedRun(ctx, "fedcba9876543210"); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := a.RunStatusOf(ctx, "fedcba9876543210"); err != nil || r.Outcome != OutcomeRunning || !r.Queued {
+		t.Fatalf("a queued run: %+v %v", r, err)
+	}
+	var nf *RunNotFoundError
+	if _, err := a.RunStatusOf(ctx, "0000000000000000"); !errors.As(err, &nf) {
+		t.Errorf("no such run: %v", err)
+	}
+}

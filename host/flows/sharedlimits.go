@@ -24,8 +24,10 @@ type sharedLimits struct {
 	store *store.Store
 	conn  string
 	// lease bounds how long a probe (the one request sent while a budget
-	// is unknown) holds its scope: longer than a request takes, so that a
-	// second probe goes only when the first one's process is gone.
+	// is unknown) holds its scope: longer than a request usually takes (a
+	// slower probe lets a second one go), and short, since a process that
+	// died (SIGKILL) with its probe in flight holds the scope's other
+	// requests back that long.
 	lease time.Duration
 	// poll is how often a request waiting for a probe's answer asks again.
 	poll time.Duration
@@ -33,7 +35,7 @@ type sharedLimits struct {
 
 // Defaults of sharedLimits.
 const (
-	probeLease = 2 * time.Minute
+	probeLease = 10 * time.Second
 	probePoll  = 100 * time.Millisecond
 	// rowTimeout bounds the recording of an answer, which is done even
 	// when the run is stopping, so that the row does not keep counting a

@@ -56,37 +56,43 @@ type RateTake struct {
 // with its probe in flight delays the others by that much).
 func (s *Store) TakeRateUnit(ctx context.Context, connectionID, scope string, now time.Time, lease time.Duration) (RateTake, error) {
 	n := now.UnixNano()
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO rate_limits (scope, connection_id, remaining, reset_at, probe_until, inflight, updated_at)
-		VALUES (?, ?, -1, 0, 0, 0, ?) ON CONFLICT (scope) DO NOTHING`, scope, connectionID, n); err != nil {
-		return RateTake{}, err
-	}
-	// A probe of a row nobody touched for a lease also forgets the
-	// requests it counts in flight: their processes are gone.
 	var reset int64
-	err := s.db.QueryRowContext(ctx, `UPDATE rate_limits SET
-			remaining = CASE WHEN reset_at > ? THEN remaining - 1 ELSE -1 END,
-			probe_until = CASE WHEN reset_at > ? THEN probe_until ELSE ? END,
-			inflight = CASE WHEN reset_at <= ? AND updated_at < ? THEN 1 ELSE inflight + 1 END,
-			updated_at = ?
-		WHERE scope = ? AND ((reset_at > ? AND remaining > 0) OR (reset_at <= ? AND probe_until <= ?))
-		RETURNING reset_at`,
-		n, n, n+int64(lease), n, n-int64(lease), n, scope, n, n, n).Scan(&reset)
-	switch {
-	case err == nil && reset > n:
-		return RateTake{Taken: true, Reset: time.Unix(0, reset)}, nil
-	case err == nil:
-		return RateTake{Taken: true, Probe: true}, nil
-	case !errors.Is(err, sql.ErrNoRows):
-		return RateTake{}, err
+	for created := false; ; created = true {
+		// A probe of a row nobody touched for a lease also forgets the
+		// requests it counts in flight: their processes are gone.
+		err := s.db.QueryRowContext(ctx, `UPDATE rate_limits SET
+				remaining = CASE WHEN reset_at > ? THEN remaining - 1 ELSE -1 END,
+				probe_until = CASE WHEN reset_at > ? THEN probe_until ELSE ? END,
+				inflight = CASE WHEN reset_at <= ? AND updated_at < ? THEN 1 ELSE inflight + 1 END,
+				updated_at = ?
+			WHERE scope = ? AND ((reset_at > ? AND remaining > 0) OR (reset_at <= ? AND probe_until <= ?))
+			RETURNING reset_at`,
+			n, n, n+int64(lease), n, n-int64(lease), n, scope, n, n, n).Scan(&reset)
+		switch {
+		case err == nil && reset > n:
+			return RateTake{Taken: true, Reset: time.Unix(0, reset)}, nil
+		case err == nil:
+			return RateTake{Taken: true, Probe: true}, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return RateTake{}, err
+		}
+		var probe int64
+		err = s.db.QueryRowContext(ctx, `SELECT reset_at, probe_until FROM rate_limits WHERE scope = ?`, scope).Scan(&reset, &probe)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) && !created:
+			// The scope's first request: its row, unknown, then its probe.
+			if _, err := s.db.ExecContext(ctx, `INSERT INTO rate_limits (scope, connection_id, remaining, reset_at, probe_until, inflight, updated_at)
+				VALUES (?, ?, -1, 0, 0, 0, ?) ON CONFLICT (scope) DO NOTHING`, scope, connectionID, n); err != nil {
+				return RateTake{}, err
+			}
+			continue
+		case err != nil:
+			return RateTake{}, err
+		case reset > n:
+			return RateTake{Spent: true, Until: time.Unix(0, reset)}, nil
+		}
+		return RateTake{Until: time.Unix(0, probe)}, nil
 	}
-	var probe int64
-	if err := s.db.QueryRowContext(ctx, `SELECT reset_at, probe_until FROM rate_limits WHERE scope = ?`, scope).Scan(&reset, &probe); err != nil {
-		return RateTake{}, err
-	}
-	if reset > n {
-		return RateTake{Spent: true, Until: time.Unix(0, reset)}, nil
-	}
-	return RateTake{Until: time.Unix(0, probe)}, nil
 }
 
 // RateAnswer is what the answer to a request that took a unit says of
@@ -106,42 +112,69 @@ type RateAnswer struct {
 
 // ObserveRate records the answer to a request that took a unit of scope,
 // as of now: the request is no longer in flight, a probe's lease ends, and
-// the budget becomes what the answer reports, less the requests still in
-// flight (a new window), or the least of that and what the row holds (the
-// same window; an older one's answer changes nothing).
+// the budget becomes what the answer reports less the requests still in
+// flight (a new window: their units were not counted in it), or the least
+// of what the answer reports and what the row holds (the same window: the
+// row counts every unit taken, the answer what others than this store's
+// processes spent; an older window's answer changes nothing). It is one UPDATE,
+// so that answers arriving together wait for each other's row lock
+// instead of failing a serializable transaction.
 func (s *Store) ObserveRate(ctx context.Context, scope string, a RateAnswer, now time.Time) error {
 	n := now.UnixNano()
-	return s.write(ctx, func(tx *sql.Tx) error {
-		var remaining, reset, probe, inflight int64
-		err := tx.QueryRowContext(ctx, `SELECT remaining, reset_at, probe_until, inflight FROM rate_limits WHERE scope = ?`, scope).
-			Scan(&remaining, &reset, &probe, &inflight)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil // its connection was deleted
-		} else if err != nil {
-			return err
-		}
-		inflight = max(inflight-1, 0)
-		if a.Probe {
-			probe = 0
-		}
-		t := a.Reset.UnixNano()
-		switch {
-		case a.Spent && !a.Reset.IsZero() && t >= reset:
-			remaining, reset = 0, t
-		case a.Spent && reset <= n:
-			// A rate limit that says nothing of its reset: the caller
-			// waits by itself; the next request learns the budget.
-		case a.Remaining >= 0 && !a.Reset.IsZero() && t > n && t > reset:
-			remaining, reset = max(a.Remaining-inflight, 0), t
-		case a.Remaining >= 0 && t == reset:
-			remaining = max(min(remaining, a.Remaining-inflight), 0)
-		case a.NoBudget && reset <= n:
-			remaining, reset = noBudget, n+int64(NoBudgetFor)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE rate_limits SET remaining = ?, reset_at = ?, probe_until = ?, inflight = ?, updated_at = ? WHERE scope = ?`,
-			remaining, reset, probe, inflight, n, scope)
-		return err
-	})
+	t := a.Reset.UnixNano()
+	if a.Reset.IsZero() {
+		t = 0
+	}
+	const (
+		nothing = iota
+		spent   // nothing remains until t
+		budget  // a.Remaining remain until t
+		none    // the API reports no budget
+	)
+	mode := nothing
+	switch {
+	case a.Spent && t > 0:
+		mode = spent
+	case a.Spent:
+		// A rate limit that says nothing of its reset: the caller waits
+		// by itself; the next request learns the budget.
+	case a.Remaining >= 0 && t > n:
+		mode = budget
+	case a.NoBudget:
+		mode = none
+	}
+	probe := 0
+	if a.Probe {
+		probe = 1
+	}
+	// left is what the answer leaves for the requests not in flight.
+	const ni = `(CASE WHEN inflight > 0 THEN inflight - 1 ELSE 0 END)`
+	const left = `(CASE WHEN ? - ` + ni + ` > 0 THEN ? - ` + ni + ` ELSE 0 END)`
+	_, err := s.db.ExecContext(ctx, `UPDATE rate_limits SET
+			remaining = CASE
+				WHEN ? = 1 AND ? >= reset_at THEN 0
+				WHEN ? = 2 AND ? > reset_at THEN `+left+`
+				WHEN ? = 2 AND ? = reset_at AND ? < remaining THEN ?
+				WHEN ? = 3 AND reset_at <= ? THEN ?
+				ELSE remaining END,
+			reset_at = CASE
+				WHEN ? = 1 AND ? >= reset_at THEN ?
+				WHEN ? = 2 AND ? > reset_at THEN ?
+				WHEN ? = 3 AND reset_at <= ? THEN ?
+				ELSE reset_at END,
+			probe_until = CASE WHEN ? = 1 THEN 0 ELSE probe_until END,
+			inflight = `+ni+`,
+			updated_at = ?
+		WHERE scope = ?`,
+		mode, t,
+		mode, t, a.Remaining, a.Remaining,
+		mode, t, a.Remaining, a.Remaining,
+		mode, n, noBudget,
+		mode, t, t,
+		mode, t, t,
+		mode, n, n+int64(NoBudgetFor),
+		probe, n, scope)
+	return err
 }
 
 // ReturnRateUnit gives back a unit taken and not used (its request was

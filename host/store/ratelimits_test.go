@@ -229,3 +229,47 @@ func mustTake(t *testing.T, s *Store, now time.Time) RateTake {
 	}
 	return tk
 }
+
+// Answers that arrive together, from many processes, are each recorded:
+// none fails for another's (no serialization failure to give up on), and
+// the row counts no request in flight once all are in.
+func TestRateAnswersTogether(t *testing.T) { eachBackend(t, testRateAnswersTogether) }
+
+func testRateAnswersTogether(t *testing.T, be backend) {
+	ctx := context.Background()
+	place := be.place(t)
+	stores := []*Store{open(t, place), open(t, place), open(t, place), open(t, place)}
+	if err := stores[0].Create(ctx, conn("c1", "ads")); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	reset := now.Add(time.Hour).Truncate(time.Second)
+	p := mustTake(t, stores[0], now)
+	if err := stores[0].ObserveRate(ctx, "c1 a", RateAnswer{Probe: p.Probe, Remaining: 100, Reset: reset}, now); err != nil {
+		t.Fatal(err)
+	}
+	const n = 48
+	for i := 0; i < n; i++ {
+		if tk := mustTake(t, stores[i%len(stores)], now); !tk.Taken {
+			t.Fatalf("take %d: %+v", i, tk)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(s *Store, left int64) {
+			defer wg.Done()
+			if err := s.ObserveRate(ctx, "c1 a", RateAnswer{Remaining: left, Reset: reset}, now); err != nil {
+				t.Error(err)
+			}
+		}(stores[i%len(stores)], int64(100-1-i))
+	}
+	wg.Wait()
+	b, err := stores[0].RateLimit(ctx, "c1 a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.InFlight != 0 || b.Remaining != 100-n {
+		t.Errorf("after %d answers: %+v; want none in flight, %d remaining", n, b, 100-n)
+	}
+}

@@ -94,9 +94,12 @@ func (m *jobNotes) Work(ctx context.Context, job *rivertype.JobRow, inner func(c
 	what := describeJob(job)
 	m.j.note("job %d started: %s (attempt %d)", job.ID, what, job.Attempt)
 	err := inner(ctx)
+	var snooze *river.JobSnoozeError
 	switch {
 	case err == nil:
 		m.j.note("job %d ended: %s", job.ID, what)
+	case errors.As(err, &snooze):
+		m.j.note("job %d waits %s: %s", job.ID, snooze.Duration, what)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		m.j.note("job %d ran out of time (%s): %s; it runs again, from what it stored", job.ID, err, what)
 	case ctx.Err() != nil:

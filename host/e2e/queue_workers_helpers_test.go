@@ -379,7 +379,7 @@ func (c *qwCluster) secretsShown(outputs ...string) []string {
 }
 
 // qwJobLine is a worker's note of a job's start or end.
-var qwJobLine = regexp.MustCompile(`(?m)worker: job (\d+) (started|ended|handed back|failed)`)
+var qwJobLine = regexp.MustCompile(`(?m)worker: job (\d+) (started|ended|handed back|failed|ran out of time|waits)`)
 
 // busy lists the jobs the worker's current process has started and not
 // ended, from its log.

@@ -451,3 +451,16 @@ func (c *qwCluster) rerun() []string {
 	}
 	return out
 }
+
+// notes counts the workers' notes of jobs by how they went (started,
+// ended, ran out of time, handed back, failed, waits), across every
+// worker's log: what the test's log shows of the workers' work.
+func (c *qwCluster) notes() map[string]int {
+	n := map[string]int{}
+	for _, w := range c.workers {
+		for _, m := range qwJobLine.FindAllStringSubmatch(w.logFrom(0), -1) {
+			n[m[2]]++
+		}
+	}
+	return n
+}

@@ -16,7 +16,8 @@ import (
 // separate process with rate limits of a second's window, so that the
 // workers run into them; workers SIGKILLed in the middle of a job, and
 // started again. Job times are short (--job-time 2s), so that River runs
-// a dead worker's job again within the test (after three job times).
+// a dead worker's job again within the test (its rescue time is then
+// 17 s: the job timeout, max(2 x 2s, 2s + 10s), plus 5 s).
 
 // qwWorkerFlags are the flags of every worker of these tests.
 var qwWorkerFlags = []string{"--concurrency", "2", "--job-time", "2s"}
@@ -84,6 +85,7 @@ func TestQueuedExportOfTwoAccountsSurvivesAWorkerKill(t *testing.T) {
 	}
 	t.Logf("simulator: %d campaign pages served, %d 429s from the rate limits, overspent %v", n.Requests["GET /accounts/:account_id/campaigns"], n.RateLimited, derefOr(n.Overspent, -1))
 	c.stopAll()
+	t.Logf("the workers' notes of jobs: %v", c.notes())
 	if shown := c.secretsShown(outputs...); len(shown) > 0 {
 		t.Errorf("a secret, the master key or the store's password shows in %v", shown)
 	}
@@ -199,6 +201,7 @@ func TestQueuedImportSurvivesTwoWorkerKills(t *testing.T) {
 		t.Errorf("the workers overspent the write limit: %d 429s beyond the first of their window (%d 429s in all)", *total.Overspent, total.RateLimited)
 	}
 	c.stopAll()
+	t.Logf("the workers' notes of jobs: %v", c.notes())
 	if shown := c.secretsShown(r.stdout, r.stderr); len(shown) > 0 {
 		t.Errorf("a secret, the master key or the store's password shows in %v", shown)
 	}

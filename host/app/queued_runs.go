@@ -15,6 +15,13 @@ import (
 // OutcomeQueued is the outcome of a queued run no worker has started.
 const OutcomeQueued = store.OutcomeQueued
 
+// The names of a queued run's artifacts (RunArtifact, DownloadRunArtifact).
+const (
+	ArtifactOutput  = store.ArtifactOutput  // an export's records, a report's rows
+	ArtifactResults = store.ArtifactResults // an import's result lines
+	ArtifactErrors  = store.ArtifactErrors  // an import's error lines
+)
+
 // RunStatus is a run of the history as `integrator runs` shows it: the
 // history row, and for a queued run its progress (what its artifacts
 // hold) and its jobs.

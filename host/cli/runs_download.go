@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/host/app"
 )
 
 // RunsDownloadOptions are the inputs of `runs download`.
@@ -45,14 +45,14 @@ not ended writes what it stored so far (a warning says so).`,
 
 func runsDownloadRun(ctx context.Context, opts *RunsDownloadOptions) error {
 	f := opts.F
-	name := store.ArtifactOutput
+	name := app.ArtifactOutput
 	switch {
 	case opts.Results && opts.Errors:
 		return errors.New("--results and --errors are two files: ask for one at a time")
 	case opts.Results:
-		name = store.ArtifactResults
+		name = app.ArtifactResults
 	case opts.Errors:
-		name = store.ArtifactErrors
+		name = app.ArtifactErrors
 	}
 	r, err := f.App().RunStatusOf(ctx, opts.ID)
 	if err != nil {

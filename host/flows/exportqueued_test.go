@@ -38,6 +38,13 @@ func (q *queuedJobs) last() int64 {
 	return q.queued[len(q.queued)-1]
 }
 
+// served is how many requests the API has served.
+func (l *listAPI) served() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.requests)
+}
+
 func artifact(t *testing.T, s *store.Store, runID string) string {
 	t.Helper()
 	var b bytes.Buffer
@@ -79,8 +86,8 @@ func TestQueuedExportOnePagePerJob(t *testing.T) {
 	if got := artifact(t, s, "run1"); got != api.want(100) {
 		t.Errorf("the run's output:\n%s", got)
 	}
-	if len(api.requests) != 15 {
-		t.Errorf("%d requests for 15 pages", len(api.requests))
+	if api.served() != 15 {
+		t.Errorf("%d requests for 15 pages", api.served())
 	}
 }
 
@@ -93,10 +100,7 @@ func TestQueuedExportJobRunAgainDoesNoHarm(t *testing.T) {
 	api := &listAPI{n: 100}
 	ctx, kill := context.WithCancel(context.Background())
 	p, _ := fakePlugin(func(req shared.Request) (*shared.Response, error) {
-		api.mu.Lock()
-		n := len(api.requests)
-		api.mu.Unlock()
-		if n == 4 {
+		if api.served() == 4 {
 			kill() // the worker dies while fetching page 5
 		}
 		return api.serve(req), nil
@@ -112,14 +116,14 @@ func TestQueuedExportJobRunAgainDoesNoHarm(t *testing.T) {
 	if run.Pages < 1 {
 		t.Fatalf("the killed job stored %d pages", run.Pages)
 	}
-	requests := len(api.requests)
+	requests := api.served()
 	// River runs the job of page 0 again.
 	sum, err := x.RunQueued(context.Background(), q.job("run1", 0, time.Now().Add(time.Hour)))
 	if err != nil || sum.End != QueuedSkipped || sum.JobPages != 0 || q.last() != run.Pages {
 		t.Fatalf("the job run again: %+v %v, queued %v; want skipped, the continuation from page %d", sum, err, q.queued, run.Pages)
 	}
-	if len(api.requests) != requests {
-		t.Errorf("the skipped job made %d requests", len(api.requests)-requests)
+	if api.served() != requests {
+		t.Errorf("the skipped job made %d requests", api.served()-requests)
 	}
 	// The continuation finishes the run; a duplicate of it does nothing.
 	sum, err = x.RunQueued(context.Background(), q.job("run1", run.Pages, time.Now().Add(time.Hour)))
@@ -144,7 +148,7 @@ func TestQueuedExportCancelledBetweenPages(t *testing.T) {
 	x := testExport(t, s, p, "")
 	q := &queuedJobs{}
 	job := q.job("run1", 0, time.Now().Add(time.Hour))
-	job.Cancelled = func() bool { return len(api.requests) >= 3 }
+	job.Cancelled = func() bool { return api.served() >= 3 }
 	sum, err := x.RunQueued(context.Background(), job)
 	if err != nil || sum.End != QueuedCancelled || sum.Pages != 3 || len(q.queued) != 0 {
 		t.Fatalf("%+v %v, queued %v; want cancelled after 3 pages, nothing queued", sum, err, q.queued)

@@ -142,7 +142,7 @@ func (w *importChunkWorker) Work(ctx context.Context, job *river.Job[queue.Impor
 		// took for dead is alive): its outcome is awaited.
 		return river.JobSnooze(w.j.jobTime)
 	case err != nil && ctx.Err() != nil:
-		return err // handed back: the worker stops, or the job's time is up
+		return handBack(err)
 	case err != nil:
 		if job.Attempt >= maxJobAttempts {
 			return w.j.failRun(ctx, job.JobRow, id, fmt.Errorf("chunk %d: %w", seq+1, err))
@@ -177,8 +177,10 @@ func importEnd(tallies [][]byte) store.RunEnd {
 	e := store.RunEnd{Outcome: store.OutcomeOK, Records: sum.Records, Summary: DescribeImport(sum, cliWords)}
 	if ImportFailed(sum) {
 		e.Outcome = store.OutcomeFailed
-		e.Error = fmt.Sprintf("%s failed and %s have an unknown outcome; their input lines are in the run's errors (integrator runs download ID --errors)",
-			plural(int(sum.Failed), "record"), plural(int(sum.Unknown+sum.EarlierUnknown), "record"))
+		e.Error = e.Summary + "; the input lines of the records not ok are in the run's errors (integrator runs download ID --errors)"
+		if sum.Unknown+sum.EarlierUnknown > 0 {
+			e.Error += ". " + UnknownOutcomeAdvice(cliWords)
+		}
 	}
 	return e
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -20,6 +21,13 @@ import (
 // attempts (the API unreachable, a connection deleted) ends the run
 // instead of leaving it running for River's 25 attempts over days.
 const maxJobAttempts = 5
+
+// handBack is what a part's job returns when its context ended (the
+// worker stops at once, or the job's time is up: a chunk waiting for a
+// rate limit's reset, say): it runs again soon, and what it did is kept,
+// so it is not counted as a failed attempt (River's snooze), which would
+// fail a run that only waited.
+func handBack(error) error { return river.JobSnooze(time.Second) }
 
 // runEnded reports whether a run has ended (a cancelled run has): its
 // jobs do nothing more.
@@ -54,10 +62,9 @@ func (j *Jobs) withPlugin(ctx context.Context, run store.HistoryRun, fn func(flo
 	}
 	p := flows.NewPlugin(func(ctx context.Context) (flows.Conn, error) { return j.app.start(ctx, svc, c, cfg) }, 0)
 	defer p.Close()
-	// Workers on many machines send at once: each request takes its unit
-	// of the API's rate limit from the store's shared rows.
-	return fn(flows.Deps{Plugin: p, Store: svc.Store, ConnectionID: c.ID, ConnectionName: c.Name, OptionName: cliWords,
-		SharedLimits: true})
+	// SharedLimits: workers on several machines take each request's unit
+	// of the API's rate limit from the store's rows, together.
+	return fn(flows.Deps{Plugin: p, Store: svc.Store, ConnectionID: c.ID, ConnectionName: c.Name, OptionName: cliWords, SharedLimits: true})
 }
 
 // cliWords names an option as the CLI does, in what a queued run's jobs

@@ -58,6 +58,21 @@ func queueApp(t *testing.T, args ...string) (*App, sim, *store.Store) {
 	return a, s, st
 }
 
+// rateLimitRows counts the rows of the store's shared rate limits.
+func rateLimitRows(t *testing.T, a *App) int {
+	t.Helper()
+	db, err := sql.Open("pgx", a.opts.Getenv(StoreEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM rate_limits`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // startWorkers runs n workers of a until the test ends.
 func startWorkers(t *testing.T, a *App, n int) {
 	t.Helper()
@@ -173,6 +188,9 @@ func TestQueuedImport(t *testing.T) {
 	counts, _ := st.ImportCounts(ctx, r.ConnectionID)
 	if counts[store.ImportOK] != n-1 {
 		t.Errorf("ledger: %v", counts)
+	}
+	if rows := rateLimitRows(t, a); rows == 0 {
+		t.Error("the chunks' requests left no row of the shared rate limits: the workers did not share them")
 	}
 
 	again, err := a.QueueImport(ctx, Flow{Connection: "Prod"}, o, 100)

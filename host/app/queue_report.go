@@ -159,7 +159,7 @@ func (w *reportWorker) Work(ctx context.Context, job *river.Job[queue.ReportArgs
 	})
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return err // handed back: the worker stops, or the job's time is up
+		return handBack(err)
 	case err != nil:
 		if job.Attempt >= maxJobAttempts {
 			return w.j.failRun(ctx, job.JobRow, id, fmt.Errorf("job %d: %w", seq+1, err))

@@ -212,8 +212,8 @@ func TestImportChunksEqualOneRun(t *testing.T) {
 		if sum.Records != oneSum.Records || sum.OK != oneSum.OK || sum.Failed != oneSum.Failed || sum.Unknown != 0 || sum.Earlier != 0 {
 			t.Errorf("chunks' summary %+v, one process's %+v", sum, oneSum)
 		}
-		if !cmp.Equal(api.created, whole.created) || api.created["same"] != 5 {
-			t.Errorf("created %v, one process created %v", api.created, whole.created)
+		if got := api.createdNow(); !cmp.Equal(got, whole.createdNow()) || got["same"] != 5 {
+			t.Errorf("created %v, one process created %v", got, whole.createdNow())
 		}
 	})
 }
@@ -268,8 +268,8 @@ func TestImportChunkAgainAfterItsAttemptDied(t *testing.T) {
 		if _, err := im.RunChunk(ctx, "run1", chunks[0], bytes.NewReader(data), &r1, &e1); err == nil {
 			t.Fatal("the first attempt ended without an error")
 		}
-		if api.created["n0"] != 1 || api.created["n3"] != 1 || api.created["n4"] != 0 {
-			t.Fatalf("after the first attempt: %v", api.created)
+		if got := api.createdNow(); got["n0"] != 1 || got["n3"] != 1 || got["n4"] != 0 {
+			t.Fatalf("after the first attempt: %v", got)
 		}
 
 		var results, errs bytes.Buffer
@@ -278,7 +278,7 @@ func TestImportChunkAgainAfterItsAttemptDied(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range 6 {
-			if n := api.created[fmt.Sprint("n", i)]; n != 1 {
+			if n := api.createdNow()[fmt.Sprint("n", i)]; n != 1 {
 				t.Errorf("n%d created %d times", i, n)
 			}
 		}
@@ -305,6 +305,18 @@ func TestImportChunkAgainAfterItsAttemptDied(t *testing.T) {
 			t.Errorf("another run: %+v %v", sum, err)
 		}
 	})
+}
+
+// createdNow is a copy of what the API created, read under its lock (a
+// request of a stopped attempt may still be applying).
+func (a *writesAPI) createdNow() map[string]int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range a.created {
+		out[k] = v
+	}
+	return out
 }
 
 func nameIs(req shared.Request, name string) bool {
@@ -364,8 +376,8 @@ func TestImportChunkAgainKeepsWhatItsRunDid(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]int{"n0": 2, "n1": 1, "n2": 1, "n3": 1}
-		if !cmp.Equal(api.created, want) {
-			t.Errorf("created %v, want %v (n0 twice: once before the run, once by it, as --again asks)", api.created, want)
+		if got := api.createdNow(); !cmp.Equal(got, want) {
+			t.Errorf("created %v, want %v (n0 twice: once before the run, once by it, as --again asks)", got, want)
 		}
 		if sum.OK != 3 || sum.Unknown != 1 || sum.Earlier != 0 {
 			t.Errorf("summary %+v\n%s", sum, results.String())

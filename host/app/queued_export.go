@@ -93,7 +93,10 @@ func (w *exportWorker) Work(ctx context.Context, job *river.Job[queue.ExportArgs
 	defer p.Close()
 	x := &flows.Export{ExportOptions: flows.ExportOptions{Path: o.Path, Params: o.Params, RecordsField: o.RecordsField,
 		MaxRecords: o.MaxRecords, MaxPageBytes: o.MaxPageBytes}}
-	x.Deps = flows.Deps{Plugin: p, Store: st, ConnectionID: c.ID, ConnectionName: c.Name, OptionName: func(s string) string { return "--" + s }}
+	// Workers on many machines run an account's runs at once: each page
+	// takes its unit of the API's rate limit from the store's shared rows.
+	x.Deps = flows.Deps{Plugin: p, Store: st, ConnectionID: c.ID, ConnectionName: c.Name, OptionName: func(s string) string { return "--" + s },
+		SharedLimits: true}
 	sum, err := x.RunQueued(ctx, flows.QueuedExport{
 		RunID:    id,
 		Page:     job.Args.Page,

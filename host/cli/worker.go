@@ -107,8 +107,17 @@ func workerRun(ctx context.Context, opts *WorkerOptions) error {
 		Stop:         stop,
 		Cancel:       cancel,
 	})
-	if err == nil && ctx.Err() != nil {
-		// A signal stopped it (main's handler ended ctx as well).
+	signalled := ctx.Err() != nil
+	select {
+	case <-stop:
+		signalled = true
+	default:
+	}
+	if err == nil && signalled {
+		// A signal stopped it: the handler above closed stop. main's
+		// handler sees the same signal, but may not have ended ctx yet
+		// when RunWorker returns; checking ctx alone then made main say
+		// "error: stopped by terminated" and exit 143.
 		return ErrWorkerStopped
 	}
 	return err

@@ -24,6 +24,7 @@ type config struct {
 	faults             Faults
 	maxSkew            time.Duration
 	maxNonces          int
+	latency            time.Duration
 }
 
 // sizes says how much seeded data each account holds.
@@ -68,6 +69,9 @@ func (c *config) validate() error {
 	li := int64(s.campaigns) * int64(s.lineItems)
 	if int64(s.campaigns) > room || li > room || li*int64(s.promotedTweets) > room || s.fundingInstruments > room {
 		return fmt.Errorf("data sizes too large: at most %d entities of a kind per account", room)
+	}
+	if c.latency < 0 {
+		return fmt.Errorf("latency must not be negative, got %s", c.latency)
 	}
 	if c.now == nil {
 		return fmt.Errorf("clock must not be nil")
@@ -152,3 +156,9 @@ func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
 // WithMaxClockSkew sets how far an oauth_timestamp may be from the
 // server's clock (default 5 minutes).
 func WithMaxClockSkew(d time.Duration) Option { return func(c *config) { c.maxSkew = d } }
+
+// WithLatency delays every request to the API listener by d before it is
+// served (default 0), as the network and the real API's processing would:
+// requests wait side by side, not one after another. A client that gives
+// up during the wait gets no answer, and nothing is done.
+func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }

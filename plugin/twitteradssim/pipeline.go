@@ -12,8 +12,8 @@ import (
 	"github.com/openintegrator/integrator/shared"
 )
 
-// serveAPI is the API listener's handler: count, maybe inject a fault,
-// then authenticate, route, rate-limit and dispatch.
+// serveAPI is the API listener's handler: count, wait the latency, maybe
+// inject a fault, then authenticate, route, rate-limit and dispatch.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	version, segs := splitVersion(r.URL.Path)
 	rt, vars := s.match(r.Method, segs)
@@ -22,6 +22,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		name = rt.name()
 	}
 	s.counts.request(name)
+	if s.cfg.latency > 0 && shared.Sleep(r.Context(), s.cfg.latency) != nil {
+		return // the client gave up during the latency: nothing was done
+	}
 
 	s.withFaults(w, r, false, rt, vars, func(w http.ResponseWriter) { s.handle(w, r, version, rt, vars) })
 }

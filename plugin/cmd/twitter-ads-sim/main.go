@@ -74,6 +74,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		readLimit    = fs.Int("read-limit", 10000, "entity reads per 15 minutes, per user and per account (-1: unlimited)")
 		statsLimit   = fs.Int("sync-stats-limit", 250, "sync stats requests per 15 minutes (-1: unlimited)")
 		noAcctLimit  = fs.Int("no-account-limit", 5, "GETs without an account id (GET /accounts) per 15 minutes (-1: unlimited)")
+		readWindow   = fs.Duration("read-window", 15*time.Minute, "length of a rate-limit window of reads (the API's is 15 minutes)")
+		writeWindow  = fs.Duration("write-window", time.Minute, "length of a rate-limit window of writes (the API's is 1 minute)")
+		latency      = fs.Duration("latency", 0, "delay every API request by this long before serving it, as a network and a busy API would (e.g. 100ms)")
 		settings     = fs.String("settings", "", "once listening, write a Twitter Ads connection's settings to `FILE` as KEY=VALUE lines (mode 0600)")
 		faults       twitteradssim.Faults
 	)
@@ -97,11 +100,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "twitter-ads-sim: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
 		return 2
 	}
+	for name, d := range map[string]time.Duration{"--read-window": *readWindow, "--write-window": *writeWindow} {
+		if d <= 0 {
+			fmt.Fprintf(stderr, "twitter-ads-sim: %s must be a positive duration (e.g. 1s), got %s\n", name, d)
+			return 2
+		}
+	}
+	if *latency < 0 {
+		fmt.Fprintf(stderr, "twitter-ads-sim: --latency must not be negative (e.g. 100ms), got %s\n", *latency)
+		return 2
+	}
 	limits := twitteradssim.DefaultRateLimits()
 	limits.Write.Limit = *writeLimit
 	limits.Read.Limit = *readLimit
 	limits.SyncStats.Limit = *statsLimit
 	limits.NoAccount.Limit = *noAcctLimit
+	limits.Read.Window = *readWindow
+	limits.Write.Window = *writeWindow
 
 	srv, err := twitteradssim.Start(
 		twitteradssim.WithAddr(*addr),
@@ -118,6 +133,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		twitteradssim.WithMaxClockSkew(*skew),
 		twitteradssim.WithRateLimits(limits),
 		twitteradssim.WithFaults(faults),
+		twitteradssim.WithLatency(*latency),
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "twitter-ads-sim: %v\n", err)

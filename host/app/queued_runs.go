@@ -143,6 +143,11 @@ func (a *App) runStatus(ctx context.Context, st *store.Store, h store.HistoryRun
 		if x.name == store.ArtifactOutput && !r.Ended() {
 			r.Records, r.Pages = t.Records, t.Pieces
 		}
+		// An import's chunks store their results as each ends: their
+		// records are its progress (it has no output).
+		if x.name == store.ArtifactResults && h.Kind == "import" && !r.Ended() {
+			r.Records = t.Records
+		}
 	}
 	if h.Kind == "export" {
 		if x, err := st.ExportRun(ctx, store.QueuedExportKey(h.ID)); err == nil {

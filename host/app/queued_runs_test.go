@@ -42,3 +42,32 @@ func TestRunStatusOfADeadConsoleRun(t *testing.T) {
 		t.Errorf("no such run: %v", err)
 	}
 }
+
+// runs show and wait count a queued import's records as its chunks end
+// (their results), while it runs: not 0 until its end.
+func TestRunStatusCountsAQueuedImportsResultsWhileItRuns(t *testing.T) {
+	a, _, _ := testApp(t)
+	ctx := testCtx(t)
+	st, err := a.store(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "0123456789abcdef"
+	if err := st.QueueRun(ctx, store.HistoryRun{ID: id, Kind: "import", ConnectionID: "c", Connection: "c",
+		What: "w", Options: `{"queued":true}`, StartedAt: time.Now()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.StartQueuedRun(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutArtifacts(ctx, []store.Artifact{
+		{RunID: id, Name: store.ArtifactResults, Seq: 0, Data: []byte("{}\n"), Records: 100},
+		{RunID: id, Name: store.ArtifactResults, Seq: 2, Data: []byte("{}\n"), Records: 50},
+		{RunID: id, Name: store.ArtifactErrors, Seq: 2, Data: []byte("x\n"), Records: 1},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := a.RunStatusOf(ctx, id); err != nil || r.Outcome != OutcomeRunning || r.Records != 150 {
+		t.Fatalf("a queued import with two chunks of 100 and 50 records done: %+v %v; want 150 records, running", r, err)
+	}
+}

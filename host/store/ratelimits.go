@@ -57,6 +57,7 @@ type RateTake struct {
 func (s *Store) TakeRateUnit(ctx context.Context, connectionID, scope string, now time.Time, lease time.Duration) (RateTake, error) {
 	n := now.UnixNano()
 	var reset int64
+	learnt := 0
 	for created := false; ; created = true {
 		// A probe of a row nobody touched for a lease also forgets the
 		// requests it counts in flight: their processes are gone.
@@ -76,8 +77,15 @@ func (s *Store) TakeRateUnit(ctx context.Context, connectionID, scope string, no
 		case !errors.Is(err, sql.ErrNoRows):
 			return RateTake{}, err
 		}
-		var probe int64
-		err = s.db.QueryRowContext(ctx, `SELECT reset_at, probe_until FROM rate_limits WHERE scope = ?`, scope).Scan(&reset, &probe)
+		if rateMissed != nil {
+			rateMissed()
+		}
+		// The row as it is now, which may not be as the UPDATE saw it: a
+		// probe's answer may have set a new window in between. Spent only
+		// when nothing remains in it; a budget learnt meanwhile is asked
+		// for again.
+		var probe, remaining int64
+		err = s.db.QueryRowContext(ctx, `SELECT reset_at, probe_until, remaining FROM rate_limits WHERE scope = ?`, scope).Scan(&reset, &probe, &remaining)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) && !created:
 			// The scope's first request: its row, unknown, then its probe.
@@ -88,12 +96,21 @@ func (s *Store) TakeRateUnit(ctx context.Context, connectionID, scope string, no
 			continue
 		case err != nil:
 			return RateTake{}, err
+		case reset > n && remaining > 0 && learnt < 3:
+			learnt++
+			continue
+		case reset > n && remaining > 0:
+			return RateTake{Until: now}, nil // taken by others as fast as learnt: ask again
 		case reset > n:
 			return RateTake{Spent: true, Until: time.Unix(0, reset)}, nil
 		}
 		return RateTake{Until: time.Unix(0, probe)}, nil
 	}
 }
+
+// rateMissed, when set (by tests), runs between TakeRateUnit's UPDATE that
+// took nothing and its read of the row.
+var rateMissed func()
 
 // RateAnswer is what the answer to a request that took a unit says of
 // its scope's budget.

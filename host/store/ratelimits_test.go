@@ -273,3 +273,34 @@ func testRateAnswersTogether(t *testing.T, be backend) {
 		t.Errorf("after %d answers: %+v; want none in flight, %d remaining", n, b, 100-n)
 	}
 }
+
+// A take that misses while a probe is out, and reads the row after the
+// probe's answer set its budget, takes a unit of it instead of waiting
+// for the reset as if the budget were spent (a queued import's chunk
+// waited a minute so, with a million requests left).
+func TestTakeAfterTheProbesAnswerTakes(t *testing.T) {
+	eachBackend(t, testTakeAfterTheProbesAnswerTakes)
+}
+
+func testTakeAfterTheProbesAnswerTakes(t *testing.T, be backend) {
+	ctx := context.Background()
+	s := open(t, be.place(t))
+	if err := s.Create(ctx, conn("c1", "ads")); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if tk := mustTake(t, s, now); !tk.Probe {
+		t.Fatalf("the first take: %+v, want the probe", tk)
+	}
+	reset := now.Add(time.Minute).Truncate(time.Second)
+	rateMissed = func() {
+		rateMissed = nil
+		if err := s.ObserveRate(ctx, "c1 a", RateAnswer{Probe: true, Remaining: 5, Reset: reset}, now); err != nil {
+			t.Error(err)
+		}
+	}
+	t.Cleanup(func() { rateMissed = nil })
+	if tk := mustTake(t, s, now); !tk.Taken || tk.Spent {
+		t.Fatalf("a take that read the row after the probe's answer: %+v; want a unit of the 5 left", tk)
+	}
+}

@@ -37,7 +37,8 @@ func TestStartEndsWithItsContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for {
-			if _, err := os.Stat(pidFile); err == nil {
+			// The shell makes the file before echo writes the pid.
+			if b, err := os.ReadFile(pidFile); err == nil && strings.HasSuffix(string(b), "\n") {
 				break
 			}
 			time.Sleep(10 * time.Millisecond)

@@ -332,18 +332,32 @@ func TestSharedLimitsCountTheUsersBudgetOfReads(t *testing.T) {
 			if both.overspent != 0 {
 				t.Errorf("with the shared rows of both budgets: %d 429s, %d of them overspent; want none overspent", both.limited, both.overspent)
 			}
-			first := runAccountExports(t, backend, true, true)
+			// The controls overspend when the exports' requests meet at
+			// the budgets' edges, which a loaded machine may spread out:
+			// each gets three tries to show it.
+			first := overspending(func() budgetRun { return runAccountExports(t, backend, true, true) })
 			if first.overspent == 0 {
-				t.Errorf("with the shared rows of the accounts' budgets only: %d 429s, none overspent; the test cannot tell what the user's row does", first.limited)
+				t.Errorf("with the shared rows of the accounts' budgets only: %d 429s, none overspent in three tries; the test cannot tell what the user's row does", first.limited)
 			}
-			alone := runAccountExports(t, backend, false, false)
+			alone := overspending(func() budgetRun { return runAccountExports(t, backend, false, false) })
 			if alone.overspent == 0 {
-				t.Errorf("with their own limiters only: %d 429s, none overspent", alone.limited)
+				t.Errorf("with their own limiters only: %d 429s, none overspent in three tries", alone.limited)
 			}
 			t.Logf("both budgets: %d 429s, %d overspent; the accounts' only: %d, %d; alone: %d, %d",
 				both.limited, both.overspent, first.limited, first.overspent, alone.limited, alone.overspent)
 		})
 	}
+}
+
+// overspending runs a control up to three times, until it overspends.
+func overspending(run func() budgetRun) budgetRun {
+	var r budgetRun
+	for range 3 {
+		if r = run(); r.overspent > 0 {
+			break
+		}
+	}
+	return r
 }
 
 func runAccountExports(t *testing.T, backend string, sharedLimits, firstOnly bool) budgetRun {

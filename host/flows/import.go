@@ -287,10 +287,14 @@ func (im *Import) pass(ctx context.Context, tpl templates, p pass) (ImportSummar
 		if errors.Is(cause, context.Canceled) {
 			cause = errInterrupted
 		}
-		kept := "every outcome so far is in the ledger: run the same command again to continue"
+		again := "run the same command again to continue"
+		if p.attempts != "" {
+			again = "the chunk goes on from there when the queue runs it again"
+		}
+		kept := "every outcome so far is in the ledger: " + again
 		if n := lg.lostOutcomes(); n > 0 {
-			kept = fmt.Sprintf("the ledger could not record the outcome of %s; a later run does not send again a create it last saw being sent (it reports it as unknown), and sends the others again; every other outcome is in the ledger: run the same command again to continue",
-				plural(int(n), "record"))
+			kept = fmt.Sprintf("the ledger could not record the outcome of %s; a later run does not send again a create it last saw being sent (it reports it as unknown), and sends the others again; every other outcome is in the ledger: %s",
+				plural(int(n), "record"), again)
 		}
 		return sum, &StoppedError{Err: cause, Kept: kept}
 	}

@@ -265,8 +265,14 @@ func TestImportChunkAgainAfterItsAttemptDied(t *testing.T) {
 			cancel() // the worker goes away with n3 out
 		}()
 		var r1, e1 bytes.Buffer
-		if _, err := im.RunChunk(ctx, "run1", chunks[0], bytes.NewReader(data), &r1, &e1); err == nil {
+		_, err = im.RunChunk(ctx, "run1", chunks[0], bytes.NewReader(data), &r1, &e1)
+		if err == nil {
 			t.Fatal("the first attempt ended without an error")
+		}
+		// A worker's log says what happens to a chunk, not the advice of a
+		// command run by hand.
+		if strings.Contains(err.Error(), "run the same command") || !strings.Contains(err.Error(), "the chunk goes on from there when the queue runs it again") {
+			t.Errorf("the stopped chunk says: %v", err)
 		}
 		if got := api.createdNow(); got["n0"] != 1 || got["n3"] != 1 || got["n4"] != 0 {
 			t.Fatalf("after the first attempt: %v", got)

@@ -103,8 +103,13 @@ func (s *Store) TakeRateUnit(ctx context.Context, connectionID, scope string, no
 			return RateTake{Until: now}, nil // taken by others as fast as learnt: ask again
 		case reset > n:
 			return RateTake{Spent: true, Until: time.Unix(0, reset)}, nil
+		case probe <= n && learnt < 3:
+			// No probe is out, though the UPDATE saw one (or no row): the
+			// row was just made, or the probe's answer came. Ask again.
+			learnt++
+			continue
 		}
-		return RateTake{Until: time.Unix(0, probe)}, nil
+		return RateTake{Until: time.Unix(0, max(probe, n))}, nil
 	}
 }
 

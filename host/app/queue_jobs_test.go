@@ -3,12 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,30 +22,8 @@ import (
 // "Prod" to a simulator started with args.
 func queueApp(t *testing.T, args ...string) (*App, sim, *store.Store) {
 	t.Helper()
-	base := os.Getenv("INTEGRATOR_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("INTEGRATOR_TEST_POSTGRES is not set: the queued runs' tests are SKIPPED (run them with .ci/with-postgres or make test-postgres)")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "app_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
 	a, e, _ := testApp(t)
-	e.set(StoreEnv, u.String())
+	pgStore(t, e)
 	s := startSim(t, args...)
 	create(t, a, e, s, "Prod")
 	st, err := a.store(testCtx(t))

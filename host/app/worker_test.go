@@ -26,7 +26,7 @@ func pgStore(t *testing.T, e *env) {
 	t.Helper()
 	base := os.Getenv("INTEGRATOR_TEST_POSTGRES")
 	if base == "" {
-		t.Skip("INTEGRATOR_TEST_POSTGRES is not set: this worker test needs PostgreSQL and is SKIPPED (make test-postgres runs it)")
+		t.Skip("INTEGRATOR_TEST_POSTGRES is not set: this test of workers and queued runs needs PostgreSQL and is SKIPPED (make test-postgres runs it)")
 	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {

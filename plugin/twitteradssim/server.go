@@ -37,7 +37,7 @@ type Server struct {
 	routes  []*route
 
 	api, dl   *http.Server
-	inflight  sync.WaitGroup
+	inflight  inflight
 	serving   sync.WaitGroup
 	closeOnce sync.Once
 }
@@ -63,6 +63,7 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, now: cfg.now}
+	s.inflight.init()
 	s.Credentials = demoCredentials(cfg.seed, "demo")
 	if cfg.creds != nil {
 		s.Credentials = *cfg.creds
@@ -95,8 +96,8 @@ func Start(opts ...Option) (*Server, error) {
 	}
 	s.URL = "http://" + apiLn.Addr().String()
 	s.DownloadURL = "http://" + dlLn.Addr().String()
-	s.api = &http.Server{Handler: s.track(http.HandlerFunc(s.serveAPI)), ReadHeaderTimeout: 30 * time.Second}
-	s.dl = &http.Server{Handler: s.track(http.HandlerFunc(s.serveDownload)), ReadHeaderTimeout: 30 * time.Second}
+	s.api = &http.Server{Handler: s.inflight.track(http.HandlerFunc(s.serveAPI)), ReadHeaderTimeout: 30 * time.Second}
+	s.dl = &http.Server{Handler: s.inflight.track(http.HandlerFunc(s.serveDownload)), ReadHeaderTimeout: 30 * time.Second}
 	for _, p := range []struct {
 		srv *http.Server
 		ln  net.Listener
@@ -110,15 +111,6 @@ func Start(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// track counts handlers in flight so Close can wait for them.
-func (s *Server) track(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.inflight.Add(1)
-		defer s.inflight.Done()
-		h.ServeHTTP(w, r)
-	})
-}
-
 // Close stops both listeners, closes all connections and waits for
 // handlers still running to return.
 func (s *Server) Close() {
@@ -126,7 +118,7 @@ func (s *Server) Close() {
 		s.api.Close()
 		s.dl.Close()
 		s.serving.Wait()
-		s.inflight.Wait()
+		s.inflight.closeAndWait()
 	})
 }
 

@@ -60,7 +60,9 @@ type RunJob struct {
 }
 
 // RunStatuses returns the latest limit runs of the history (queued runs
-// and the console's), newest first, without their jobs.
+// and the console's), newest first, without their jobs. A queued run
+// listed whose jobs can no longer run is ended as failed first (see
+// EndDeadRuns).
 func (a *App) RunStatuses(ctx context.Context, limit int) ([]RunStatus, error) {
 	st, err := a.store(ctx)
 	if err != nil {
@@ -69,6 +71,11 @@ func (a *App) RunStatuses(ctx context.Context, limit int) ([]RunStatus, error) {
 	hs, err := st.HistoryRuns(ctx, limit)
 	if err != nil {
 		return nil, err
+	}
+	if a.endListedDeadRuns(ctx, st, hs) {
+		if hs, err = st.HistoryRuns(ctx, limit); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]RunStatus, 0, len(hs))
 	for _, h := range hs {
@@ -82,7 +89,9 @@ func (a *App) RunStatuses(ctx context.Context, limit int) ([]RunStatus, error) {
 }
 
 // RunStatusOf returns the run id, with its jobs when it is queued (and
-// the store on PostgreSQL); a *RunNotFoundError when there is none.
+// the store on PostgreSQL); a *RunNotFoundError when there is none. A
+// queued run whose jobs can no longer run is ended as failed first (see
+// EndDeadRuns): runs wait returns for it.
 func (a *App) RunStatusOf(ctx context.Context, id string) (RunStatus, error) {
 	st, err := a.store(ctx)
 	if err != nil {
@@ -106,6 +115,19 @@ func (a *App) RunStatusOf(ctx context.Context, id string) (RunStatus, error) {
 	jobs, err := q.RunJobs(ctx, id)
 	if err != nil {
 		return r, err
+	}
+	if _, dead := deadJob(jobs); dead && !r.Ended() {
+		// Its jobs can no longer run: it ends as failed (here, or in
+		// the process that got there first).
+		if _, err := a.endIfDead(ctx, st, q, r, jobs); err != nil {
+			return r, err
+		}
+		if h, err = st.HistoryRun(ctx, id); err != nil {
+			return r, err
+		}
+		if r, err = a.runStatus(ctx, st, h); err != nil {
+			return r, err
+		}
 	}
 	for _, j := range jobs {
 		r.Jobs = append(r.Jobs, RunJob{ID: j.ID, Kind: j.Kind, State: j.State, Attempt: j.Attempt, Error: j.Error})

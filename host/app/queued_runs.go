@@ -135,6 +135,10 @@ func (a *App) RunStatusOf(ctx context.Context, id string) (RunStatus, error) {
 	return r, nil
 }
 
+// consoleRunDied is the error of a console run whose process ended
+// before the run did.
+const consoleRunDied = "the integrator process that ran it ended before the run did"
+
 func (a *App) runStatus(ctx context.Context, st *store.Store, h store.HistoryRun) (RunStatus, error) {
 	r := RunStatus{ID: h.ID, Kind: h.Kind, Connection: h.Connection, What: h.What, Queued: isQueued(h), Outcome: h.Outcome,
 		Records: h.Records, Total: -1, Summary: h.Summary, Error: h.Error, StartedAt: h.StartedAt.UTC()}
@@ -148,7 +152,7 @@ func (a *App) runStatus(ctx context.Context, st *store.Store, h store.HistoryRun
 		if r.Outcome == OutcomeRunning {
 			if alive, err := st.RunHeld(h.ID); err == nil && !alive {
 				r.Outcome = OutcomeStopped
-				r.Error = "the integrator process that ran it ended before the run did"
+				r.Error = consoleRunDied
 			}
 		}
 		return r, nil

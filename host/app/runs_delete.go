@@ -21,7 +21,8 @@ type DeletedRun = store.DeletedRun
 // are in progress. Nothing was deleted.
 type RunsNotDeletedError struct {
 	Unknown    []string // ids no run of the history has
-	InProgress []string // runs queued or running
+	InProgress []string // queued runs queued or running
+	Console    []string // console runs running in a live process
 	JobsLive   []string // ended runs a job of which still runs
 }
 
@@ -32,6 +33,9 @@ func (e *RunsNotDeletedError) Error() string {
 	}
 	for _, id := range e.InProgress {
 		parts = append(parts, fmt.Sprintf("run %s is in progress: cancel it first ('integrator runs cancel %s'), then delete it", id, id))
+	}
+	for _, id := range e.Console {
+		parts = append(parts, fmt.Sprintf("run %s is in progress in a console: stop it there first, then delete it", id))
 	}
 	for _, id := range e.JobsLive {
 		parts = append(parts, fmt.Sprintf("run %s: %v", id, errJobsLive))
@@ -69,6 +73,8 @@ func (a *App) DeleteRuns(ctx context.Context, ids []string) ([]DeletedRun, error
 			refused.Unknown = append(refused.Unknown, id)
 		case err != nil:
 			return nil, err
+		case !r.Ended() && !r.Queued:
+			refused.Console = append(refused.Console, id)
 		case !r.Ended():
 			refused.InProgress = append(refused.InProgress, id)
 		case jobsLive(r.Jobs):
@@ -77,7 +83,7 @@ func (a *App) DeleteRuns(ctx context.Context, ids []string) ([]DeletedRun, error
 			todo = append(todo, id)
 		}
 	}
-	if len(refused.Unknown)+len(refused.InProgress)+len(refused.JobsLive) > 0 {
+	if len(refused.Unknown)+len(refused.InProgress)+len(refused.Console)+len(refused.JobsLive) > 0 {
 		return nil, &refused
 	}
 	var out []DeletedRun

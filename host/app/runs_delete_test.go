@@ -32,7 +32,7 @@ func TestDeleteRunsOfTheConsole(t *testing.T) {
 	}
 	defer hold.Release()
 	var refused *RunsNotDeletedError
-	if _, err := a.DeleteRuns(ctx, []string{dead, live}); !errors.As(err, &refused) || !strings.Contains(err.Error(), "run "+live+" is in progress: cancel it first") {
+	if _, err := a.DeleteRuns(ctx, []string{dead, live}); !errors.As(err, &refused) || !strings.Contains(err.Error(), "run "+live+" is in progress in a console: stop it there first") {
 		t.Fatalf("deleting a run a live process holds: %v", err)
 	}
 	if _, err := st.HistoryRun(ctx, dead); err != nil {
@@ -44,5 +44,54 @@ func TestDeleteRunsOfTheConsole(t *testing.T) {
 	}
 	if _, err := st.HistoryRun(ctx, dead); !errors.Is(err, store.ErrNoRun) {
 		t.Errorf("the deleted run: %v", err)
+	}
+}
+
+// On PostgreSQL, a queued run that ended while a job of it may still run
+// (cancelled while its job ran) is not deleted until the job has ended:
+// runs delete refuses it, saying why, and --older-than keeps it, saying
+// why; once its jobs are done it is deleted with its artifacts.
+func TestDeleteRunsWaitsForItsJobs(t *testing.T) {
+	a, e, _ := testApp(t)
+	pgStore(t, e)
+	ctx := testCtx(t)
+	const id = "0000000000000006"
+	queueTestRun(t, ctx, a, id, "export", laterArgs{RunID: id})
+	st, q, err := a.insertQueue(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddArtifacts(ctx, []store.Artifact{{RunID: id, Name: store.ArtifactOutput, Seq: 0, Data: []byte("abc\n"), Records: 1}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.EndQueuedRun(ctx, id, store.OutcomeStopped, 1, "", "cancelled", nil); err != nil {
+		t.Fatal(err)
+	}
+	var refused *RunsNotDeletedError
+	if _, err := a.DeleteRuns(ctx, []string{id}); !errors.As(err, &refused) || !strings.Contains(err.Error(), "run "+id+": a job of it is still running") {
+		t.Fatalf("deleting a run whose job is live: %v", err)
+	}
+	deleted, kept, err := a.PruneRuns(ctx, 0)
+	if err != nil || len(deleted) != 0 || !strings.Contains(kept[id], "a job of it is still running") {
+		t.Fatalf("pruning: deleted %+v, kept %v, %v", deleted, kept, err)
+	}
+	// Its job ends (here: cancelled, as River does a waiting one).
+	db, err := st.QueueDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.CancelRunJobs(ctx, tx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.DeleteRuns(ctx, []string{id})
+	if err != nil || len(got) != 1 || got[0].Bytes != 4 {
+		t.Fatalf("deleting it once its jobs are done: %+v %v", got, err)
 	}
 }

@@ -32,7 +32,9 @@ per run. It says how many runs and bytes it deleted. Get what you want to
 keep with 'integrator runs download' first.
 
 A run in progress (queued or running) is refused: cancel it first with
-'integrator runs cancel ID'. Every ID is checked before anything is
+'integrator runs cancel ID' (a console's run: stop it in the console). A
+queued run that was cancelled while a job of it ran is refused until that
+job has ended (at its next page). Every ID is checked before anything is
 deleted: an unknown ID or a run in progress refuses the whole command,
 naming each, so a mistyped ID never leaves a list half deleted.
 

@@ -96,7 +96,8 @@ func (a *App) endIfDead(ctx context.Context, st *store.Store, q *queue.Queue, r 
 // EndDeadRuns ends every queued run none of whose jobs can run any more
 // (one was discarded) as failed, saying why and what to do, and returns
 // the ids of those it ended (those another process ended first are not).
-// Workers call it; runs show, wait and list do for the runs they read.
+// Workers do the same when they start and every deadRunsEvery
+// (sweepDeadRuns); runs show, wait and list for the runs they read.
 func (a *App) EndDeadRuns(ctx context.Context) ([]string, error) {
 	st, q, err := a.insertQueue(ctx, "integrator worker")
 	if err != nil {

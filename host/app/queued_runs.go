@@ -60,7 +60,9 @@ type RunJob struct {
 }
 
 // RunStatuses returns the latest limit runs of the history (queued runs
-// and the console's), newest first, without their jobs.
+// and the console's), newest first, without their jobs. A queued run
+// listed whose jobs can no longer run is ended as failed first (see
+// EndDeadRuns).
 func (a *App) RunStatuses(ctx context.Context, limit int) ([]RunStatus, error) {
 	st, err := a.store(ctx)
 	if err != nil {
@@ -69,6 +71,11 @@ func (a *App) RunStatuses(ctx context.Context, limit int) ([]RunStatus, error) {
 	hs, err := st.HistoryRuns(ctx, limit)
 	if err != nil {
 		return nil, err
+	}
+	if a.endListedDeadRuns(ctx, st, hs) {
+		if hs, err = st.HistoryRuns(ctx, limit); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]RunStatus, 0, len(hs))
 	for _, h := range hs {
@@ -82,7 +89,9 @@ func (a *App) RunStatuses(ctx context.Context, limit int) ([]RunStatus, error) {
 }
 
 // RunStatusOf returns the run id, with its jobs when it is queued (and
-// the store on PostgreSQL); a *RunNotFoundError when there is none.
+// the store on PostgreSQL); a *RunNotFoundError when there is none. A
+// queued run whose jobs can no longer run is ended as failed first (see
+// EndDeadRuns): runs wait returns for it.
 func (a *App) RunStatusOf(ctx context.Context, id string) (RunStatus, error) {
 	st, err := a.store(ctx)
 	if err != nil {
@@ -107,11 +116,28 @@ func (a *App) RunStatusOf(ctx context.Context, id string) (RunStatus, error) {
 	if err != nil {
 		return r, err
 	}
+	if _, dead := deadJob(jobs); dead && !r.Ended() {
+		// Its jobs can no longer run: it ends as failed (here, or in
+		// the process that got there first).
+		if _, err := a.endIfDead(ctx, st, q, r, jobs); err != nil {
+			return r, err
+		}
+		if h, err = st.HistoryRun(ctx, id); err != nil {
+			return r, err
+		}
+		if r, err = a.runStatus(ctx, st, h); err != nil {
+			return r, err
+		}
+	}
 	for _, j := range jobs {
 		r.Jobs = append(r.Jobs, RunJob{ID: j.ID, Kind: j.Kind, State: j.State, Attempt: j.Attempt, Error: j.Error})
 	}
 	return r, nil
 }
+
+// consoleRunDied is the error of a console run whose process ended
+// before the run did.
+const consoleRunDied = "the integrator process that ran it ended before the run did"
 
 func (a *App) runStatus(ctx context.Context, st *store.Store, h store.HistoryRun) (RunStatus, error) {
 	r := RunStatus{ID: h.ID, Kind: h.Kind, Connection: h.Connection, What: h.What, Queued: isQueued(h), Outcome: h.Outcome,
@@ -126,7 +152,7 @@ func (a *App) runStatus(ctx context.Context, st *store.Store, h store.HistoryRun
 		if r.Outcome == OutcomeRunning {
 			if alive, err := st.RunHeld(h.ID); err == nil && !alive {
 				r.Outcome = OutcomeStopped
-				r.Error = "the integrator process that ran it ended before the run did"
+				r.Error = consoleRunDied
 			}
 		}
 		return r, nil

@@ -80,6 +80,13 @@ func (a *App) RunWorker(ctx context.Context, o WorkerOptions) error {
 	if err := q.Start(runCtx); err != nil {
 		return err
 	}
+	sweepCtx, stopSweep := context.WithCancel(runCtx)
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		a.sweepDeadRuns(sweepCtx, st, q, note)
+	}()
+	defer func() { stopSweep(); <-swept }()
 	timeout, rescue := queue.Timeouts(o.JobTime)
 	note("worker started on %s: %d jobs at once, job time %s (a job is cancelled after %s, and run again elsewhere if its worker dies, after %s), master key %s",
 		st.Where, o.Concurrency, o.JobTime, timeout, rescue, keyID)

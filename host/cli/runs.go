@@ -14,13 +14,13 @@ import (
 func newRunsCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "runs",
-		Short: "List, show, cancel, wait for and download runs",
+		Short: "List, show, cancel, wait for, download and delete runs",
 		Long: `Observe runs from any machine that shares the store: runs queued for the
 workers (export, import and report with --queue) and the console's runs.
 A queued run's output is kept in the store: 'runs download' writes it.`,
 		Args: noArgs,
 	}
-	cmd.AddCommand(newRunsListCmd(f), newRunsShowCmd(f), newRunsCancelCmd(f), newRunsWaitCmd(f), newRunsDownloadCmd(f))
+	cmd.AddCommand(newRunsListCmd(f), newRunsShowCmd(f), newRunsCancelCmd(f), newRunsWaitCmd(f), newRunsDownloadCmd(f), newRunsDeleteCmd(f))
 	return cmd
 }
 

@@ -44,10 +44,20 @@ ids. Plugins run as for any other command (the same plugin folders, the
 same trust).
 
 A job works for --job-time (default 30s), then stores its progress and
-queues the rest of its run for any worker, in one transaction. A job whose
-worker died (killed, a machine lost) is run again by another worker after
-three times --job-time; it goes on from the last page stored, never storing
-one twice.
+queues the rest of its run for any worker, in one transaction. A job still
+running after its timeout (twice --job-time, and at least --job-time plus
+10 s) is cancelled. A job whose worker died (killed, a machine lost) is run
+again by another worker after that timeout and one more --job-time (at
+least 5 s): after 90 s at the default 30s, 17 s at 2s. It goes on from the
+last page stored, never storing one twice.
+
+A job that keeps failing ends its run as failed, naming the job, its
+attempts and its last error: an import chunk or a report job at its 5th
+failed attempt; an export page once River gives it up after 25 (a job that
+keeps running out of time, a database that keeps refusing), as River does
+a job whose worker died during its 25th. Every worker looks for runs whose
+jobs River gave up when it starts and every minute, and 'runs show', 'runs
+wait' and 'runs list' do when they read one.
 
 Ctrl-C or SIGTERM stops the worker: it takes no more jobs, its running jobs
 end at their next page and queue the rest, and it exits 0. A second Ctrl-C

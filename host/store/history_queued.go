@@ -50,3 +50,24 @@ func (s *Store) EndQueuedRun(ctx context.Context, id, outcome string, records in
 	})
 	return ended, err
 }
+
+// UnendedRuns returns the runs of the history that have not ended
+// (queued or running; the console's as well as queued ones), oldest
+// first.
+func (s *Store) UnendedRuns(ctx context.Context) ([]HistoryRun, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+historyColumns+` FROM run_history WHERE outcome IN (?, ?) ORDER BY started_at, id`,
+		OutcomeQueued, OutcomeRunning)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HistoryRun
+	for rows.Next() {
+		r, err := scanHistory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -146,12 +146,29 @@ type Job struct {
 	Kind    string
 	State   string // available, running, retryable, scheduled, completed, cancelled, discarded, pending
 	Attempt int
-	Error   string // the error of its last failed attempt, if any
+	// MaxAttempts is how many attempts River makes before it discards
+	// the job.
+	MaxAttempts int
+	Error       string // the error of its last failed attempt, if any
+}
+
+// liveStates are the states of a job River may still run.
+const liveStates = `'available', 'pending', 'running', 'retryable', 'scheduled'`
+
+// Live reports whether River may still run the job: it is waiting,
+// running or to be run again. A completed, cancelled or discarded job
+// never runs again.
+func (j Job) Live() bool {
+	switch j.State {
+	case "available", "pending", "running", "retryable", "scheduled":
+		return true
+	}
+	return false
 }
 
 // RunJobs returns the jobs of a run (any kind), oldest first.
 func (q *Queue) RunJobs(ctx context.Context, runID string) ([]Job, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT id, kind, state, attempt, coalesce(errors[array_length(errors, 1)]->>'error', '') FROM river_job
+	rows, err := q.db.QueryContext(ctx, `SELECT id, kind, state, attempt, max_attempts, coalesce(errors[array_length(errors, 1)]->>'error', '') FROM river_job
 		WHERE args->>'run_id' = $1 ORDER BY id`, runID)
 	if err != nil {
 		return nil, err
@@ -160,7 +177,7 @@ func (q *Queue) RunJobs(ctx context.Context, runID string) ([]Job, error) {
 	var out []Job
 	for rows.Next() {
 		var j Job
-		if err := rows.Scan(&j.ID, &j.Kind, &j.State, &j.Attempt, &j.Error); err != nil {
+		if err := rows.Scan(&j.ID, &j.Kind, &j.State, &j.Attempt, &j.MaxAttempts, &j.Error); err != nil {
 			return nil, err
 		}
 		out = append(out, j)
@@ -196,4 +213,14 @@ func (q *Queue) CancelRunJobs(ctx context.Context, tx *sql.Tx, runID string) err
 		}
 	}
 	return nil
+}
+
+// LiveRunJobs counts the jobs of a run River may still run (see
+// Job.Live), in tx (a store method's also hook): a run is only ended for
+// jobs that can no longer run when none can, read in the transaction
+// that ends it.
+func (q *Queue) LiveRunJobs(ctx context.Context, tx *sql.Tx, runID string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE args->>'run_id' = $1 AND state IN (`+liveStates+`)`, runID).Scan(&n)
+	return n, err
 }

@@ -2,21 +2,15 @@ package flows
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make a schema
-
 	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/host/store/storetest"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -96,30 +90,7 @@ func sharedPlace(t *testing.T, backend string, n int) []*store.Store {
 	ctx := context.Background()
 	place := filepath.Join(t.TempDir(), store.FileName)
 	if backend == "postgres" {
-		base := os.Getenv(postgresEnv)
-		if base == "" {
-			t.Skip(postgresEnv + " is not set: the PostgreSQL run of this test is SKIPPED (run it with .ci/with-postgres or 'make test-postgres')")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		var b [6]byte
-		rand.Read(b[:])
-		sch := "flows_" + hex.EncodeToString(b[:])
-		if _, err := admin.Exec(`CREATE SCHEMA ` + sch); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + sch + ` CASCADE`) })
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", sch)
-		u.RawQuery = q.Encode()
-		place = u.String()
+		place = storetest.PostgresURL(t, "the PostgreSQL run of this test is SKIPPED (run it with .ci/with-postgres or 'make test-postgres')")
 	}
 	var out []*store.Store
 	for i := 0; i < n; i++ {
@@ -164,9 +135,6 @@ func TestSharedLimitsKeepExportsOfOneAccountWithinItsBudget(t *testing.T) {
 		})
 	}
 }
-
-// postgresEnv names the PostgreSQL server of the tests that need one.
-const postgresEnv = "INTEGRATOR_TEST_POSTGRES"
 
 type budgetRun struct{ limited, overspent int }
 

@@ -206,18 +206,7 @@ func withoutJobIDs(t *testing.T, s string) string {
 func TestQueuedReport(t *testing.T) {
 	a, s, st := queueApp(t, "--job-delay", "1s")
 	ctx := testCtx(t)
-	var items bytes.Buffer
-	if _, err := a.Export(ctx, Flow{Connection: "Prod", Stdout: &items}, ExportOptions{Path: "accounts/" + s["account_id"] + "/line_items", MaxRecords: 45}); err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, line := range strings.Split(strings.TrimSpace(items.String()), "\n") {
-		var r struct{ ID string }
-		if err := json.Unmarshal([]byte(line), &r); err != nil || r.ID == "" {
-			t.Fatalf("line item %q: %v", line, err)
-		}
-		ids = append(ids, r.ID)
-	}
+	ids := lineItemIDs(t, a, s, 45)
 	start, _ := ParseReportTime("2026-01-01")
 	o := ReportOptions{Account: s["account_id"], Entity: "line_item", IDs: ids, Start: start, End: start.Add(120 * 24 * time.Hour),
 		Granularity: "day", Metrics: []string{"ENGAGEMENT", "BILLING"}, PollInterval: 100 * time.Millisecond}

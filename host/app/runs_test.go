@@ -134,18 +134,7 @@ func TestReportRuns(t *testing.T) {
 	a, e, _ := testApp(t)
 	s := startSim(t, "--job-delay", "100ms")
 	create(t, a, e, s, "Prod")
-	var items bytes.Buffer
-	if _, err := a.Export(ctx, Flow{Connection: "Prod", Stdout: &items}, ExportOptions{Path: "accounts/" + s["account_id"] + "/line_items", MaxRecords: 2}); err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, line := range strings.Split(strings.TrimSpace(items.String()), "\n") {
-		var r struct{ ID string }
-		if err := json.Unmarshal([]byte(line), &r); err != nil || r.ID == "" {
-			t.Fatalf("line item %q: %v", line, err)
-		}
-		ids = append(ids, r.ID)
-	}
+	ids := lineItemIDs(t, a, s, 2)
 	start, _ := ParseReportTime("2026-01-01")
 	out := filepath.Join(t.TempDir(), "report.jsonl")
 	sum, err := a.Report(ctx, Flow{Connection: "Prod", Progress: &recorder{}}, ReportOptions{Account: s["account_id"], Entity: "LINE_ITEM", IDs: ids,
@@ -156,6 +145,25 @@ func TestReportRuns(t *testing.T) {
 	if got, _ := os.ReadFile(out); bytes.Count(got, []byte("\n")) != 2 {
 		t.Errorf("report rows:\n%s", got)
 	}
+}
+
+// lineItemIDs exports the ids of the first n line items of the
+// simulator's ads account through the connection "Prod".
+func lineItemIDs(t *testing.T, a *App, s sim, n int64) []string {
+	t.Helper()
+	var items bytes.Buffer
+	if _, err := a.Export(testCtx(t), Flow{Connection: "Prod", Stdout: &items}, ExportOptions{Path: "accounts/" + s["account_id"] + "/line_items", MaxRecords: n}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, line := range strings.Split(strings.TrimSpace(items.String()), "\n") {
+		var r struct{ ID string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.ID == "" {
+			t.Fatalf("line item %q: %v", line, err)
+		}
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
 
 // firstID returns the id of the first record a GET of path answers.

@@ -2,21 +2,17 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 	"github.com/riverqueue/river"
 
 	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/host/store/storetest"
 )
 
 // pgStore points the app's store at a schema of its own on
@@ -24,29 +20,7 @@ import (
 // test is skipped, saying so.
 func pgStore(t *testing.T, e *env) {
 	t.Helper()
-	base := os.Getenv("INTEGRATOR_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("INTEGRATOR_TEST_POSTGRES is not set: this test of workers and queued runs needs PostgreSQL and is SKIPPED (make test-postgres runs it)")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "app_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	e.set(StoreEnv, u.String())
+	e.set(StoreEnv, storetest.PostgresURL(t, "this test of workers and queued runs needs PostgreSQL and is SKIPPED (make test-postgres runs it)"))
 }
 
 // blockArgs is a job of a kind only this test registers: it runs until

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,16 +12,7 @@ import (
 // requests it has seen, by route ("GET /accounts/:account_id", ...).
 func simRequests(t *testing.T, home string) map[string]int {
 	t.Helper()
-	r := mustRun(t, home, nil, "api", "Prod", "sim/counts")
-	var b struct {
-		Data struct {
-			Requests map[string]int `json:"requests"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
-		t.Fatalf("reading the simulator's counts: %v\n%s", err, r.stdout)
-	}
-	return b.Data.Requests
+	return simCounts(t, home, nil).Requests
 }
 
 // An export whose answer cannot change by waiting (a path that is no

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+
+	"github.com/openintegrator/integrator/host/store/storetest"
 )
 
 // pgSchemaURL makes a schema of its own on INTEGRATOR_TEST_POSTGRES for
@@ -22,33 +24,18 @@ import (
 // INTEGRATOR_TEST_POSTGRES.
 func pgSchemaURL(t *testing.T, password string) (string, *sql.DB) {
 	t.Helper()
-	base := os.Getenv("INTEGRATOR_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("INTEGRATOR_TEST_POSTGRES is not set: the PostgreSQL end-to-end tests are SKIPPED (make test-postgres runs them)")
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "e2e_" + hex.EncodeToString(b[:])
-	u, err := url.Parse(base)
+	schemaURL := storetest.PostgresURL(t, "the PostgreSQL end-to-end tests are SKIPPED (make test-postgres runs them)")
+	db, err := sql.Open("pgx", schemaURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	admin, err := sql.Open("pgx", u.String())
+	t.Cleanup(func() { db.Close() })
+	u, err := url.Parse(schemaURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
 	u.User = url.UserPassword(u.User.Username(), password)
-	return u.String(), admin
+	return u.String(), db
 }
 
 // pgDump is every value of every row of the store's tables, as text.

@@ -11,20 +11,25 @@ import (
 	"time"
 )
 
-// simCreated asks the simulator, through `integrator api`, how many
-// entities (campaign, line item, stats job) it created.
-func simCreated(t *testing.T, home string, env []string, entity string) int {
+// simCounts asks the simulator, through `integrator api` in home with
+// env, what it has seen (GET /12/sim/counts).
+func simCounts(t *testing.T, home string, env []string) qwCounts {
 	t.Helper()
 	r := mustRun(t, home, env, "api", "Prod", "sim/counts")
 	var b struct {
-		Data struct {
-			Created map[string]int `json:"created"`
-		} `json:"data"`
+		Data qwCounts `json:"data"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
 		t.Fatalf("reading the simulator's counts: %v\n%s", err, r.stdout)
 	}
-	return b.Data.Created[entity]
+	return b.Data
+}
+
+// simCreated asks the simulator, through `integrator api`, how many
+// entities (campaign, line item, stats job) it created.
+func simCreated(t *testing.T, home string, env []string, entity string) int {
+	t.Helper()
+	return simCounts(t, home, env).Created[entity]
 }
 
 // A queued import run by two workers creates every record once: the
@@ -135,16 +140,7 @@ func TestQueuedImportByTwoWorkers(t *testing.T) {
 // many requests it has seen, by route.
 func simRequestsIn(t *testing.T, home string, env []string) map[string]int {
 	t.Helper()
-	r := mustRun(t, home, env, "api", "Prod", "sim/counts")
-	var b struct {
-		Data struct {
-			Requests map[string]int `json:"requests"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
-		t.Fatalf("reading the simulator's counts: %v\n%s", err, r.stdout)
-	}
-	return b.Data.Requests
+	return simCounts(t, home, env).Requests
 }
 
 // simCampaigns counts the simulator's campaigns by name, through an

@@ -321,14 +321,7 @@ type qwCounts struct {
 
 func (c *qwCluster) counts() qwCounts {
 	c.t.Helper()
-	r := c.must("api", "Prod", "sim/counts")
-	var b struct {
-		Data qwCounts `json:"data"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
-		c.t.Fatalf("the simulator's counts: %v\n%s", err, r.stdout)
-	}
-	return b.Data
+	return simCounts(c.t, c.home, c.env())
 }
 
 // accounts lists the simulator's ads accounts' ids (GET /12/accounts).

@@ -3,13 +3,9 @@ package flows
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +15,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the schema of a PostgreSQL test
 
 	"github.com/openintegrator/integrator/host/store"
 	"github.com/openintegrator/integrator/shared"
@@ -27,41 +22,11 @@ import (
 
 // eachStore runs test on a store with one connection, "c1", of each
 // backend: SQLite, and PostgreSQL when INTEGRATOR_TEST_POSTGRES names a
-// server (a schema of its own, dropped at the end); skipped, saying so,
-// when it does not.
+// server (sharedPlace's: a schema of its own, dropped at the end);
+// skipped, saying so, when it does not.
 func eachStore(t *testing.T, test func(t *testing.T, s *store.Store)) {
 	t.Run("sqlite", func(t *testing.T) { test(t, testStore(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv("INTEGRATOR_TEST_POSTGRES")
-		if base == "" {
-			t.Skip("INTEGRATOR_TEST_POSTGRES is not set: the PostgreSQL half of this test is SKIPPED (run it with .ci/with-postgres or make test-postgres)")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Close()
-		var b [6]byte
-		rand.Read(b[:])
-		schema := "test_" + hex.EncodeToString(b[:])
-		if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		u, _ := url.Parse(base)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		s, err := store.OpenURL(context.Background(), u.String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if err := s.Create(context.Background(), store.Connection{ID: "c1", Name: "ads", Type: "demo"}); err != nil {
-			t.Fatal(err)
-		}
-		test(t, s)
-	})
+	t.Run("postgres", func(t *testing.T) { test(t, sharedPlace(t, "postgres", 1)[0]) })
 }
 
 // chunkInput is an input with what chunks must keep: blank lines (at the

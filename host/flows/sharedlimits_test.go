@@ -2,21 +2,15 @@ package flows
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make a schema
-
 	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/host/store/storetest"
 	"github.com/openintegrator/integrator/schema"
 	"github.com/openintegrator/integrator/shared"
 )
@@ -64,9 +58,8 @@ func (a *budgetAPI) serve(req shared.Request) (*shared.Response, error) {
 	rl := &shared.RateLimit{Scope: a.scope, Limit: int64(a.budget), Remaining: int64(a.remaining), Reset: a.reset}
 	a.mu.Unlock()
 	if !ok {
-		resp := answerJSON(429, map[string]any{"errors": []map[string]string{{"code": "TOO_MANY_REQUESTS"}}})
+		resp := tooManyRequests()
 		resp.RateLimit = rl
-		resp.Diagnostics = schema.Diagnostics{schema.Errorf("", shared.CodeRateLimited, "", "rate limit reached")}
 		return resp, nil
 	}
 	if a.next != nil {
@@ -79,6 +72,14 @@ func (a *budgetAPI) serve(req shared.Request) (*shared.Response, error) {
 	resp := a.list.serve(req)
 	resp.RateLimit = rl
 	return resp, nil
+}
+
+// tooManyRequests is the fake APIs' answer to a request beyond a budget,
+// as a connector reports the X Ads API's 429.
+func tooManyRequests() *shared.Response {
+	resp := answerJSON(429, map[string]any{"errors": []map[string]string{{"code": "TOO_MANY_REQUESTS"}}})
+	resp.Diagnostics = schema.Diagnostics{schema.Errorf("", shared.CodeRateLimited, "", "rate limit reached")}
+	return resp
 }
 
 func (a *budgetAPI) counts() (limited, overspent int) {
@@ -96,30 +97,7 @@ func sharedPlace(t *testing.T, backend string, n int) []*store.Store {
 	ctx := context.Background()
 	place := filepath.Join(t.TempDir(), store.FileName)
 	if backend == "postgres" {
-		base := os.Getenv(postgresEnv)
-		if base == "" {
-			t.Skip(postgresEnv + " is not set: the PostgreSQL run of this test is SKIPPED (run it with .ci/with-postgres or 'make test-postgres')")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		var b [6]byte
-		rand.Read(b[:])
-		sch := "flows_" + hex.EncodeToString(b[:])
-		if _, err := admin.Exec(`CREATE SCHEMA ` + sch); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + sch + ` CASCADE`) })
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", sch)
-		u.RawQuery = q.Encode()
-		place = u.String()
+		place = storetest.PostgresURL(t, "the PostgreSQL run of this test is SKIPPED (run it with .ci/with-postgres or 'make test-postgres')")
 	}
 	var out []*store.Store
 	for i := 0; i < n; i++ {
@@ -150,13 +128,21 @@ func sharedPlace(t *testing.T, backend string, n int) []*store.Store {
 // own limiters only, each learning the budget from its own answers, do
 // overspend it: the shared row is what keeps them within it.
 func TestSharedLimitsKeepExportsOfOneAccountWithinItsBudget(t *testing.T) {
+	sharedVersusAlone(t, runExportsAgainstBudget)
+}
+
+// sharedVersusAlone runs runs on each backend with the store's shared
+// rate limit and with their own limiters only: shared, they overspend
+// nothing; alone, they must overspend, or the test cannot tell what the
+// shared row does.
+func sharedVersusAlone(t *testing.T, runs func(t *testing.T, backend string, sharedLimits bool) budgetRun) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			shared := runExportsAgainstBudget(t, backend, true)
+			shared := runs(t, backend, true)
 			if shared.overspent != 0 {
 				t.Errorf("with the shared rate limit: %d 429s, %d of them overspent; want none overspent", shared.limited, shared.overspent)
 			}
-			alone := runExportsAgainstBudget(t, backend, false)
+			alone := runs(t, backend, false)
 			if alone.overspent == 0 {
 				t.Errorf("with their own limiters only: %d 429s, none overspent; the test cannot tell what the shared row does", alone.limited)
 			}
@@ -164,9 +150,6 @@ func TestSharedLimitsKeepExportsOfOneAccountWithinItsBudget(t *testing.T) {
 		})
 	}
 }
-
-// postgresEnv names the PostgreSQL server of the tests that need one.
-const postgresEnv = "INTEGRATOR_TEST_POSTGRES"
 
 type budgetRun struct{ limited, overspent int }
 
@@ -308,8 +291,7 @@ func (a *usersAPI) serve(req shared.Request) (*shared.Response, error) {
 	if ok {
 		resp = a.list.serve(req)
 	} else {
-		resp = answerJSON(429, map[string]any{"errors": []map[string]string{{"code": "TOO_MANY_REQUESTS"}}})
-		resp.Diagnostics = schema.Diagnostics{schema.Errorf("", shared.CodeRateLimited, "", "rate limit reached")}
+		resp = tooManyRequests()
 	}
 	resp.RateLimit = &budgets[0]
 	if !a.firstOnly {
@@ -404,19 +386,7 @@ func runAccountExports(t *testing.T, backend string, sharedLimits, firstOnly boo
 // limit they overspend nothing (with their own limiters only they do) and
 // every record is created exactly once.
 func TestSharedLimitsKeepImportsWithinTheWriteBudget(t *testing.T) {
-	for _, backend := range []string{"sqlite", "postgres"} {
-		t.Run(backend, func(t *testing.T) {
-			shared := runImportsAgainstBudget(t, backend, true)
-			if shared.overspent != 0 {
-				t.Errorf("with the shared rate limit: %d 429s, %d of them overspent; want none overspent", shared.limited, shared.overspent)
-			}
-			alone := runImportsAgainstBudget(t, backend, false)
-			if alone.overspent == 0 {
-				t.Errorf("with their own limiters only: %d 429s, none overspent; the test cannot tell what the shared row does", alone.limited)
-			}
-			t.Logf("shared: %d 429s, %d overspent; alone: %d 429s, %d overspent", shared.limited, shared.overspent, alone.limited, alone.overspent)
-		})
-	}
+	sharedVersusAlone(t, runImportsAgainstBudget)
 }
 
 func runImportsAgainstBudget(t *testing.T, backend string, sharedLimits bool) budgetRun {

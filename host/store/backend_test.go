@@ -2,19 +2,10 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"testing"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/openintegrator/integrator/host/store/storetest"
 )
-
-// PostgresEnv names the PostgreSQL server the contract tests also run
-// against (a postgres:// URL); without it they run on SQLite only.
-const PostgresEnv = "INTEGRATOR_TEST_POSTGRES"
 
 // backend is a database the contract suite runs against.
 type backend struct {
@@ -42,37 +33,8 @@ func eachBackend(t *testing.T, test func(t *testing.T, b backend)) {
 // as its search_path.
 func postgresPlace(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv(PostgresEnv)
-	if base == "" {
-		t.Skip(PostgresEnv + " is not set: the PostgreSQL half of the store's contract tests is SKIPPED (run them with 'make test-postgres', or set it to a postgres:// URL)")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("creating a schema on %s: %v", PostgresEnv, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("dropping %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return storetest.PostgresURL(t, "the PostgreSQL half of the store's contract tests is SKIPPED (run them with 'make test-postgres', or set it to a postgres:// URL)")
 }
-
-var _ = stdlib.GetDefaultDriver // registers the "pgx" driver
 
 // openPlace opens the store at a place of a backend.
 func openPlace(ctx context.Context, place string) (*Store, error) {

@@ -2,20 +2,16 @@ package queue
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river"
 
 	"github.com/openintegrator/integrator/host/store"
+	"github.com/openintegrator/integrator/host/store/storetest"
 )
 
 // openPG opens a store on PostgreSQL in a schema of its own (dropped at
@@ -23,38 +19,13 @@ import (
 // INTEGRATOR_TEST_POSTGRES.
 func openPG(t *testing.T) *store.Store {
 	t.Helper()
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		t.Skip(postgresEnv + " is not set: the queue's tests need PostgreSQL and are SKIPPED (run them with 'make test-postgres' or .ci/with-postgres)")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	st, err := store.OpenURL(context.Background(), u.String())
+	st, err := store.OpenURL(context.Background(), storetest.PostgresURL(t, "the queue's tests need PostgreSQL and are SKIPPED (run them with 'make test-postgres' or .ci/with-postgres)"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
 }
-
-// postgresEnv names the PostgreSQL server the tests run against.
-const postgresEnv = "INTEGRATOR_TEST_POSTGRES"
-
-var _ = stdlib.GetDefaultDriver // registers "pgx"
 
 func history(id string) store.HistoryRun {
 	return store.HistoryRun{ID: id, Kind: "export", ConnectionID: "c", Connection: "c", What: "campaigns", Options: "{}", StartedAt: time.Now()}

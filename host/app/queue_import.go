@@ -92,7 +92,7 @@ func (a *App) QueueImport(ctx context.Context, fl Flow, o ImportOptions, chunk i
 	}
 	name := filepath.Base(o.In)
 	o.In = name
-	opts, err := json.Marshal(queuedImport{queuedMark: queuedMark{Queued: true}, Import: o, Chunk: chunk, Bytes: size})
+	opts, err := json.Marshal(queuedImport{queuedMark: markFor(c), Import: o, Chunk: chunk, Bytes: size})
 	if err != nil {
 		return QueuedRun{}, err
 	}

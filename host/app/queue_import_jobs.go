@@ -143,6 +143,8 @@ func (w *importChunkWorker) Work(ctx context.Context, job *river.Job[queue.Impor
 		return river.JobSnooze(w.j.jobTime)
 	case err != nil && ctx.Err() != nil:
 		return handBack(err)
+	case errors.As(err, new(*RunConnectionError)):
+		return w.j.failRun(ctx, job.JobRow, id, err) // asking again cannot change it
 	case err != nil:
 		if job.Attempt >= maxJobAttempts {
 			return w.j.failRun(ctx, job.JobRow, id, fmt.Errorf("chunk %d: %w", seq+1, err))

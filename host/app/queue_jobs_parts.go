@@ -53,10 +53,11 @@ func (j *Jobs) failRun(ctx context.Context, job *rivertype.JobRow, runID string,
 }
 
 // withPlugin runs fn with the deps of a flow through the run's
-// connection: its plugin starts on the first request, and again if it
-// dies, and stops when fn returns.
+// connection (by its id: see openRunConnection; run as read before the
+// job started it): its plugin starts on the first request, and again if
+// it dies, and stops when fn returns.
 func (j *Jobs) withPlugin(ctx context.Context, run store.HistoryRun, fn func(flows.Deps) error) error {
-	svc, c, cfg, err := j.app.openSaved(ctx, run.Connection)
+	svc, c, cfg, err := j.app.openRunConnection(ctx, run)
 	if err != nil {
 		return err
 	}

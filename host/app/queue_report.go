@@ -78,7 +78,14 @@ func (a *App) QueueReport(ctx context.Context, fl Flow, o ReportOptions) (Queued
 		return QueuedRun{}, err
 	}
 	o = r.ReportOptions // completed: granularity, placement, max jobs
-	opts, err := json.Marshal(queuedReport{queuedMark: queuedMark{Queued: true}, Report: o, Jobs: jobs})
+	// The run is pinned to the connection the plan was made through (its
+	// id), with its type: see openRunConnection.
+	pinned, err := st.GetByID(ctx, c.ID)
+	if err != nil {
+		return QueuedRun{}, notFound(err, c.Name)
+	}
+	c = pinned
+	opts, err := json.Marshal(queuedReport{queuedMark: markFor(c), Report: o, Jobs: jobs})
 	if err != nil {
 		return QueuedRun{}, err
 	}
@@ -160,6 +167,8 @@ func (w *reportWorker) Work(ctx context.Context, job *river.Job[queue.ReportArgs
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return handBack(err)
+	case errors.As(err, new(*RunConnectionError)):
+		return w.j.failRun(ctx, job.JobRow, id, err) // asking again cannot change it
 	case err != nil:
 		if job.Attempt >= maxJobAttempts {
 			return w.j.failRun(ctx, job.JobRow, id, fmt.Errorf("job %d: %w", seq+1, err))

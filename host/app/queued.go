@@ -22,6 +22,11 @@ type QueuedRun struct {
 // queued: the workers run it, no process holds it (see RunManager.record).
 type queuedMark struct {
 	Queued bool `json:"queued"`
+	// ConnectionType is the type of the connection the run was queued
+	// against (its id is the history row's): a job refuses the run if a
+	// conversion changed it (see openRunConnection). Empty in runs queued
+	// before it was recorded.
+	ConnectionType string `json:"connection_type,omitempty"`
 }
 
 // isQueued reports whether a run of the history was queued for workers.
@@ -30,17 +35,13 @@ func isQueued(h store.HistoryRun) bool {
 	return json.Unmarshal([]byte(h.Options), &m) == nil && m.Queued
 }
 
-// queueRun records a queued run of connection (by name) with its options
-// and inserts its first job, in one transaction: a run is never queued
-// without its job. what names it for people; opts must embed queuedMark
-// set, and hold no secret. flag is how the front end asked for it
+// queueRun records a queued run of connection c (its id and name) with
+// its options and inserts its first job, in one transaction: a run is
+// never queued without its job. what names it for people; opts must embed
+// markFor(c), and hold no secret. flag is how the front end asked for it
 // ("--queue"), for errors.
-func (a *App) queueRun(ctx context.Context, flag, kind, connection, what string, opts any, first river.JobArgs) (QueuedRun, error) {
+func (a *App) queueRun(ctx context.Context, flag, kind string, c store.Connection, what string, opts any, first river.JobArgs) (QueuedRun, error) {
 	_, q, err := a.insertQueue(ctx, flag)
-	if err != nil {
-		return QueuedRun{}, err
-	}
-	_, c, err := a.saved(ctx, connection)
 	if err != nil {
 		return QueuedRun{}, err
 	}

@@ -38,9 +38,16 @@ func (a *App) QueueExport(ctx context.Context, connection string, o ExportOption
 	case o.Resume || o.Restart:
 		return QueuedRun{}, &InputError{Field: "--resume/--restart", Problem: "a queued run goes on by itself after a worker stops or dies: leave them out"}
 	}
-	opts := queuedExportOptions{queuedMark: queuedMark{Queued: true}, Path: o.Path, Params: o.Params, RecordsField: o.RecordsField,
+	if _, _, err := a.insertQueue(ctx, "--queue"); err != nil {
+		return QueuedRun{}, err
+	}
+	_, c, err := a.saved(ctx, connection)
+	if err != nil {
+		return QueuedRun{}, err
+	}
+	opts := queuedExportOptions{queuedMark: markFor(c), Path: o.Path, Params: o.Params, RecordsField: o.RecordsField,
 		MaxRecords: o.MaxRecords, MaxPageBytes: o.MaxPageBytes}
-	return a.queueRun(ctx, "--queue", "export", connection, describeQueuedExport(opts), opts, queue.ExportArgs{RunID: newRunID()})
+	return a.queueRun(ctx, "--queue", "export", c, describeQueuedExport(opts), opts, queue.ExportArgs{RunID: newRunID()})
 }
 
 func describeQueuedExport(o queuedExportOptions) string {
@@ -82,12 +89,12 @@ func (w *exportWorker) Work(ctx context.Context, job *river.Job[queue.ExportArgs
 	if err := json.Unmarshal([]byte(h.Options), &o); err != nil {
 		return w.fail(ctx, h, 0, fmt.Errorf("the run's options: %w", err))
 	}
-	if err := st.StartQueuedRun(ctx, id); err != nil {
-		return err
-	}
-	svc, c, cfg, err := a.openSaved(ctx, h.Connection)
+	svc, c, cfg, err := a.openRunConnection(ctx, h)
 	if err != nil {
 		return w.fail(ctx, h, 0, err)
+	}
+	if err := st.StartQueuedRun(ctx, id); err != nil {
+		return err
 	}
 	p := flows.NewPlugin(func(ctx context.Context) (flows.Conn, error) { return a.start(ctx, svc, c, cfg) }, 0)
 	defer p.Close()

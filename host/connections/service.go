@@ -126,6 +126,23 @@ func (s *Service) OpenByName(ctx context.Context, name string) (store.Connection
 	return c, cfg, err
 }
 
+// OpenByID is OpenByName for the connection with id: a queued run's jobs
+// open the connection the run was queued against, never another one that
+// took its name.
+func (s *Service) OpenByID(ctx context.Context, id string) (store.Connection, schema.Config, error) {
+	unlock, err := s.lock(ctx, secrets.Shared)
+	if err != nil {
+		return store.Connection{}, nil, err
+	}
+	defer unlock()
+	c, err := s.Store.GetByID(ctx, id)
+	if err != nil {
+		return store.Connection{}, nil, err
+	}
+	cfg, err := s.Open(c)
+	return c, cfg, err
+}
+
 // Open returns the connection's whole config, secrets opened. A secret that
 // fails its integrity check is an error (wrapping secrets.ErrIntegrity)
 // naming the connection and field; nothing partial is returned. A sealed

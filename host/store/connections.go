@@ -203,6 +203,20 @@ func (s *Store) Get(ctx context.Context, name string) (Connection, error) {
 	return list[0], nil
 }
 
+// GetByID returns a connection by its id, which stays through edits and
+// conversions (and would through a rename): ErrNotFound once it was
+// deleted, even if another connection now has its name.
+func (s *Store) GetByID(ctx context.Context, id string) (Connection, error) {
+	list, err := s.query(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return Connection{}, err
+	}
+	if len(list) == 0 {
+		return Connection{}, fmt.Errorf("%w: id %s", ErrNotFound, id)
+	}
+	return list[0], nil
+}
+
 // List returns every connection, by name.
 func (s *Store) List(ctx context.Context) ([]Connection, error) { return s.query(ctx, "") }
 

@@ -124,10 +124,12 @@ func TestQueuedRunOfARenamedConnectionRuns(t *testing.T) {
 // queued is refused: its path and options were checked for the old type.
 func TestQueuedRunOfAConvertedConnectionIsRefused(t *testing.T) {
 	sim1, home, env := qSetup(t, "--campaigns", "30")
+	senv1, _ := secretEnv(sim1)
+	mustRun(t, home, append(senv1, env...), createArgs(sim1, "Sim1Counts", "--no-test")...)
 	id := cpQueue(t, home, env, sim1)
-	mustRun(t, home, env, "connections", "convert", "Prod", "--to", "http")
+	mustRun(t, home, env, "--plugin-dir", httpPluginDir(), "connections", "convert", "Prod", "--to", "http")
 
-	qWorker(t, home, env)
+	qWorker(t, home, env, "--plugin-dir", httpPluginDir())
 	wait := integrator(t, home, env, "runs", "wait", id)
 	run := qShow(t, home, env, id)
 	if wait.code != 1 || run.Outcome != "failed" {
@@ -139,7 +141,8 @@ func TestQueuedRunOfAConvertedConnectionIsRefused(t *testing.T) {
 			t.Errorf("the run's error lacks %q:\n%s", want, run.Error)
 		}
 	}
-	if _, reqs := cpSentTo(t, home, env, "Prod"); reqs["GET /accounts/:account_id/campaigns"] != 0 {
+	// The conversion tested the connection: only the export is counted.
+	if _, reqs := cpSentTo(t, home, env, "Sim1Counts"); reqs["GET /accounts/:account_id/campaigns"] != 0 {
 		t.Errorf("the simulator received export requests: %v", reqs)
 	}
 }

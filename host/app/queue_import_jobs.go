@@ -39,6 +39,13 @@ func (w *importPlanWorker) Work(ctx context.Context, job *river.Job[queue.Import
 	if runEnded(run) {
 		return nil // cancelled
 	}
+	// The planner sends nothing, but a run whose connection is gone ends
+	// here, before any chunk is queued (see openRunConnection).
+	if _, _, _, err := w.j.app.openRunConnection(ctx, run); errors.As(err, new(*RunConnectionError)) {
+		return w.j.failRun(ctx, job.JobRow, id, err)
+	} else if err != nil {
+		return err
+	}
 	if err := w.j.start(ctx, id); err != nil {
 		return err
 	}

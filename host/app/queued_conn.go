@@ -43,7 +43,7 @@ type RunConnectionError struct {
 func (e *RunConnectionError) Error() string {
 	sent := "nothing of the run was sent"
 	if e.Started {
-		sent = "nothing more of the run was sent (what its earlier jobs stored stays: integrator runs show " + e.RunID + ")"
+		sent = "nothing of the run was sent through another connection, and its other jobs are cancelled (what its jobs did before stays: integrator runs show " + e.RunID + ")"
 	}
 	again := "queue the run again against the connection you mean (the same command with --queue and that connection's name)"
 	if !e.Deleted {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -103,5 +104,46 @@ func TestQueuedImportAndReportOfADeletedConnectionSendNothing(t *testing.T) {
 	}
 	if after := sentTo(t, a, "Sim1"); fmt.Sprint(after) != fmt.Sprint(before1) {
 		t.Errorf("the deleted Prod's simulator received requests: before the worker %v, after %v", before1, after)
+	}
+}
+
+// Runs queued before the connection's type was recorded in their options
+// run by the connection's id alone; a run with no connection id (a row
+// written by hand: every --queue path records it) is refused, not run
+// through whatever connection has its name now.
+func TestQueuedRunsWithoutTheirConnectionsTypeOrID(t *testing.T) {
+	a, s, st := queueApp(t, "--campaigns", "20")
+	ctx := testCtx(t)
+	o := ExportOptions{Path: "accounts/" + s["account_id"] + "/campaigns"}
+	old, err := a.QueueExport(ctx, "Prod", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noID, err := a.QueueExport(ctx, "Prod", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := st.HistoryRun(ctx, old.ID)
+	if !strings.Contains(h.Options, `"connection_type":"twitter-ads"`) {
+		t.Errorf("the queued run's options do not record its connection's type: %s", h.Options)
+	}
+	db, err := sql.Open("pgx", a.opts.Getenv(StoreEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE run_history SET options = replace(options, '"connection_type":"twitter-ads"', '"was":""') WHERE id = $1`, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE run_history SET connection_id = '' WHERE id = $1`, noID.ID); err != nil {
+		t.Fatal(err)
+	}
+	startWorkers(t, a, 1)
+	if r := waitRun(t, st, old.ID); r.Outcome != store.OutcomeOK || r.Records == 0 {
+		t.Errorf("the run without its connection's type: %+v", r)
+	}
+	if r := waitRun(t, st, noID.ID); r.Outcome != store.OutcomeFailed ||
+		!strings.Contains(r.Error, `records no connection id, so the connection "Prod" it was queued against cannot be told from another of that name: nothing was sent; queue the run again`) {
+		t.Errorf("the run without a connection id: %+v", r)
 	}
 }

@@ -66,6 +66,7 @@ func TestQueuedRunOfADeletedConnectionSendsNothing(t *testing.T) {
 	qWorker(t, home, env)
 	wait := integrator(t, home, env, "runs", "wait", id)
 	run := qShow(t, home, env, id)
+	t.Logf("runs wait: exit %d\n%s", wait.code, wait.stderr)
 	for _, want := range []string{`the connection "Prod" was deleted after run ` + id + ` was queued`,
 		`the connection named "Prod" now is another one, which the run does not use`,
 		"nothing of the run was sent", "queue the run again against the connection you mean"} {

@@ -492,8 +492,14 @@ func (m *RunManager) Resume(ctx context.Context, id string) (RunRecord, error) {
 		}
 		return RunRecord{}, &RunStateError{ID: id, Why: "it cannot be resumed: " + why}
 	}
-	if _, _, err := m.a.saved(ctx, h.Connection); err != nil {
+	if _, c, err := m.a.saved(ctx, h.Connection); err != nil {
 		return RunRecord{}, err
+	} else if h.ConnectionID != "" && c.ID != h.ConnectionID {
+		// The run's connection was deleted and another took its name:
+		// resuming by name would send the run's requests, with that
+		// one's credentials, to wherever it points (see queued_conn.go).
+		return RunRecord{}, &RunStateError{ID: id, Why: fmt.Sprintf("it cannot be resumed: its connection %q was deleted after it started, and the connection named %q now is another one, which the run does not use; nothing was sent: start the run again against the connection you mean",
+			h.Connection, h.Connection)}
 	}
 	if h.Options, err = m.resumeOptions(ctx, st, h); err != nil {
 		return RunRecord{}, err

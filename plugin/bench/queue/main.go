@@ -37,6 +37,7 @@ type options struct {
 	workers                                         []workerSet
 	store                                           string
 	cliParallel                                     bool
+	pgStatements                                    int
 }
 
 func run() error {
@@ -50,6 +51,7 @@ func run() error {
 	flag.IntVar(&o.rounds, "rounds", 2, "rounds; each runs every variant once, in turn")
 	flag.StringVar(&o.store, "store", os.Getenv("INTEGRATOR_TEST_POSTGRES"), "a PostgreSQL server's URL (the bench makes a schema of its own there and drops it)")
 	flag.BoolVar(&o.cliParallel, "cli-parallel", true, "also measure the CLI as one process per account, all at once")
+	flag.IntVar(&o.pgStatements, "pg-statements", 0, "after each queued variant, print the server's top N statements by total time (needs pg_stat_statements loaded; 0: off)")
 	flag.Parse()
 	for _, w := range strings.Split(*workers, ",") {
 		n, c, hasC := strings.Cut(strings.TrimSpace(w), "x")
@@ -127,7 +129,7 @@ func run() error {
 			"-F", "with_deleted=true", "--progress", "none"}
 	}
 	b := &bench{o: o, tmp: tmp, ibin: ibin, shared: shared, op: op, cli: cli, accounts: accounts,
-		exportArgs: exportArgs, simPid: simCmd.Process.Pid, pg: pg, db: db}
+		exportArgs: exportArgs, simPid: simCmd.Process.Pid, pg: pg, db: db, stmts: newStatements(db, o.pgStatements)}
 
 	variants := []string{"cli-loop"}
 	if o.cliParallel {
@@ -147,8 +149,11 @@ func run() error {
 				return fmt.Errorf("round %d, %s: %w", round, v, err)
 			}
 			results[v] = append(results[v], m)
-			fmt.Fprintf(os.Stderr, "round %d: %-13s %6.2f s  CPU s: integrator+plugins %.1f, simulator %.1f, PostgreSQL %.1f; load average %s\n",
-				round, v, m.wall.Seconds(), m.cpuHost, m.cpuSim, m.cpuPG, loadAverage())
+			fmt.Fprintf(os.Stderr, "round %d: %-13s %6.2f s  CPU s: integrator+plugins %.1f, simulator %.1f, PostgreSQL %.1f; PostgreSQL: %d sessions, %d transactions committed, %d rolled back, %.1f s executing statements; load average %s\n",
+				round, v, m.wall.Seconds(), m.cpuHost, m.cpuSim, m.cpuPG, m.db.sessions, m.db.commits, m.db.rollbacks, m.db.activeMs/1000, loadAverage())
+			if strings.HasPrefix(v, "workers-") {
+				b.stmts.report(fmt.Sprintf("round %d, %s", round, label(v)), o.accounts*((o.campaigns+o.count-1)/o.count))
+			}
 		}
 	}
 	b.report(variants, results)
@@ -161,6 +166,7 @@ type measure struct {
 	span                   time.Duration    // the whole measurement, workers' start and stop included: the CPU figures' interval
 	cpuHost, cpuSim, cpuPG float64          // CPU seconds
 	writes                 map[string]int64 // rows inserted, updated and deleted in the store, by table
+	db                     dbCounters       // the database's counters (all of the server's clients)
 }
 
 type bench struct {
@@ -172,11 +178,14 @@ type bench struct {
 	exportArgs func(acct string) []string
 	simPid     int
 	pg         *pgServer
-	db         *sql.DB  // the bench's own connection to the store's schema
+	db         *sql.DB // the bench's own connection to the store's schema
+	stmts      *statements
 	reference  [][]byte // the CLI's export of each account, from the first loop
 }
 
 func (b *bench) measure(v string) (measure, error) {
+	b.stmts.reset()
+	d0 := dbStats(b.db)
 	sim0, pg0, t0, w0 := procCPU(b.simPid), b.pg.cpu(), time.Now(), b.tableWrites()
 	var m measure
 	var err error
@@ -192,6 +201,8 @@ func (b *bench) measure(v string) (measure, error) {
 	}
 	m.cpuSim, m.cpuPG, m.span = procCPU(b.simPid)-sim0, b.pg.cpu()-pg0, time.Since(t0)
 	m.writes = b.tableWrites()
+	d1 := dbStats(b.db)
+	m.db = dbCounters{d1.commits - d0.commits, d1.rollbacks - d0.rollbacks, d1.sessions - d0.sessions, d1.activeMs - d0.activeMs}
 	for t, n := range w0 {
 		m.writes[t] -= n
 	}

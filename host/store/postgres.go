@@ -149,6 +149,11 @@ func (d *pgDialect) migrate(ctx context.Context, db *sql.DB) (int, int, error) {
 			return version, version, fmt.Errorf("migration %d: %w", i+1, err)
 		}
 	}
+	if version == len(pgMigrations) {
+		// Up to date, as on every start but the first: nothing to
+		// write (a row version and its WAL for every command).
+		return version, version, tx.Commit()
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE integrator_schema SET version = ?`, len(pgMigrations)); err != nil {
 		return version, version, err
 	}

@@ -24,6 +24,13 @@
 //
 //	.ci/with-postgres go run ./plugin/bench/queue
 //
+// With --pg-statements N it also prints, after each queued variant, the
+// server's top N statements by total execution time, from
+// pg_stat_statements when the server loaded it:
+//
+//	WITH_POSTGRES_OPTS='-c shared_preload_libraries=pg_stat_statements' \
+//		.ci/with-postgres go run ./plugin/bench/queue --workers 2 --pg-statements 25
+//
 // It lives under plugin/bench beside the other benchmark programs and
 // drives the host only through its binary, so host code is never
 // imported. It asserts nothing; docs/benchmarks.md records its figures.

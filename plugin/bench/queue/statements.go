@@ -9,8 +9,8 @@ import (
 
 // statements profiles the server's statements with pg_stat_statements,
 // when --pg-statements asks for it and the server has the extension
-// loaded (shared_preload_libraries=pg_stat_statements; the bench creates
-// the extension in the database if it can). Without the extension the
+// loaded (shared_preload_libraries=pg_stat_statements; the bench then
+// creates the extension in the database's public schema if it can). Without the extension the
 // bench says so once and measures the rest as before.
 type statements struct {
 	db     *sql.DB
@@ -23,10 +23,17 @@ func newStatements(db *sql.DB, top int) *statements {
 	if top <= 0 {
 		return s
 	}
-	db.Exec(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA public`)
+	// Only where the server loaded its library: the bench leaves no
+	// extension it cannot use behind.
+	var loaded bool
+	if db.QueryRow(`SELECT current_setting('shared_preload_libraries') ~ 'pg_stat_statements'`).Scan(&loaded); loaded {
+		db.Exec(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA public`)
+	}
 	var schema string
 	err := db.QueryRow(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'`).Scan(&schema)
-	if err == nil {
+	if err == sql.ErrNoRows {
+		err = fmt.Errorf("the server did not load it, and the database does not have it")
+	} else if err == nil {
 		_, err = db.Exec(`SELECT ` + schema + `.pg_stat_statements_reset()`)
 	}
 	if err != nil {

@@ -40,7 +40,7 @@ func (e *QueuedRunsError) Error() string {
 	}
 	var b strings.Builder
 	for _, r := range e.Runs {
-		fmt.Fprintf(&b, "\n  - %s", describeRun(r))
+		fmt.Fprintf(&b, "\n  - %s", DescribeRun(r))
 	}
 	id, have := "ID", "have"
 	if len(e.Runs) == 1 {
@@ -52,9 +52,9 @@ func (e *QueuedRunsError) Error() string {
 		e.Name, plural(len(e.Runs), "queued run"), have, b.String(), done, id, id, do, noun, flag)
 }
 
-// describeRun is a queued run on one line: id, kind, what, outcome and
+// DescribeRun is a queued run on one line: id, kind, what, outcome and
 // progress.
-func describeRun(r RunStatus) string {
+func DescribeRun(r RunStatus) string {
 	what := r.What
 	if what == "" {
 		what = r.Kind

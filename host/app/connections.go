@@ -194,7 +194,7 @@ func (a *App) DeleteConnectionWith(ctx context.Context, name string, o DeleteOpt
 		return Deleted{}, &UnfinishedWorkError{Name: c.Name, Work: w}
 	}
 	var cancelled []RunStatus
-	guard, err := a.runsGuard(ctx, svc.Store, c.Name, queued, false, o.CancelRuns, &cancelled)
+	guard, err := a.runsGuard(ctx, svc.Store, c.Name, "", queued, false, o.CancelRuns, &cancelled)
 	if err != nil {
 		return Deleted{}, err
 	}

@@ -30,13 +30,14 @@ import (
 type QueuedRunsError struct {
 	Name       string
 	Runs       []RunStatus
-	Converting bool // the refusal is of a conversion, not a delete
+	Converting bool   // the refusal is of a conversion, not a delete
+	To         string // the type of the conversion refused
 }
 
 func (e *QueuedRunsError) Error() string {
 	done, do, noun, flag := "deleted", "delete", "delete", "integrator connections delete "+quoteArg(e.Name)+" --cancel-runs"
 	if e.Converting {
-		done, do, noun, flag = "changed", "convert", "conversion", "integrator connections convert "+quoteArg(e.Name)+" --to TYPE --cancel-runs"
+		done, do, noun, flag = "changed", "convert", "conversion", "integrator connections convert "+quoteArg(e.Name)+" --to "+quoteArg(e.To)+" --cancel-runs"
 	}
 	var b strings.Builder
 	for _, r := range e.Runs {
@@ -103,7 +104,7 @@ func (a *App) queuedRunsOf(ctx context.Context, st *store.Store, connectionID st
 // were seen as seen: it refuses them, or when cancel is true ends each as
 // stopped and cancels its waiting jobs, and records those it cancelled in
 // *cancelled. nil on a store without a queue.
-func (a *App) runsGuard(ctx context.Context, st *store.Store, name string, seen []RunStatus, converting, cancel bool, cancelled *[]RunStatus) (store.ConnGuard, error) {
+func (a *App) runsGuard(ctx context.Context, st *store.Store, name, to string, seen []RunStatus, converting, cancel bool, cancelled *[]RunStatus) (store.ConnGuard, error) {
 	if st.Backend() != "postgres" {
 		return nil, nil
 	}
@@ -144,7 +145,7 @@ func (a *App) runsGuard(ctx context.Context, st *store.Store, name string, seen 
 			return nil
 		}
 		if !cancel {
-			return &QueuedRunsError{Name: name, Runs: runs, Converting: converting}
+			return &QueuedRunsError{Name: name, Runs: runs, Converting: converting, To: to}
 		}
 		if q == nil {
 			return errors.New("the queue could not be opened to cancel the connection's queued runs: nothing was changed")

@@ -110,7 +110,7 @@ func TestConvertConnectionRefusesWhileAQueuedRunHasNotEnded(t *testing.T) {
 	_, err = a.ConvertConnection(ctx, ConvertConnection{Name: "Prod", To: "http"})
 	var qe *QueuedRunsError
 	if !errors.As(err, &qe) || !strings.Contains(err.Error(), "Nothing was changed.") ||
-		!strings.Contains(err.Error(), "integrator connections convert Prod --to TYPE --cancel-runs") || !strings.Contains(err.Error(), "run "+run.ID) {
+		!strings.Contains(err.Error(), "integrator connections convert Prod --to http --cancel-runs") || !strings.Contains(err.Error(), "run "+run.ID) {
 		t.Fatalf("convert with a queued run: %v", err)
 	}
 	if c, _ := a.Connection(ctx, "Prod"); c.Type != pluginType {

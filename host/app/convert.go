@@ -133,7 +133,7 @@ func (a *App) ConvertConnection(ctx context.Context, in ConvertConnection) (Conv
 		return out, err
 	}
 	if len(out.Queued) > 0 && !in.DryRun && !in.CancelRuns {
-		return out, &QueuedRunsError{Name: c.Name, Runs: out.Queued, Converting: true}
+		return out, &QueuedRunsError{Name: c.Name, Runs: out.Queued, Converting: true, To: in.To}
 	}
 	if out.Diagnostics, err = dst.Validate(ctx, next); err != nil {
 		return out, err
@@ -153,7 +153,7 @@ func (a *App) ConvertConnection(ctx context.Context, in ConvertConnection) (Conv
 		return out, &TestFailedError{Result: res}
 	}
 	var cancelled []RunStatus
-	guard, err := a.runsGuard(ctx, svc.Store, c.Name, out.Queued, true, in.CancelRuns, &cancelled)
+	guard, err := a.runsGuard(ctx, svc.Store, c.Name, in.To, out.Queued, true, in.CancelRuns, &cancelled)
 	if err != nil {
 		return out, err
 	}

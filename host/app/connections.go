@@ -144,14 +144,34 @@ type Deleted struct {
 	// (Work.Forgotten), when the delete was forced, is forgotten, and its
 	// ledger of applied records is gone.
 	Work Work
+	// Cancelled are its queued runs that had not ended, cancelled with
+	// the delete (DeleteOptions.CancelRuns).
+	Cancelled []RunStatus
 }
 
-// DeleteConnection deletes a connection with its sealed secrets, its
-// checkpoints and its import ledgers. It refuses (a *InUseError) while a
-// run uses it, and, unless force, (a *UnfinishedWorkError) while it has
-// unfinished work; then nothing is deleted. The part files of unfinished
-// runs are left where they are.
+// DeleteOptions are how a delete treats what the connection has.
+type DeleteOptions struct {
+	// Force forgets its unfinished work.
+	Force bool
+	// CancelRuns cancels its queued runs that have not ended, in the
+	// delete's transaction; without it they make the delete refused.
+	CancelRuns bool
+}
+
+// DeleteConnection is DeleteConnectionWith, forcing as force says and
+// cancelling no queued run.
 func (a *App) DeleteConnection(ctx context.Context, name string, force bool) (Deleted, error) {
+	return a.DeleteConnectionWith(ctx, name, DeleteOptions{Force: force})
+}
+
+// DeleteConnectionWith deletes a connection with its sealed secrets, its
+// checkpoints and its import ledgers. It refuses (a *InUseError) while a
+// run uses it; unless o.CancelRuns, (a *QueuedRunsError) while queued
+// runs that have not ended are pinned to it (with it, they are cancelled
+// in the delete's transaction: Deleted.Cancelled); and, unless o.Force,
+// (a *UnfinishedWorkError) while it has unfinished work; then nothing is
+// deleted. The part files of unfinished runs are left where they are.
+func (a *App) DeleteConnectionWith(ctx context.Context, name string, o DeleteOptions) (Deleted, error) {
 	svc, c, err := a.saved(ctx, name)
 	if err != nil {
 		return Deleted{}, err
@@ -163,14 +183,30 @@ func (a *App) DeleteConnection(ctx context.Context, name string, force bool) (De
 	if len(w.Running) > 0 {
 		return Deleted{}, &InUseError{Name: c.Name, Runs: w.Running}
 	}
-	if len(w.Forgotten()) > 0 && !force {
+	queued, err := a.queuedRunsOf(ctx, svc.Store, c.ID)
+	if err != nil {
+		return Deleted{}, err
+	}
+	if len(queued) > 0 && !o.CancelRuns {
+		return Deleted{}, &QueuedRunsError{Name: c.Name, Runs: queued}
+	}
+	if len(w.Forgotten()) > 0 && !o.Force {
 		return Deleted{}, &UnfinishedWorkError{Name: c.Name, Work: w}
 	}
-	if err := svc.Store.Delete(ctx, c.Name); err != nil {
-		if errors.Is(err, store.ErrInUse) {
+	var cancelled []RunStatus
+	guard, err := a.runsGuard(ctx, svc.Store, c.Name, "", queued, false, o.CancelRuns, &cancelled)
+	if err != nil {
+		return Deleted{}, err
+	}
+	if err := svc.Store.DeleteGuarded(ctx, c.Name, guard); err != nil {
+		var qe *QueuedRunsError
+		switch {
+		case errors.As(err, &qe):
+			return Deleted{}, qe
+		case errors.Is(err, store.ErrInUse):
 			return Deleted{}, &InUseError{Name: c.Name}
 		}
 		return Deleted{}, notFound(err, c.Name)
 	}
-	return Deleted{Name: c.Name, Work: w}, nil
+	return Deleted{Name: c.Name, Work: w, Cancelled: cancelled}, nil
 }

@@ -17,6 +17,10 @@ type ConvertConnection struct {
 	Name   string
 	To     string // the connector type to convert it to
 	DryRun bool   // build and validate the new settings, but neither test nor save them
+	// CancelRuns cancels the connection's queued runs that have not
+	// ended, in the conversion's transaction; without it they make the
+	// conversion refused (a *QueuedRunsError).
+	CancelRuns bool
 }
 
 // Converted says what a conversion did, or for a dry run would do. It
@@ -38,6 +42,10 @@ type Converted struct {
 	Diagnostics schema.Diagnostics `json:"-"`     // the new type's Validate, warnings included
 	Test        *shared.PingResult `json:"-"`     // nil for a dry run, or when the settings did not validate
 	Work        Work               `json:"-"`     // what stays with the connection
+	// Queued are the connection's queued runs that had not ended when it
+	// was read; Cancelled those cancelled with the conversion.
+	Queued    []RunStatus `json:"-"`
+	Cancelled []RunStatus `json:"cancelled_runs,omitempty"`
 }
 
 // ConvertedSetting is one setting of the converted connection.
@@ -74,7 +82,9 @@ func (c Converted) Secrets() []string {
 // to (*NoConversionError), a type no plugin serves (*UnknownTypeError),
 // settings the new type does not accept (*ValidationError, with
 // Converted's diagnostics) or whose test fails (*TestFailedError, with
-// Converted.Test), a run in progress using it (*InUseError), an edit
+// Converted.Test), a run in progress using it (*InUseError), queued
+// runs pinned to it that have not ended, unless in.CancelRuns cancels
+// them in the conversion's transaction (*QueuedRunsError), an edit
 // that came in between (*ChangedError), or a master key that does not open
 // the stored secrets.
 func (a *App) ConvertConnection(ctx context.Context, in ConvertConnection) (Converted, error) {
@@ -119,6 +129,12 @@ func (a *App) ConvertConnection(ctx context.Context, in ConvertConnection) (Conv
 	if len(out.Work.Running) > 0 && !in.DryRun {
 		return out, &InUseError{Name: c.Name, Runs: out.Work.Running, Converting: true}
 	}
+	if out.Queued, err = a.queuedRunsOf(ctx, svc.Store, c.ID); err != nil {
+		return out, err
+	}
+	if len(out.Queued) > 0 && !in.DryRun && !in.CancelRuns {
+		return out, &QueuedRunsError{Name: c.Name, Runs: out.Queued, Converting: true, To: in.To}
+	}
 	if out.Diagnostics, err = dst.Validate(ctx, next); err != nil {
 		return out, err
 	}
@@ -136,8 +152,16 @@ func (a *App) ConvertConnection(ctx context.Context, in ConvertConnection) (Conv
 	if !res.OK {
 		return out, &TestFailedError{Result: res}
 	}
-	err = svc.Convert(ctx, dst.Spec, c, next, store.TestResult{OK: true, At: time.Now(), Note: testNote(res)})
+	var cancelled []RunStatus
+	guard, err := a.runsGuard(ctx, svc.Store, c.Name, in.To, out.Queued, true, in.CancelRuns, &cancelled)
+	if err != nil {
+		return out, err
+	}
+	err = svc.ConvertGuarded(ctx, dst.Spec, c, next, store.TestResult{OK: true, At: time.Now(), Note: testNote(res)}, guard)
+	var qe *QueuedRunsError
 	switch {
+	case errors.As(err, &qe):
+		return out, qe
 	case errors.Is(err, store.ErrInUse):
 		return out, &InUseError{Name: c.Name, Converting: true}
 	case errors.Is(err, store.ErrChanged):
@@ -145,6 +169,7 @@ func (a *App) ConvertConnection(ctx context.Context, in ConvertConnection) (Conv
 	case err != nil:
 		return out, notFound(err, c.Name)
 	}
+	out.Cancelled = cancelled
 	return out, nil
 }
 

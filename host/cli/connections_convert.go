@@ -14,11 +14,12 @@ import (
 
 // ConnectionsConvertOptions are the inputs of `connections convert`.
 type ConnectionsConvertOptions struct {
-	F      *Factory
-	Name   string
-	To     string
-	DryRun bool
-	JSON   bool
+	F          *Factory
+	Name       string
+	To         string
+	DryRun     bool
+	CancelRuns bool
+	JSON       bool
 }
 
 func newConnectionsConvertCmd(f *Factory) *cobra.Command {
@@ -42,6 +43,14 @@ The new settings are validated and tested by the new type's plugin;
 nothing is changed unless both pass. A connection that a run (export,
 import, report) is using is not converted.
 
+Nor is a connection with queued runs (--queue) that have not ended
+(queued or running): each is pinned to the connection's type and would
+fail when its next job runs. The runs are listed (id, kind, what,
+outcome, progress); wait for them ('integrator runs wait ID') or cancel
+them ('integrator runs cancel ID') first, or pass --cancel-runs to cancel
+them together with the conversion, in its transaction (it names each run
+it cancelled). A SQLite store has no queue, so no queued runs.
+
 --dry-run validates the new settings and shows them (secrets as (set))
 without testing or saving anything, and names the runs that would make
 the conversion refused now.`,
@@ -54,6 +63,7 @@ the conversion refused now.`,
 	}
 	cmd.Flags().StringVar(&opts.To, "to", "", "the connector `TYPE` to convert the connection to")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "validate and show the new settings, but neither test nor save them")
+	cmd.Flags().BoolVar(&opts.CancelRuns, "cancel-runs", false, "cancel the connection's queued runs that have not ended, together with the conversion")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print what was done as a JSON object")
 	return cmd
 }
@@ -72,7 +82,7 @@ type convertedJSON struct {
 // 1, changing nothing.
 func connectionsConvertRun(ctx context.Context, opts *ConnectionsConvertOptions) error {
 	f := opts.F
-	c, err := f.App().ConvertConnection(ctx, app.ConvertConnection{Name: opts.Name, To: opts.To, DryRun: opts.DryRun})
+	c, err := f.App().ConvertConnection(ctx, app.ConvertConnection{Name: opts.Name, To: opts.To, DryRun: opts.DryRun, CancelRuns: opts.CancelRuns})
 	var invalid *app.ValidationError
 	var failed *app.TestFailedError
 	if err != nil && !errors.As(err, &invalid) && !errors.As(err, &failed) {
@@ -108,6 +118,7 @@ func connectionsConvertRun(ctx context.Context, opts *ConnectionsConvertOptions)
 		return nil
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Converted connection %q from %s to %s.\n", c.Name, c.From, c.To)
+	printCancelled(f.IO.ErrOut, c.Cancelled)
 	if forgotten := c.Work.Forgotten(); len(forgotten) > 0 {
 		fmt.Fprintf(f.IO.ErrOut, "Its unfinished work stays with it:\n  - %s\n", strings.Join(forgotten, "\n  - "))
 	}
@@ -156,13 +167,21 @@ func printConverted(w io.Writer, c app.Converted) {
 // refuse until they end.
 func printDryRunEnd(w io.Writer, c app.Converted) {
 	fmt.Fprintf(w, "Dry run: connection %q was not changed.", c.Name)
-	if len(c.Work.Running) == 0 {
+	if len(c.Work.Running) == 0 && len(c.Queued) == 0 {
 		fmt.Fprintf(w, " Without --dry-run the settings above are tested, then saved.\n")
 		return
 	}
-	fmt.Fprintf(w, " Without --dry-run it would be refused now: it is in use by %s:\n", plural(len(c.Work.Running), "run"))
-	for _, r := range c.Work.Running {
-		fmt.Fprintf(w, "  - %s\n", r)
+	if len(c.Work.Running) > 0 {
+		fmt.Fprintf(w, " Without --dry-run it would be refused now: it is in use by %s:\n", plural(len(c.Work.Running), "run"))
+		for _, r := range c.Work.Running {
+			fmt.Fprintf(w, "  - %s\n", r)
+		}
+		fmt.Fprintf(w, "Convert it once they have ended.\n")
+		return
 	}
-	fmt.Fprintf(w, "Convert it once they have ended.\n")
+	fmt.Fprintf(w, " Without --dry-run it would be refused now: queued runs pinned to it have not ended (%d):\n", len(c.Queued))
+	for _, r := range c.Queued {
+		fmt.Fprintf(w, "  - run %s: %s, %s (%s)\n", r.ID, r.Kind, r.What, r.Outcome)
+	}
+	fmt.Fprintf(w, "Convert it once they have ended (integrator runs wait ID), cancel them (integrator runs cancel ID), or add --cancel-runs.\n")
 }

@@ -3,17 +3,33 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/openintegrator/integrator/host/app"
 )
+
+// printCancelled names the queued runs cancelled with a delete or a
+// conversion (--cancel-runs).
+func printCancelled(w io.Writer, runs []app.RunStatus) {
+	if len(runs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Cancelled with it (--cancel-runs), each now stopped; what it stored stays (integrator runs show ID):\n")
+	for _, r := range runs {
+		fmt.Fprintf(w, "  - run %s: %s, %s\n", r.ID, r.Kind, r.What)
+	}
+}
 
 // ConnectionsDeleteOptions are the inputs of `connections delete`.
 type ConnectionsDeleteOptions struct {
-	F     *Factory
-	Name  string
-	Force bool
-	Yes   bool
+	F          *Factory
+	Name       string
+	Force      bool
+	CancelRuns bool
+	Yes        bool
 }
 
 func newConnectionsDeleteCmd(f *Factory) *cobra.Command {
@@ -26,6 +42,16 @@ reports, and its import ledgers.
 
 A connection that a run (export, import, report) is using is never deleted:
 wait for the run to end, or stop it, first.
+
+A connection with queued runs (--queue) that have not ended (queued or
+running) is not deleted either: each of them is pinned to the connection
+and would fail when its next job runs. The runs are listed (id, kind,
+what, outcome, progress); wait for them ('integrator runs wait ID'), or
+cancel them ('integrator runs cancel ID'), first. --cancel-runs cancels
+them together with the delete, in the same transaction (no job of theirs
+can start against a connection half deleted), and names each run it
+cancelled; what they stored stays ('integrator runs show ID'). A SQLite
+store has no queue, so no queued runs.
 
 A connection with unfinished work is deleted only with --force, after the
 work is listed: exports and reports that stopped before their end (their
@@ -45,6 +71,7 @@ asking, and is needed when standard input is not a terminal (a script).`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete it even with unfinished exports, reports or imports, forgetting them")
+	cmd.Flags().BoolVar(&opts.CancelRuns, "cancel-runs", false, "cancel the connection's queued runs that have not ended, together with the delete")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking for confirmation (needed when standard input is not a terminal)")
 	return cmd
 }
@@ -68,11 +95,12 @@ func connectionsDeleteRun(ctx context.Context, opts *ConnectionsDeleteOptions) e
 			return exit1
 		}
 	}
-	d, err := f.App().DeleteConnection(ctx, c.Name, opts.Force)
+	d, err := f.App().DeleteConnectionWith(ctx, c.Name, app.DeleteOptions{Force: opts.Force, CancelRuns: opts.CancelRuns})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Deleted connection %q.\n", d.Name)
+	printCancelled(f.IO.ErrOut, d.Cancelled)
 	if forgotten := d.Work.Forgotten(); len(forgotten) > 0 {
 		fmt.Fprintf(f.IO.ErrOut, "Forgotten with it:\n  - %s\n", strings.Join(forgotten, "\n  - "))
 	}

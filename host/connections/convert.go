@@ -16,6 +16,12 @@ import (
 // one). Like Update, it refuses a master key that does not open the other
 // connections' secrets; a refusal changes nothing.
 func (s *Service) Convert(ctx context.Context, spec schema.Spec, was store.Connection, cfg schema.Config, test store.TestResult) error {
+	return s.ConvertGuarded(ctx, spec, was, cfg, test, nil)
+}
+
+// ConvertGuarded is Convert with guard (when not nil) in the store's
+// transaction (see store.ConvertGuarded).
+func (s *Service) ConvertGuarded(ctx context.Context, spec schema.Spec, was store.Connection, cfg schema.Config, test store.TestResult, guard store.ConnGuard) error {
 	unlock, err := s.lock(ctx, secrets.Shared)
 	if err != nil {
 		return err
@@ -25,5 +31,5 @@ func (s *Service) Convert(ctx context.Context, spec schema.Spec, was store.Conne
 	if to.Values, to.Secrets, err = s.split(spec, was.ID, cfg); err != nil {
 		return err
 	}
-	return s.Store.Convert(ctx, was, to, test, s.keyCheck)
+	return s.Store.ConvertGuarded(ctx, was, to, test, guard, s.keyCheck)
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -51,16 +52,31 @@ func cpNewProd(t *testing.T, home string, env []string) simInfo {
 	return sim2
 }
 
+// cpHidden runs change (a delete or conversion of the connection) with
+// run id hidden from its check of the connection's queued runs (which
+// refuses them): as a run queued in the moment between that check and
+// the change would be.
+func cpHidden(t *testing.T, db *sql.DB, id string, change func()) {
+	t.Helper()
+	if _, err := db.Exec(`UPDATE run_history SET connection_id = 'hidden:' || connection_id WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	change()
+	if _, err := db.Exec(`UPDATE run_history SET connection_id = substr(connection_id, 8) WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A run whose connection was deleted after it was queued fails at once,
 // naming the connection and saying that nothing was sent, though another
 // connection named Prod (to another API host, with other credentials)
 // exists by then: neither simulator receives a request of the run.
 func TestQueuedRunOfADeletedConnectionSendsNothing(t *testing.T) {
-	sim1, home, env := qSetup(t, "--campaigns", "30")
+	sim1, home, env, db := qSetupDB(t, "--campaigns", "30")
 	senv1, _ := secretEnv(sim1)
 	mustRun(t, home, append(senv1, env...), createArgs(sim1, "Sim1Counts", "--no-test")...)
 	id := cpQueue(t, home, env, sim1)
-	mustRun(t, home, env, "connections", "delete", "Prod", "--yes")
+	cpHidden(t, db, id, func() { mustRun(t, home, env, "connections", "delete", "Prod", "--yes") })
 	cpNewProd(t, home, env)
 
 	qWorker(t, home, env)
@@ -124,11 +140,13 @@ func TestQueuedRunOfARenamedConnectionRuns(t *testing.T) {
 // A run whose connection was converted to another type after it was
 // queued is refused: its path and options were checked for the old type.
 func TestQueuedRunOfAConvertedConnectionIsRefused(t *testing.T) {
-	sim1, home, env := qSetup(t, "--campaigns", "30")
+	sim1, home, env, db := qSetupDB(t, "--campaigns", "30")
 	senv1, _ := secretEnv(sim1)
 	mustRun(t, home, append(senv1, env...), createArgs(sim1, "Sim1Counts", "--no-test")...)
 	id := cpQueue(t, home, env, sim1)
-	mustRun(t, home, env, "--plugin-dir", httpPluginDir(), "connections", "convert", "Prod", "--to", "http")
+	cpHidden(t, db, id, func() {
+		mustRun(t, home, env, "--plugin-dir", httpPluginDir(), "connections", "convert", "Prod", "--to", "http")
+	})
 
 	qWorker(t, home, env, "--plugin-dir", httpPluginDir())
 	wait := integrator(t, home, env, "runs", "wait", id)

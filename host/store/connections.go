@@ -162,6 +162,17 @@ func putSettings(ctx context.Context, tx *sql.Tx, c Connection) error {
 // deleted (ErrInUse): call Running first, which clears the leases of runs
 // that are gone.
 func (s *Store) Delete(ctx context.Context, name string) error {
+	return s.DeleteGuarded(ctx, name, nil)
+}
+
+// ConnGuard is more work of a delete or conversion of the connection of
+// id, in its transaction, after the lease check and before the change:
+// its error changes nothing and is returned. It may run more than once
+// (see AddArtifacts).
+type ConnGuard func(tx *sql.Tx, connectionID string) error
+
+// DeleteGuarded is Delete with guard (when not nil) in its transaction.
+func (s *Store) DeleteGuarded(ctx context.Context, name string, guard ConnGuard) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var held int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM run_leases l JOIN connections c ON c.id = l.connection_id WHERE c.name_key = ?`,
@@ -170,6 +181,19 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 		}
 		if held > 0 {
 			return fmt.Errorf("%w: %q", ErrInUse, name)
+		}
+		if guard != nil {
+			var id string
+			err := tx.QueryRowContext(ctx, `SELECT id FROM connections WHERE name_key = ?`, NameKey(name)).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("%w: %q", ErrNotFound, name)
+			}
+			if err != nil {
+				return err
+			}
+			if err := guard(tx, id); err != nil {
+				return err
+			}
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM connections WHERE name_key = ?`, NameKey(name))
 		if err != nil {

@@ -24,6 +24,12 @@ var ErrChanged = errors.New("the connection changed since it was read")
 // ErrNotFound when it is gone; or the error of a check, which sees the
 // key ids of every other connection's secrets.
 func (s *Store) Convert(ctx context.Context, was Connection, to Connection, test TestResult, checks ...KeyCheck) error {
+	return s.ConvertGuarded(ctx, was, to, test, nil, checks...)
+}
+
+// ConvertGuarded is Convert with guard (when not nil) in its transaction,
+// after the lease check.
+func (s *Store) ConvertGuarded(ctx context.Context, was Connection, to Connection, test TestResult, guard ConnGuard, checks ...KeyCheck) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := checkKeys(ctx, tx, was.ID, checks); err != nil {
 			return err
@@ -34,6 +40,11 @@ func (s *Store) Convert(ctx context.Context, was Connection, to Connection, test
 		}
 		if held > 0 {
 			return fmt.Errorf("%w: %q", ErrInUse, was.Name)
+		}
+		if guard != nil {
+			if err := guard(tx, was.ID); err != nil {
+				return err
+			}
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE connections SET type = ?, updated_at = ?, test_ok = ?, test_at = ?, test_note = ?
 			WHERE id = ? AND type = ? AND updated_at = ?`,

@@ -25,30 +25,65 @@ func (s *Store) StartQueuedRun(ctx context.Context, id string) error {
 // AddArtifacts).
 func (s *Store) EndQueuedRun(ctx context.Context, id, outcome string, records int64, summary, errText string, also func(*sql.Tx) error) (ended bool, err error) {
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		ended = false
-		res, err := tx.ExecContext(ctx, `UPDATE run_history SET outcome = ?, records = ?, summary = ?, error = ?, ended_at = ?
-			WHERE id = ? AND outcome IN (?, ?)`,
-			outcome, records, summary, errText, time.Now().UnixNano(), id, OutcomeQueued, OutcomeRunning)
-		if err != nil {
+		var err error
+		if ended, err = EndQueuedRunTx(ctx, tx, id, outcome, records, summary, errText); err != nil || !ended {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var exists int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM run_history WHERE id = ?`, id).Scan(&exists); err != nil {
-				return err
-			}
-			if exists == 0 {
-				return fmt.Errorf("run %s: %w", id, ErrNoRun)
-			}
-			return nil
-		}
-		ended = true
 		if also != nil {
 			return also(tx)
 		}
 		return nil
 	})
 	return ended, err
+}
+
+// EndQueuedRunTx is EndQueuedRun inside the caller's transaction tx (of
+// a ConnGuard, say), without its also.
+func EndQueuedRunTx(ctx context.Context, tx *sql.Tx, id, outcome string, records int64, summary, errText string) (ended bool, err error) {
+	res, err := tx.ExecContext(ctx, `UPDATE run_history SET outcome = ?, records = ?, summary = ?, error = ?, ended_at = ?
+		WHERE id = ? AND outcome IN (?, ?)`,
+		outcome, records, summary, errText, time.Now().UnixNano(), id, OutcomeQueued, OutcomeRunning)
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM run_history WHERE id = ?`, id).Scan(&exists); err != nil {
+			return false, err
+		}
+		if exists == 0 {
+			return false, fmt.Errorf("run %s: %w", id, ErrNoRun)
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
+// UnendedRunsOf returns the runs of the history against the connection
+// of id (by id: not one of another connection that took its name) that
+// have not ended, oldest first. In tx when tx is not nil (a ConnGuard's).
+func (s *Store) UnendedRunsOf(ctx context.Context, tx *sql.Tx, connectionID string) ([]HistoryRun, error) {
+	q := `SELECT ` + historyColumns + ` FROM run_history WHERE connection_id = ? AND outcome IN (?, ?) ORDER BY started_at, id`
+	var rows *sql.Rows
+	var err error
+	if tx != nil {
+		rows, err = tx.QueryContext(ctx, q, connectionID, OutcomeQueued, OutcomeRunning)
+	} else {
+		rows, err = s.db.QueryContext(ctx, q, connectionID, OutcomeQueued, OutcomeRunning)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HistoryRun
+	for rows.Next() {
+		r, err := scanHistory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // UnendedRuns returns the runs of the history that have not ended

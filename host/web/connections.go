@@ -115,7 +115,9 @@ func newDeletePage(name string, w app.Work, problem string) deletePage {
 
 // deleteConnectionPost is POST /connections/NAME/delete. The core refuses
 // while a run uses the connection, and, unless the form says its
-// unfinished work may be forgotten ("forget"), while it has some; the
+// unfinished work may be forgotten ("forget"), while it has some, and
+// while queued runs pinned to it have not ended (the console has no
+// --cancel-runs: the page names them and the commands that end them); the
 // confirmation is shown again saying so.
 func (s *Server) deleteConnectionPost(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
@@ -128,11 +130,18 @@ func (s *Server) deleteConnectionPost(w http.ResponseWriter, r *http.Request) {
 	deleted, err := s.app.DeleteConnection(r.Context(), name, r.PostFormValue("forget") != "")
 	var inUse *app.InUseError
 	var unfinished *app.UnfinishedWorkError
+	var queued *app.QueuedRunsError
 	switch {
 	case errors.As(err, &inUse):
 		p := deletePage{Name: name, Problem: "A run is using this connection: nothing was deleted. Wait for it to end, or stop it, then delete the connection."}
 		for _, run := range inUse.Runs {
 			p.Running = append(p.Running, run.String())
+		}
+		s.render(w, r, http.StatusConflict, "connection_delete.html", "Delete "+name, "connections", p)
+	case errors.As(err, &queued):
+		p := deletePage{Name: name, Problem: "Queued runs pinned to this connection have not ended, and each would fail when its next job runs: nothing was deleted. Wait for them to end (integrator runs wait ID), or cancel them (integrator runs cancel ID), then delete the connection; or delete it with integrator connections delete --cancel-runs, which cancels them with the delete."}
+		for _, run := range queued.Runs {
+			p.Running = append(p.Running, app.DescribeRun(run))
 		}
 		s.render(w, r, http.StatusConflict, "connection_delete.html", "Delete "+name, "connections", p)
 	case errors.As(err, &unfinished):

@@ -18,12 +18,13 @@ func (s *Server) coreError(w http.ResponseWriter, r *http.Request, err error, ba
 		inUse    *app.InUseError
 		work     *app.UnfinishedWorkError
 		input    *app.InputError
+		queued   *app.QueuedRunsError
 	)
 	status := http.StatusInternalServerError
 	switch {
 	case errors.As(err, &notFound), errors.As(err, &unknown):
 		status = http.StatusNotFound
-	case errors.As(err, &inUse), errors.As(err, &work):
+	case errors.As(err, &inUse), errors.As(err, &work), errors.As(err, &queued):
 		status = http.StatusConflict
 	case errors.As(err, &input):
 		status = http.StatusBadRequest

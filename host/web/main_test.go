@@ -103,6 +103,7 @@ type consoleConfig struct {
 	roots *x509.CertPool                  // the roots a client trusts (TLS)
 	// pluginDirs are the plugin folders; nil is the built plugins'.
 	pluginDirs []string
+	env        map[string]string // more environment of the core (INTEGRATOR_STORE, say)
 }
 
 // startConsole serves a console over a new home, with the built plugins,
@@ -113,6 +114,9 @@ func startConsoleWith(t *testing.T, cfg consoleConfig) *console {
 	t.Helper()
 	home := t.TempDir()
 	env := map[string]string{"INTEGRATOR_HOME": home}
+	for k, v := range cfg.env {
+		env[k] = v
+	}
 	log := &syncBuffer{}
 	logger := hclog.New(&hclog.LoggerOptions{Name: "integrator", Level: hclog.Trace, Output: log})
 	dirs := cfg.pluginDirs

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/openintegrator/integrator/shared"
 )
@@ -25,18 +24,7 @@ func TestRunManagerResumeRefusesAnotherConnectionOfTheName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		w, err := a.Work(ctx, "Prod")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(w.Unfinished) > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the export saved no page: %+v", w)
-		}
-	}
+	waitForASavedPage(t, a, "Prod")
 	if err := m.Stop(ctx, rec.ID); err != nil {
 		t.Fatal(err)
 	}

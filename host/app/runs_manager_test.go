@@ -124,18 +124,7 @@ func TestRunManagerStopAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Its first page is saved; its second hangs in the simulator.
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		w, err := a.Work(ctx, "Prod")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(w.Unfinished) > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the export saved no page: %+v", w)
-		}
-	}
+	waitForASavedPage(t, a, "Prod")
 	if _, err := m.Resume(ctx, rec.ID); !isStateError(err) {
 		t.Errorf("resuming a run in progress: %v", err)
 	}
@@ -430,5 +419,23 @@ func TestRunManagerCloseStopsRuns(t *testing.T) {
 	}
 	if _, err := m.StartExport(ctx, "Prod", ExportOptions{Path: "accounts"}); !isStateError(err) {
 		t.Errorf("a run started after Close: %v", err)
+	}
+}
+
+// waitForASavedPage waits until an export of the connection name has
+// saved a page (it is then among the connection's unfinished work).
+func waitForASavedPage(t *testing.T, a *App, name string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		w, err := a.Work(testCtx(t), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(w.Unfinished) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the export saved no page: %+v", w)
+		}
 	}
 }

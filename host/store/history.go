@@ -95,7 +95,11 @@ func (s *Store) HistoryRun(ctx context.Context, id string) (HistoryRun, error) {
 
 // HistoryRuns returns the latest limit runs of the history, newest first.
 func (s *Store) HistoryRuns(ctx context.Context, limit int) ([]HistoryRun, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+historyColumns+` FROM run_history ORDER BY started_at DESC, id LIMIT ?`, limit)
+	return historyRows(s.db.QueryContext(ctx, `SELECT `+historyColumns+` FROM run_history ORDER BY started_at DESC, id LIMIT ?`, limit))
+}
+
+// historyRows reads the runs of a query of historyColumns and closes it.
+func historyRows(rows *sql.Rows, err error) ([]HistoryRun, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -64,45 +64,16 @@ func EndQueuedRunTx(ctx context.Context, tx *sql.Tx, id, outcome string, records
 // have not ended, oldest first. In tx when tx is not nil (a ConnGuard's).
 func (s *Store) UnendedRunsOf(ctx context.Context, tx *sql.Tx, connectionID string) ([]HistoryRun, error) {
 	q := `SELECT ` + historyColumns + ` FROM run_history WHERE connection_id = ? AND outcome IN (?, ?) ORDER BY started_at, id`
-	var rows *sql.Rows
-	var err error
 	if tx != nil {
-		rows, err = tx.QueryContext(ctx, q, connectionID, OutcomeQueued, OutcomeRunning)
-	} else {
-		rows, err = s.db.QueryContext(ctx, q, connectionID, OutcomeQueued, OutcomeRunning)
+		return historyRows(tx.QueryContext(ctx, q, connectionID, OutcomeQueued, OutcomeRunning))
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HistoryRun
-	for rows.Next() {
-		r, err := scanHistory(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return historyRows(s.db.QueryContext(ctx, q, connectionID, OutcomeQueued, OutcomeRunning))
 }
 
 // UnendedRuns returns the runs of the history that have not ended
 // (queued or running; the console's as well as queued ones), oldest
 // first.
 func (s *Store) UnendedRuns(ctx context.Context) ([]HistoryRun, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+historyColumns+` FROM run_history WHERE outcome IN (?, ?) ORDER BY started_at, id`,
-		OutcomeQueued, OutcomeRunning)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []HistoryRun
-	for rows.Next() {
-		r, err := scanHistory(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return historyRows(s.db.QueryContext(ctx, `SELECT `+historyColumns+` FROM run_history WHERE outcome IN (?, ?) ORDER BY started_at, id`,
+		OutcomeQueued, OutcomeRunning))
 }

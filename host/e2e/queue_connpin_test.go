@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 )
 
 // A queued run is pinned to the connection it was queued against (by its
@@ -68,18 +67,6 @@ func cpHidden(t *testing.T, db *sql.DB, id string, change func()) {
 	}
 }
 
-// cpShowAfterItsJobs shows the run once no job of it is running. The run
-// ends (and runs wait returns) inside its job, before River records the
-// job's own end, which a worker's completer does a moment later.
-func cpShowAfterItsJobs(t *testing.T, home string, env []string, id string) qRun {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if run := qShow(t, home, env, id); !run.running() || time.Now().After(deadline) {
-			return run
-		}
-	}
-}
-
 // A run whose connection was deleted after it was queued fails at once,
 // naming the connection and saying that nothing was sent, though another
 // connection named Prod (to another API host, with other credentials)
@@ -94,7 +81,7 @@ func TestQueuedRunOfADeletedConnectionSendsNothing(t *testing.T) {
 
 	qWorker(t, home, env)
 	wait := integrator(t, home, env, "runs", "wait", id)
-	run := cpShowAfterItsJobs(t, home, env, id)
+	run := qShowSettled(t, home, env, id)
 	t.Logf("runs wait: exit %d\n%s", wait.code, wait.stderr)
 	for _, want := range []string{`the connection "Prod" was deleted after run ` + id + ` was queued`,
 		`the connection named "Prod" now is another one, which the run does not use`,

@@ -28,7 +28,7 @@ func TestQueuedExportEqualsCLIExport(t *testing.T) {
 	if !bytes.Equal([]byte(got.stdout), want) {
 		t.Fatalf("the queued export's %d bytes differ from the CLI export's %d", len(got.stdout), len(want))
 	}
-	run := qShow(t, home, env, id)
+	run := qShowSettled(t, home, env, id)
 	if run.Outcome != "ok" || run.Records != 230 || run.Pages != 12 {
 		t.Errorf("runs show: %+v", run)
 	}
@@ -120,7 +120,7 @@ func TestQueuedExportThatFails(t *testing.T) {
 		t.Fatalf("export --queue of a refused path: exit %d\n%s", r.code, r.stderr)
 	}
 	wait := integrator(t, home, env, "runs", "wait", id)
-	run := qShow(t, home, env, id)
+	run := qShowSettled(t, home, env, id)
 	if wait.code != 1 || run.Outcome != "failed" || run.Error == "" || !strings.Contains(wait.stderr, run.Error) {
 		t.Errorf("runs wait: exit %d\n%s\nrun %+v", wait.code, wait.stderr, run)
 	}

@@ -142,6 +142,18 @@ func qShow(t *testing.T, home string, env []string, id string) qRun {
 	return run
 }
 
+// qShowSettled shows the run once no job of it is running (or after 30
+// s). A run ends, and runs wait returns, inside its last job, a moment
+// before a worker's completer records that job's own end in River.
+func qShowSettled(t *testing.T, home string, env []string, id string) qRun {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if run := qShow(t, home, env, id); !run.running() || time.Now().After(deadline) {
+			return run
+		}
+	}
+}
+
 // running reports whether a job of the run is running.
 func (r qRun) running() bool {
 	for _, j := range r.Jobs {

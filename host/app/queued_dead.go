@@ -33,6 +33,19 @@ const rescuedError = "Stuck job rescued by JobRescuer"
 // errRunAlive rolls back the end of a run that has a live job after all.
 var errRunAlive = errors.New("the run has a job River may still run")
 
+// refuseLiveJobs is a store transaction's hook that fails with refusal
+// when River may still run a job of the run id, counted in that
+// transaction.
+func refuseLiveJobs(ctx context.Context, q *queue.Queue, id string, refusal error) func(*sql.Tx) error {
+	return func(tx *sql.Tx) error {
+		n, err := q.LiveRunJobs(ctx, tx, id)
+		if err == nil && n > 0 {
+			err = refusal
+		}
+		return err
+	}
+}
+
 // deadJob returns the job that ended jobs' run when none of them can run
 // any more and one was discarded (the last discarded one); ok is false
 // while a job may still run, or when none was discarded.
@@ -80,13 +93,7 @@ func (a *App) endIfDead(ctx context.Context, st *store.Store, q *queue.Queue, r 
 	if !ok {
 		return false, nil
 	}
-	ended, err = st.EndQueuedRun(ctx, r.ID, store.OutcomeFailed, r.Records, "", deadRunError(r.Kind, j), func(tx *sql.Tx) error {
-		n, err := q.LiveRunJobs(ctx, tx, r.ID)
-		if err == nil && n > 0 {
-			err = errRunAlive
-		}
-		return err
-	})
+	ended, err = st.EndQueuedRun(ctx, r.ID, store.OutcomeFailed, r.Records, "", deadRunError(r.Kind, j), refuseLiveJobs(ctx, q, r.ID, errRunAlive))
 	if errors.Is(err, errRunAlive) {
 		return false, nil
 	}

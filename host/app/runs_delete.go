@@ -163,16 +163,11 @@ func (a *App) deleteRun(ctx context.Context, st *store.Store, id string) (Delete
 			}
 		}
 	}
-	d, err := st.DeleteRun(ctx, id, func(tx *sql.Tx) error {
-		if q == nil {
-			return nil
-		}
-		n, err := q.LiveRunJobs(ctx, tx, id)
-		if err == nil && n > 0 {
-			err = errJobsLive
-		}
-		return err
-	})
+	var hook func(*sql.Tx) error
+	if q != nil {
+		hook = refuseLiveJobs(ctx, q, id, errJobsLive)
+	}
+	d, err := st.DeleteRun(ctx, id, hook)
 	if errors.Is(err, errJobsLive) {
 		return d, fmt.Errorf("run %s: %w", id, err)
 	}
